@@ -1,0 +1,5 @@
+"""Allow ``python -m ctkg``."""
+
+from ctkg.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""Errors that name the file, the line and what is wrong.
+
+Every user-facing failure in CTKG is a :class:`Problem` (one finding) or a
+:class:`CTKGError` carrying one or more of them, so that the CLI can print them
+all at once and exit non-zero without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass
+class CTKGError(Exception):
+    """A failure with one or more problems; the CLI prints each and exits 1."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def single(cls, file: str | Path, line: int | None, message: str) -> CTKGError:
+        return cls([Problem(display_path(file), line, message)])
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def display_path(path: str | Path) -> str:
+    """A path relative to the working directory when possible (never an absolute home path)."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
