@@ -1,0 +1,85 @@
+"""ISO 8601 time values at the granularity the text gives, never finer.
+
+A normalized time is a year (``2020``), a month (``2019-09``), a day (``2018-06-28``), an
+ISO 8601-2 season (``2020-22`` = summer 2020), or an interval ``a/b`` of those. Each maps to
+XSD literals (``xsd:gYear``, ``xsd:gYearMonth``, ``xsd:date``) so that no day is invented.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+
+XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
+XSD_GYEARMONTH = "http://www.w3.org/2001/XMLSchema#gYearMonth"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One end of a time value: its lexical form, XSD datatype and granularity."""
+
+    lexical: str
+    datatype: str
+    granularity: str  # day | month | season | year
+    qualifier: str | None = None  # the season's name for a season
+
+
+@dataclass(frozen=True)
+class TimeValue:
+    """A normalized time: start, optional end, and the coarsest granularity of the two."""
+
+    start: Point
+    end: Point | None
+
+    @property
+    def granularity(self) -> str:
+        order = ["day", "month", "season", "year"]
+        grans = [self.start.granularity] + ([self.end.granularity] if self.end else [])
+        return max(grans, key=order.index)
+
+
+def parse_point(value: str) -> Point:
+    """Parse one ISO 8601 point at year, month, season or day granularity."""
+    if m := _YEAR.match(value):
+        return Point(value, XSD_GYEAR, "year")
+    if m := _MONTH.match(value):
+        year, num = int(m.group(1)), int(m.group(2))
+        if 1 <= num <= 12:
+            return Point(value, XSD_GYEARMONTH, "month")
+        if num in SEASONS:
+            # the literal stays a year: a season has no XSD type of its own
+            return Point(f"{year:04d}", XSD_GYEAR, "season", SEASONS[num])
+        raise ValueError(f"{value!r}: month {num:02d} is neither 01-12 nor a season 21-24")
+    if m := _DAY.match(value):
+        try:
+            _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError as exc:
+            raise ValueError(f"{value!r}: not a calendar date ({exc})") from None
+        return Point(value, XSD_DATE, "day")
+    raise ValueError(f"{value!r} is not YYYY, YYYY-MM, YYYY-MM-DD or a season YYYY-21..24")
+
+
+def parse_iso(value: str) -> TimeValue:
+    """Parse ``point`` or ``point/point``; an interval's end may not precede its start."""
+    if not isinstance(value, str) or not value:
+        raise ValueError("empty time value")
+    if "/" in value:
+        a, _, b = value.partition("/")
+        start, end = parse_point(a), parse_point(b)
+        if sort_key(end.lexical) < sort_key(start.lexical):
+            raise ValueError(f"{value!r}: the interval ends before it starts")
+        return TimeValue(start, end)
+    return TimeValue(parse_point(value), None)
+
+
+def sort_key(lexical: str) -> str:
+    """A key that orders mixed granularities chronologically by their first day."""
+    return lexical
