@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Generate a synthetic CTKG project of N annotated documents, for scale benchmarks.
+
+The documents are short news-like paragraphs whose annotations have the shape of the real
+corpus: the same entity, event and relation types, roles, attributes and normalizations,
+statements with speakers, relative times with AnnotatorNotes, and the same provenance per
+mention. Entities recur across documents with a Zipf-like skew, as real actors do (a few
+officials and conferences appear everywhere, most things rarely). Output is deterministic for
+a seed: the same (N, seed) gives byte-identical files.
+
+    python benchmarks/synth.py --docs 1000 --seed 1 --out /tmp/ctkg-synth-1000
+
+The output folder is a project root (ontology/, queries/, data/) that ``ctkg build --root``
+accepts. Nothing in it is a real-world fact: every name is generated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FIRST = ["Amara", "Boris", "Chen", "Dalia", "Emil", "Farah", "Goran", "Hana", "Ivo", "Jamal",
+         "Kira", "Luis", "Mira", "Nadir", "Olga", "Pavel", "Qiu", "Rosa", "Samir", "Tara",
+         "Umar", "Vera", "Wen", "Xenia", "Yusuf", "Zora"]
+LAST = ["Okafor", "Lindqvist", "Moreau", "Haddad", "Novak", "Castillo", "Tanaka", "Osei",
+        "Petrov", "Silva", "Kowalski", "Farouk", "Jensen", "Abara", "Ivanova", "Mendes",
+        "Karim", "Duarte", "Halvorsen", "Nakamura"]
+ORG_WORDS = ["Regional", "Northern", "Coastal", "Central", "Eastern", "Southern", "Western",
+             "Highland", "Island", "Continental"]
+ORG_KINDS = [("Counter-Terrorism Agency", "GovernmentAgency"),
+             ("Security Council", "IntergovernmentalOrganization"),
+             ("Civil Society Network", "CivilSocietyOrganization"),
+             ("Institute for Security Studies", "AcademicInstitution"),
+             ("Technology Forum", "PrivateCompany")]
+CITIES = ["Arden", "Belmar", "Calder", "Dunmore", "Elsworth", "Fenwick", "Galloway", "Harlow",
+          "Inverley", "Jarrow", "Kelso", "Lydford", "Marlow", "Norwood", "Oakham", "Penrith"]
+THREATS = [("terrorist use of the internet", "terrorist-use-of-internet"),
+           ("foreign terrorist fighters", "foreign-terrorist-fighters"),
+           ("terrorism financing", "terrorism-financing"),
+           ("violent extremism", "violent-extremism"),
+           ("online terrorist propaganda", "online-terrorist-propaganda"),
+           ("attacks on soft targets", "attacks-on-soft-targets")]
+GOALS = [("international cooperation", "international-cooperation"),
+         ("capacity-building", "capacity-building"),
+         ("resilient societies", "resilience"),
+         ("information sharing", "information-sharing"),
+         ("engagement with civil society", "engage-civil-society"),
+         ("respect for human rights", "human-rights")]
+TECHS = [("social media", "social-media"), ("encrypted communications", "encrypted-communications"),
+         ("new technologies", "new-technologies")]
+
+
+@dataclass
+class Ann:
+    """Builds one document's text and .ann side by side, so offsets are right by construction."""
+
+    text: str = ""
+    lines: list[str] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def next_id(self, prefix: str) -> str:
+        self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        return f"{prefix}{self.counters[prefix]}"
+
+    def add(self, s: str) -> None:
+        self.text += s
+
+    def span(self, type_: str, s: str, norm: str | None = None) -> str:
+        start = len(self.text)
+        self.text += s
+        tid = self.next_id("T")
+        self.lines.append(f"{tid}\t{type_} {start} {start + len(s)}\t{s}")
+        if norm:
+            nid = self.next_id("N")
+            self.lines.append(f"{nid}\tReference {tid} {norm}\t{s}")
+        return tid
+
+    def line(self, prefix: str, body: str) -> str:
+        aid = self.next_id(prefix)
+        self.lines.append(f"{aid}\t{body}")
+        return aid
+
+
+_CUM_WEIGHTS: dict[int, list[float]] = {}
+
+
+def zipf_pick(rng: random.Random, n: int, s: float = 1.1) -> int:
+    """An index in [0, n) with a Zipf-like skew (index 0 most frequent)."""
+    cum = _CUM_WEIGHTS.get(n)
+    if cum is None:
+        total = 0.0
+        cum = []
+        for k in range(n):
+            total += 1 / (k + 1) ** s
+            cum.append(total)
+        _CUM_WEIGHTS[n] = cum
+    return rng.choices(range(n), cum_weights=cum)[0]
+
+
+def generate(n_docs: int, seed: int, out: Path) -> None:
+    rng = random.Random(seed)
+    n_people = max(20, n_docs // 4)
+    n_orgs = max(10, n_docs // 6)
+    n_events = max(8, n_docs // 3)
+    people = [(f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
+               + (f" {i // (len(FIRST) * len(LAST)) + 1}" if i >= len(FIRST) * len(LAST) else ""),
+               f"synth-person-{i}") for i in range(n_people)]
+    orgs = []
+    for i in range(n_orgs):
+        suffix, type_ = ORG_KINDS[i % len(ORG_KINDS)]
+        orgs.append((f"{ORG_WORDS[i % len(ORG_WORDS)]} {suffix} {i}", f"synth-org-{i}", type_))
+    cities = [(c, f"synth-place-{i}") for i, c in enumerate(CITIES)]
+    events = []
+    for i in range(n_events):
+        year = 2015 + i % 10
+        day = f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        events.append((f"Conference on Countering Terrorism {i}", f"synth-event-{i}", day,
+                       cities[i % len(cities)][1]))
+
+    corpus = out / "data" / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    catalogue: list[str] = []
+    for d in range(n_docs):
+        doc_id = f"{d:05d}_synth"
+        a = Ann()
+        p1 = people[zipf_pick(rng, n_people)]
+        p2 = people[zipf_pick(rng, n_people)]
+        org = orgs[zipf_pick(rng, n_orgs)]
+        ev_i = zipf_pick(rng, n_events)
+        ev = events[ev_i]
+        prev = events[(ev_i + 1) % n_events]
+        city = next(c for c in cities if c[1] == ev[3])
+        threat = THREATS[rng.randrange(len(THREATS))]
+        goal = GOALS[rng.randrange(len(GOALS))]
+        tech = TECHS[rng.randrange(len(TECHS))]
+        used.update({p1[1], p2[1], org[1], ev[1], prev[1], city[1], f"post-{p1[1]}"})
+
+        a.add("Addressing the ")
+        t_ev = a.span("Conference", ev[0], f"CTKG:{ev[1]}")
+        a.add(" in ")
+        t_city = a.span("Place", city[0], f"CTKG:{city[1]}")
+        a.add(" on ")
+        t_time = a.span("TimeExpression", ev[2], f"ISO8601:{ev[2]}")
+        a.add(", ")
+        t_p1 = a.span("Person", p1[0], f"CTKG:{p1[1]}")
+        a.add(", the ")
+        t_post = a.span("Post", f"Director of the {org[0]}", f"CTKG:post-{p1[1]}")
+        a.add(", said that the ")
+        t_org = a.span("Organization", org[0], f"CTKG:{org[1]}")
+        a.add(" would lead the response.\n\n")
+        e_ev = a.line("E", f"Conference:{t_ev} Organizer:{t_org} Speaker:{t_p1} "
+                           f"Place:{t_city} Time:{t_time}")
+        a.line("R", f"holdsPost Arg1:{t_p1} Arg2:{t_post}")
+        a.line("R", f"postIn Arg1:{t_post} Arg2:{t_org}")
+
+        a.add("“We must strengthen ")
+        quote_start = len(a.text)
+        t_goal = a.span("PolicyGoal", goal[0], f"CTKG:{goal[1]}")
+        a.add(" to counter ")
+        t_threat = a.span("Threat", threat[0], f"CTKG:{threat[1]}")
+        a.add(",” said ")
+        quote = a.text[quote_start:len(a.text) - len(",” said ")]
+        t_stmt_id = a.next_id("T")
+        a.lines.append(f"{t_stmt_id}\tStatement {quote_start} {quote_start + len(quote)}\t{quote}")
+        t_p2 = a.span("Person", p2[0], f"CTKG:{p2[1]}")
+        a.add(", warning that terrorists exploit ")
+        a.span("Technology", tech[0], f"CTKG:{tech[1]}")
+        a.add(".\n\nThe meeting follows up on the ")
+        t_prev = a.span("Conference", prev[0], f"CTKG:{prev[1]}")
+        a.add(" held ")
+        t_rel = a.span("TimeExpression", "the previous year", f"ISO8601:{prev[2][:4]}")
+        a.add(".\n")
+        e_st = a.line("E", f"Statement:{t_stmt_id} Speaker:{t_p2} Occasion:{e_ev}")
+        a.line("A", f"SpeechKind {e_st} DirectQuote")
+        a.line("R", f"advocates Arg1:{e_st} Arg2:{t_goal}")
+        a.line("R", f"warnsOf Arg1:{e_st} Arg2:{t_threat}")
+        a.line("R", f"addresses Arg1:{t_goal} Arg2:{t_threat}")
+        e_prev = a.line("E", f"Conference:{t_prev} Time:{t_rel}")
+        a.line("R", f"followUpOf Arg1:{e_ev} Arg2:{e_prev}")
+        note_id = f"#{a.counters.get('#', 0) + 1}"
+        a.counters["#"] = a.counters.get("#", 0) + 1
+        a.lines.append(f"{note_id}\tAnnotatorNotes {t_rel}\tanchor={ev[2]} rule=previous-year")
+
+        (corpus / f"{doc_id}.txt").write_text(a.text, encoding="utf-8")
+        (corpus / f"{doc_id}.ann").write_text("\n".join(a.lines) + "\n", encoding="utf-8")
+        catalogue.append(
+            f'["{doc_id}"]\ntitle = "Synthetic report {d}"\npublisher = "synth-publisher"\n'
+            f'date = "{ev[2]}"\nkind = "NewsArticle"\nlanguage = "en"\n')
+
+    reg: list[str] = ['[synth-publisher]\ntype = "MediaOrganization"\n'
+                      'label = "Synthetic Publisher"\nkeep = true\n']
+    for name, slug in people:
+        if slug in used:
+            reg.append(f'[{slug}]\ntype = "Person"\nlabel = "{name}"\n')
+            org_name = orgs[int(slug.rsplit("-", 1)[1]) % n_orgs][0]
+            reg.append(f'[post-{slug}]\ntype = "Post"\nlabel = "Director of the {org_name} '
+                       f'({name})"\n')
+    for name, slug, type_ in orgs:
+        if slug in used:
+            reg.append(f'[{slug}]\ntype = "{type_}"\nlabel = "{name}"\n')
+    for name, slug in cities:
+        if slug in used:
+            reg.append(f'[{slug}]\ntype = "Place"\nlabel = "{name}"\n')
+    for name, slug, day, place in events:
+        if slug in used:
+            reg.append(f'[{slug}]\ntype = "Conference"\nlabel = "{name}"\nstart = "{day}"\n'
+                       f'granularity = "day"\nplace = "{place}"\nstatus = "occurred"\n')
+    for label, slug in THREATS + GOALS + TECHS:
+        kind = ("Threat" if (label, slug) in THREATS
+                else "PolicyGoal" if (label, slug) in GOALS else "Technology")
+        reg.append(f'[{slug}]\ntype = "{kind}"\nlabel = "{label}"\nkeep = true\n')
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    (out / "data" / "registry.toml").write_text("\n".join(reg), encoding="utf-8")
+    (out / "data" / "catalogue.toml").write_text("\n".join(catalogue), encoding="utf-8")
+    (out / "data" / "wikidata").mkdir(parents=True, exist_ok=True)
+    (out / "data" / "wikidata" / "links.toml").write_text("", encoding="utf-8")
+    for conf in ("annotation.conf", "visual.conf", "tools.conf"):
+        if (ROOT / "data" / "corpus" / conf).exists():
+            shutil.copy2(ROOT / "data" / "corpus" / conf, corpus / conf)
+    for folder in ("ontology", "queries"):
+        if (out / folder).exists():
+            shutil.rmtree(out / folder)
+        shutil.copytree(ROOT / folder, out / folder)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, required=True, help="number of documents")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, required=True, help="project folder to create")
+    args = parser.parse_args(argv)
+    if args.docs < 1 or args.docs > 100_000:
+        parser.error("--docs must be between 1 and 100000")
+    if (args.out / "data" / "corpus").exists():
+        shutil.rmtree(args.out / "data" / "corpus")
+    generate(args.docs, args.seed, args.out)
+    print(f"wrote {args.docs} synthetic documents to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
