@@ -135,12 +135,12 @@ def generate(n_docs: int, seed: int, out: Path) -> None:
         org = orgs[zipf_pick(rng, n_orgs)]
         ev_i = zipf_pick(rng, n_events)
         ev = events[ev_i]
-        prev = events[(ev_i + 1) % n_events]
+        prev = events[(ev_i - 1) % n_events]
         city = next(c for c in cities if c[1] == ev[3])
         threat = THREATS[rng.randrange(len(THREATS))]
         goal = GOALS[rng.randrange(len(GOALS))]
         tech = TECHS[rng.randrange(len(TECHS))]
-        used.update({p1[1], p2[1], org[1], ev[1], prev[1], city[1], f"post-{p1[1]}"})
+        used.update({p1[1], p2[1], org[1], ev[1], prev[1], city[1], f"post-{org[1]}"})
 
         a.add("Addressing the ")
         t_ev = a.span("Conference", ev[0], f"CTKG:{ev[1]}")
@@ -151,7 +151,7 @@ def generate(n_docs: int, seed: int, out: Path) -> None:
         a.add(", ")
         t_p1 = a.span("Person", p1[0], f"CTKG:{p1[1]}")
         a.add(", the ")
-        t_post = a.span("Post", f"Director of the {org[0]}", f"CTKG:post-{p1[1]}")
+        t_post = a.span("Post", f"Director of the {org[0]}", f"CTKG:post-{org[1]}")
         a.add(", said that the ")
         t_org = a.span("Organization", org[0], f"CTKG:{org[1]}")
         a.add(" would lead the response.\n\n")
@@ -175,7 +175,10 @@ def generate(n_docs: int, seed: int, out: Path) -> None:
         a.add(".\n\nThe meeting follows up on the ")
         t_prev = a.span("Conference", prev[0], f"CTKG:{prev[1]}")
         a.add(" held ")
-        t_rel = a.span("TimeExpression", "the previous year", f"ISO8601:{prev[2][:4]}")
+        prev_year = prev[2][:4]
+        relative = int(prev_year) == int(ev[2][:4]) - 1
+        t_rel = a.span("TimeExpression", "the previous year" if relative else f"in {prev_year}",
+                       f"ISO8601:{prev_year}")
         a.add(".\n")
         e_st = a.line("E", f"Statement:{t_stmt_id} Speaker:{t_p2} Occasion:{e_ev}")
         a.line("A", f"SpeechKind {e_st} DirectQuote")
@@ -184,9 +187,8 @@ def generate(n_docs: int, seed: int, out: Path) -> None:
         a.line("R", f"addresses Arg1:{t_goal} Arg2:{t_threat}")
         e_prev = a.line("E", f"Conference:{t_prev} Time:{t_rel}")
         a.line("R", f"followUpOf Arg1:{e_ev} Arg2:{e_prev}")
-        note_id = f"#{a.counters.get('#', 0) + 1}"
-        a.counters["#"] = a.counters.get("#", 0) + 1
-        a.lines.append(f"{note_id}\tAnnotatorNotes {t_rel}\tanchor={ev[2]} rule=previous-year")
+        if relative:
+            a.line("#", f"AnnotatorNotes {t_rel}\tanchor={ev[2]} rule=previous-year")
 
         (corpus / f"{doc_id}.txt").write_text(a.text, encoding="utf-8")
         (corpus / f"{doc_id}.ann").write_text("\n".join(a.lines) + "\n", encoding="utf-8")
@@ -199,12 +201,10 @@ def generate(n_docs: int, seed: int, out: Path) -> None:
     for name, slug in people:
         if slug in used:
             reg.append(f'[{slug}]\ntype = "Person"\nlabel = "{name}"\n')
-            org_name = orgs[int(slug.rsplit("-", 1)[1]) % n_orgs][0]
-            reg.append(f'[post-{slug}]\ntype = "Post"\nlabel = "Director of the {org_name} '
-                       f'({name})"\n')
     for name, slug, type_ in orgs:
         if slug in used:
             reg.append(f'[{slug}]\ntype = "{type_}"\nlabel = "{name}"\n')
+            reg.append(f'[post-{slug}]\ntype = "Post"\nlabel = "Director of the {name}"\n')
     for name, slug in cities:
         if slug in used:
             reg.append(f'[{slug}]\ntype = "Place"\nlabel = "{name}"\n')
