@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from ctkg.errors import CTKGError
 
@@ -81,28 +82,38 @@ class OxigraphServer:
 
 
 def start(location: Path, port: int | None = None, *, read_only: bool = False,
-          union_default_graph: bool = False, timeout: float = 20.0) -> OxigraphServer:
-    """Start ``oxigraph serve`` on 127.0.0.1 and wait until it answers a query."""
+          union_default_graph: bool = False, timeout: float = 20.0,
+          stderr: int | IO[bytes] | None = subprocess.PIPE) -> OxigraphServer:
+    """Start ``oxigraph serve`` on 127.0.0.1 and wait until it answers a query.
+
+    ``stderr``: where the server's messages go; the default pipe is only read if the server
+    fails to start, so long-running servers should pass ``None`` (inherit) instead."""
     port = port or free_port()
     location.mkdir(parents=True, exist_ok=True)
     cmd = [oxigraph_binary(), "serve-read-only" if read_only else "serve",
            "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     if union_default_graph:
         cmd.append("--union-default-graph")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr)
     server = OxigraphServer(proc, port, location)
     deadline = time.monotonic() + timeout
     probe = f"{server.query_url}?query=ASK%7B%7D"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
-            raise CTKGError.single("oxigraph", None, f"server exited at start: {err[-300:]}")
-        try:
-            with urllib.request.urlopen(probe, timeout=1) as resp:
-                if resp.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                err = (proc.stderr.read().decode("utf-8", "replace").strip()
+                       if proc.stderr else "see its messages above")
+                raise CTKGError.single("oxigraph", None,
+                                       f"server exited at start: {err[-300:]}")
+            try:
+                with urllib.request.urlopen(probe, timeout=1) as resp:
+                    if resp.status == 200:
+                        return server
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+    except BaseException:  # e.g. Ctrl-C while waiting: never leave the server running
+        server.stop()
+        raise
     server.stop()
     raise CTKGError.single("oxigraph", None, f"server did not answer on port {port} "
                                              f"within {timeout:.0f} s")

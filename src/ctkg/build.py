@@ -1,0 +1,333 @@
+"""``ctkg build`` and ``ctkg validate``: read, compile, validate, QC, then write atomically.
+
+Every stage reports all its problems at once, naming the file and line (or offsets and brat
+id) they come from. Nothing is written unless every check passed, and each output file is
+replaced atomically, so a failed build leaves ``data/kg`` exactly as it was.
+
+Colleagues' steps are imported lazily (``ctkg.check``, ``ctkg.shacl``, ``ctkg.qc``,
+``ctkg.link``, ``ctkg.rdfio``); a missing module skips its step with a note in the report.
+``--jobs`` and ``--cache`` are accepted and ignored: compiling the corpus takes a few
+milliseconds, so processes would cost more than they save (see benchmarks/bench_build.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ctkg import brat, graphs, serialize
+from ctkg.compile import Quad, Source, compile_document
+from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.paths import Layout
+from ctkg.registry import load_catalogue, load_registry
+
+MANIFEST = "manifest.json"
+_IRI_RE = re.compile(r"https://w3id\.org/ctkg/id/[^\s,<>\"]+")
+
+
+@dataclass
+class BuildResult:
+    """A build rendered in memory: the files, and what the build found on the way."""
+
+    quads: list[Quad]
+    files: dict[str, bytes]
+    documents: list[str]
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _stop_on_errors(problems: list[Problem]) -> list[Problem]:
+    """Raise the errors among ``problems``; return the warnings."""
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CTKGError(errors)
+    return [p for p in problems if p.severity != "error"]
+
+
+def input_files(layout: Layout) -> list[Path]:
+    """Every file the build reads (its hash goes into the manifest)."""
+    files = [p for p in layout.corpus.glob("*") if p.is_file()]
+    files += sorted(layout.ontology_dir.glob("*.ttl")) + sorted(layout.qc_queries.glob("*.rq"))
+    files += [p for p in (layout.registry, layout.catalogue, layout.links,
+                          layout.wikidata_cache) if p.is_file()]
+    return sorted(set(files))
+
+
+def build(layout: Layout) -> BuildResult:
+    """Everything ``ctkg build`` does except writing; raises CTKGError on any error."""
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    warnings: list[Problem] = []
+    t = time.perf_counter()
+
+    # -- read ---------------------------------------------------------------------------------
+    check_corpus = graphs.optional("check", "check_corpus")
+    if check_corpus is None:
+        notes.append("ctkg.check.check_corpus not available: annotation checks skipped")
+    else:
+        warnings += _stop_on_errors(check_corpus(layout))
+    onto_files = layout.ontology_files()
+    if not onto_files:
+        raise CTKGError.single(layout.ontology, None, "no ontology file found")
+    problems: list[Problem] = []
+    onto_triples: list[tuple[str, str, str]] = []
+    for path in onto_files:
+        try:
+            onto_triples += graphs.graph_triples(graphs.parse_turtle(path))
+        except CTKGError as exc:
+            problems += exc.problems
+    try:
+        shapes = graphs.parse_turtle(layout.shapes)
+    except CTKGError as exc:
+        problems += exc.problems
+    if problems:
+        raise CTKGError(problems)
+    ancestors = graphs.class_ancestors(onto_triples)
+    registry = load_registry(layout.registry, class_names=set(ancestors))
+    catalogue = load_catalogue(layout.catalogue)
+    links: dict[str, Any] | None = None
+    load_links = graphs.optional("link", "load_links")
+    check_links = graphs.optional("link", "check_links")
+    if load_links is None:
+        notes.append("ctkg.link not available: no Wikidata links in graph/registry")
+    else:
+        links = load_links(layout.links)
+        if check_links is not None:
+            warnings += _stop_on_errors(check_links(layout))
+    docs: list[brat.Document] = []
+    lengths: dict[str, int] = {}
+    for txt in brat.collection_documents(layout.corpus):
+        lengths[txt.stem] = len(brat.read_text(txt))
+        if not txt.with_suffix(".ann").is_file():
+            warnings.append(Problem(display_path(txt), None, "no .ann file: not compiled",
+                                    "warning"))
+            continue
+        docs.append(brat.read_document(txt))
+    _stop_on_errors([p for d in docs for p in d.problems])
+    timings["read"] = time.perf_counter() - t
+
+    # -- compile ------------------------------------------------------------------------------
+    t = time.perf_counter()
+    iris = graphs.entity_iris(registry, ancestors)
+    sources: dict[str, Source] = {}
+    doc_quads: list[Quad] = []
+    problems = []
+    for doc in sorted(docs, key=lambda d: d.doc_id):
+        try:
+            doc_quads += compile_document(doc, registry, catalogue.get(doc.doc_id),
+                                          iris=iris, sources=sources)
+        except CTKGError as exc:
+            problems += exc.problems
+    if problems:
+        raise CTKGError(problems)
+    reg_where = display_path(layout.registry)
+    cat_where = display_path(layout.catalogue)
+    for slug, entry in registry.entries.items():
+        sources.setdefault(iris[slug], Source(reg_where, entry.line, slug))
+    for doc_id, centry in catalogue.items():
+        sources.setdefault(f"https://w3id.org/ctkg/id/document/{doc_id}",
+                           Source(cat_where, centry.line, doc_id))
+    wd_quads, wd_notes = graphs.wikidata_quads(layout.wikidata_cache)
+    warnings += wd_notes
+    quads = serialize.sort_quads([
+        *doc_quads,
+        *graphs.to_quads(onto_triples, "ontology"),
+        *graphs.registry_quads(registry, iris, links),
+        *graphs.catalogue_quads(catalogue, iris, lengths, layout.catalogue),
+        *wd_quads,
+    ])
+    timings["compile"] = time.perf_counter() - t
+
+    # -- validate -----------------------------------------------------------------------------
+    t = time.perf_counter()
+    errors = graphs.check_event_times(registry, iris, doc_quads)
+    validate_graph = graphs.optional("shacl", "validate_graph")
+    if validate_graph is None:
+        notes.append("ctkg.shacl.validate_graph not available: SHACL validation skipped")
+    else:
+        _conforms, results = validate_graph(graphs.to_rdflib(quads), shapes)
+        for r in results:
+            problem = _shacl_problem(r, sources, quads)
+            (errors if problem.severity == "error" else warnings).append(problem)
+    timings["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    oxquads = serialize.oxigraph_quads(quads)
+    run_qc = graphs.optional("qc", "run_qc")
+    if run_qc is None:
+        notes.append("ctkg.qc.run_qc not available: QC queries skipped")
+    elif any(layout.qc_queries.glob("*.rq")):
+        store = ox.Store()
+        store.bulk_extend(oxquads)
+        for res in run_qc(store, layout.qc_queries):
+            for row in res.rows:
+                where = display_path(layout.qc_queries / f"{res.name}.rq")
+                origin = "; ".join(str(sources[i]) for i in _IRI_RE.findall(row) if i in sources)
+                msg = f"QC {res.name}: {res.title}: {row}" + (f" [from {origin}]" if origin
+                                                               else "")
+                sev = "error" if res.severity == "error" else "warning"
+                (errors if sev == "error" else warnings).append(Problem(where, None, msg, sev))
+    timings["qc"] = time.perf_counter() - t
+    if errors:
+        raise CTKGError(sorted(errors))
+
+    # -- serialize ----------------------------------------------------------------------------
+    t = time.perf_counter()
+    doc_ids = sorted(d.doc_id for d in docs)
+    files = render_files(layout, quads, oxquads, onto_triples, doc_ids, docs,
+                         sorted(warnings), notes)
+    timings["serialize"] = time.perf_counter() - t
+    return BuildResult(quads, files, doc_ids, sorted(warnings), notes, timings)
+
+
+def render_files(layout: Layout, quads: list[Quad], oxquads: list[ox.Quad],
+                 onto_triples: list[tuple[str, str, str]], doc_ids: list[str],
+                 docs: list[brat.Document], warnings: list[Problem],
+                 notes: list[str]) -> dict[str, bytes]:
+    """Every output file's bytes (the manifest last: it hashes the others)."""
+    ctkg_ns = "<https://w3id.org/ctkg/ontology#"
+    terms = {x[len(ctkg_ns):-1] for t in onto_triples for x in t if x.startswith(ctkg_ns)}
+    ctx = serialize.jsonld_context(terms)
+    triples = serialize.union_triples(quads)
+    files = {
+        "ctkg.trig": serialize.render_trig(oxquads),
+        "ctkg.ttl": serialize.render_ttl(triples),
+        "ctkg.nq": serialize.render_nq(quads),
+        "ctkg.jsonld": serialize.render_jsonld(quads, ctx),
+        "context.jsonld": serialize.render_context(ctx),
+        "void.ttl": serialize.render_void(triples, doc_ids),
+    }
+    counts: dict[str, int] = {}
+    for g, *_ in quads:
+        counts[g[1:-1]] = counts.get(g[1:-1], 0) + 1
+    files["build-report.md"] = serialize.render_report(quads, counts, docs, warnings, notes)
+    files[MANIFEST] = serialize.render_manifest(
+        serialize.inputs_sha256(layout.root, input_files(layout)), counts, files)
+    return files
+
+
+def _expand(label: str | None) -> str | None:
+    """pySHACL's readable node label (``<iri>``, ``prefix:local`` or a lexical form) -> IRI."""
+    if label is None:
+        return None
+    if label.startswith("<") and label.endswith(">"):
+        return label[1:-1]
+    if ":" in label and not label.startswith(("http:", "https:")):
+        from rdflib import Graph
+
+        try:
+            return str(Graph().namespace_manager.expand_curie(label))
+        except (ValueError, TypeError):
+            return label
+    return label
+
+
+def _shacl_problem(r: Any, sources: dict[str, Source], quads: list[Quad]) -> Problem:
+    """A SHACL result as a Problem located at the annotation (or entry) behind it."""
+    focus, path = _expand(r.focus_node), _expand(r.path)
+    origins: list[Source] = []
+    if focus and path and r.value is not None:  # the assertions that produced focus-path-value
+        s, p = f"<{focus}>", f"<{path}>"
+        facts = {a for _g, a, pp, o in quads if pp.endswith("#subject>") and o == s}
+        for _g, a, pp, o in quads:
+            if a in facts and pp.endswith("#predicate>") and o == p:
+                if any(q[1] == a and q[2].endswith("#object>") and
+                       (q[3] == f"<{_expand(r.value)}>" or q[3].startswith(f'"{r.value}"'))
+                       for q in quads):
+                    src = sources.get(a[1:-1])
+                    if src:
+                        origins.append(src)
+    src = sources.get(focus or "")
+    where = origins[0] if origins else src
+    text = f"SHACL {r.severity}: {r.focus_node}"
+    text += f" {r.path}" if r.path else ""
+    text += f" (value {r.value})" if r.value is not None else ""
+    text += f": {r.message} [{r.shape}]"
+    if where is not None:
+        text += f" — from {where.what}"
+    if len(origins) > 1:
+        text += "; also " + "; ".join(str(o) for o in origins[1:])
+    return Problem(where.file if where else "<graph>", where.line if where else None, text,
+                   "error" if r.severity == "Violation" else "warning")
+
+
+def _summary(result: BuildResult, seconds: float, verb: str) -> str:
+    graphs_n = len({q[0] for q in result.quads})
+    return (f"{verb}: {len(result.documents)} documents, {len(result.quads)} quads in "
+            f"{graphs_n} graphs, 0 violations, {len(result.warnings)} warnings, "
+            f"{seconds:.2f} s")
+
+
+def run(args: argparse.Namespace) -> int:
+    """``ctkg build [--check] [--out DIR]``: build, then write (or compare) ``data/kg``."""
+    start = time.perf_counter()
+    layout = Layout(Path(args.root))
+    out = Path(args.out) if getattr(args, "out", None) else layout.kg
+    quiet = getattr(args, "quiet", False)
+    result = build(layout)
+    if getattr(args, "jobs", 1) not in (None, 1) and not quiet:
+        print("note: --jobs is accepted but the build runs in one process", file=sys.stderr)
+    if getattr(args, "cache", None) and not quiet:
+        print("note: --cache is accepted but the build is not incremental", file=sys.stderr)
+    if getattr(args, "check", False):
+        stale = [name for name, data in sorted(result.files.items())
+                 if not (out / name).is_file() or (out / name).read_bytes() != data]
+        if stale:
+            print(f"{display_path(out)} is not current: rebuild with `python build.py`; "
+                  f"differs: {', '.join(stale)}", file=sys.stderr)
+            return 1
+        if not quiet:
+            print(_summary(result, time.perf_counter() - start, f"{display_path(out)} is "
+                                                                 "current"))
+        return 0
+    serialize.write_atomically(out, result.files, last=MANIFEST)
+    if not quiet:
+        for w in result.warnings:
+            print(w, file=sys.stderr)
+        print(_summary(result, time.perf_counter() - start, f"built {display_path(out)}"))
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """``ctkg validate``: every check of the build; writes nothing."""
+    start = time.perf_counter()
+    result = build(Layout(Path(args.root)))
+    if not getattr(args, "quiet", False):
+        for w in result.warnings:
+            print(w, file=sys.stderr)
+        print(_summary(result, time.perf_counter() - start, "valid"))
+    return 0
+
+
+def load_dataset(layout: Layout) -> ox.Store:
+    """The committed build (``data/kg/ctkg.trig``) in an in-memory Oxigraph store."""
+    path = layout.kg / "ctkg.trig"
+    if not path.is_file():
+        raise CTKGError.single(path, None, "no build found: run `python build.py` first")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+    except SyntaxError as exc:
+        raise CTKGError.single(path, getattr(exc, "lineno", None), f"does not parse: {exc}"
+                               ) from None
+    return store
+
+
+def read_manifest(layout: Layout) -> dict[str, Any]:
+    """``data/kg/manifest.json`` as a dict (CTKGError if missing or malformed)."""
+    path = layout.kg / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CTKGError.single(path, None, "no build manifest: run `python build.py` first"
+                               ) from None
+    except json.JSONDecodeError as exc:
+        raise CTKGError.single(path, exc.lineno, f"malformed JSON: {exc.msg}") from None

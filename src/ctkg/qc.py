@@ -1,0 +1,154 @@
+"""Quality-control queries: SPARQL SELECTs in ``queries/qc`` that must return no rows.
+
+Why pyoxigraph: the QC runs on the whole build, and rdflib's SPARQL engine is slow on large
+graphs (see docs/reference notes); Oxigraph answers these queries in milliseconds. Queries see
+the union of all named graphs as their default graph (``use_default_graph_as_union``), so a
+check can join the registry, the catalogue and every document graph.
+
+Each query file starts with a comment header::
+
+    # title: ...
+    # severity: error|warning
+    # description: ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+from rdflib.graph import ConjunctiveGraph
+
+from ctkg.errors import CTKGError
+
+# Named graph that plain (non-dataset) input is loaded into.
+INPUT_GRAPH = "https://w3id.org/ctkg/graph/qc-input"
+
+_HEADER_RE = re.compile(r"^#\s*(title|severity|description):\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class QCQuery:
+    """One QC query file and its header."""
+
+    name: str
+    path: Path
+    title: str
+    severity: str  # "error" | "warning"
+    description: str
+    text: str
+
+
+@dataclass
+class QCResult:
+    """The rows one QC query returned (none means the check passed)."""
+
+    name: str
+    severity: str
+    rows: list[str] = field(default_factory=list)
+    title: str = ""
+
+    def __iter__(self):  # allows ``name, severity, rows = result``
+        return iter((self.name, self.severity, self.rows))
+
+    @property
+    def ok(self) -> bool:
+        return not self.rows
+
+
+def load_queries(folder: str | Path) -> list[QCQuery]:
+    """Read every ``*.rq`` of ``folder`` with its header; a file without one is an error."""
+    out: list[QCQuery] = []
+    for path in sorted(Path(folder).glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        header: dict[str, str] = {}
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            m = _HEADER_RE.match(line)
+            if m:
+                header[m.group(1)] = m.group(2).strip()
+        severity = header.get("severity", "")
+        if "title" not in header or severity not in {"error", "warning"}:
+            raise CTKGError.single(path, 1, "QC query needs '# title:' and "
+                                            "'# severity: error|warning' header lines")
+        out.append(QCQuery(path.stem, path, header["title"], severity,
+                           header.get("description", ""), text))
+    return out
+
+
+def to_store(data: ox.Store | Graph | Dataset | str | Path | Iterable[str | Path]) -> ox.Store:
+    """An in-memory Oxigraph store holding ``data`` (store, rdflib graph/dataset, or files).
+
+    Plain graphs and Turtle files go into a named graph, so that the union default graph
+    of the queries sees them like the named graphs of a real build.
+    """
+    if isinstance(data, ox.Store):
+        return data
+    store = ox.Store()
+    if isinstance(data, (Dataset, ConjunctiveGraph)):
+        payload = data.serialize(format="nquads")
+        store.load(payload.encode("utf-8") if isinstance(payload, str) else payload,
+                   format=ox.RdfFormat.N_QUADS)
+        return store
+    if isinstance(data, Graph):
+        payload = data.serialize(format="nt")
+        store.load(payload.encode("utf-8") if isinstance(payload, str) else payload,
+                   format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INPUT_GRAPH))
+        return store
+    paths = [data] if isinstance(data, (str, Path)) else list(data)
+    for p in paths:
+        p = Path(p)
+        fmt = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
+               ".nt": ox.RdfFormat.N_TRIPLES}.get(p.suffix, ox.RdfFormat.TURTLE)
+        graph = None if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else \
+            ox.NamedNode(f"{INPUT_GRAPH}/{p.name}")
+        try:
+            store.load(path=str(p), format=fmt, to_graph=graph)
+        except SyntaxError as exc:
+            raise CTKGError.single(p, getattr(exc, "lineno", None), f"syntax error: {exc}") from exc
+    return store
+
+
+def _term(term: object) -> str:
+    """Short readable form of a SPARQL result term."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        return repr(term.value) if term.language is None else f"{term.value!r}@{term.language}"
+    if term is None:
+        return "-"
+    return str(term)
+
+
+def run_query(store: ox.Store, query: QCQuery) -> list[str]:
+    """Run one QC query; each offending row as ``var=value, var=value``."""
+    results = store.query(query.text, use_default_graph_as_union=True)
+    if not isinstance(results, ox.QuerySolutions):
+        raise CTKGError.single(query.path, None, "QC query must be a SELECT")
+    names = [v.value for v in results.variables]
+    return [", ".join(f"{n}={_term(sol[n])}" for n in names) for sol in results]
+
+
+def run_qc(dataset_or_graph: ox.Store | Graph | Dataset | str | Path | Iterable[str | Path],
+           folder: str | Path) -> list[QCResult]:
+    """Run every QC query of ``folder`` on the data; one result per query, rows = offences.
+
+    A result unpacks as ``(query name, severity, rows)``.
+    """
+    store = to_store(dataset_or_graph)
+    return [QCResult(q.name, q.severity, run_query(store, q), q.title)
+            for q in load_queries(folder)]
+
+
+def format_results(results: Iterable[QCResult]) -> list[str]:
+    """Lines for the terminal: one per offending row, prefixed by query and severity."""
+    lines: list[str] = []
+    for r in results:
+        for row in r.rows:
+            lines.append(f"{r.name}: {r.severity}: {r.title}: {row}")
+    return lines

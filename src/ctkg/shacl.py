@@ -1,0 +1,147 @@
+"""SHACL validation of CTKG graphs, shared by the build and the tests.
+
+Why a wrapper: the build validates a *dataset* (one named graph per document, plus registry,
+catalogue and ontology graphs), but shapes such as MentionShape follow links across graphs
+(a mention's document lives in graph/catalogue) and ``sh:class`` needs the
+``rdfs:subClassOf`` hierarchy of the ontology. pySHACL validates each named graph of a
+dataset on its own, so we flatten everything into one union graph with the ontology mixed
+in, and validate that with inference "none": the class hierarchy in the data graph is all
+``sh:class`` needs, and no RDFS/OWL entailment can hide or invent a defect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate
+from rdflib import Dataset, Graph, Literal, Node, URIRef
+from rdflib.collection import Collection
+from rdflib.graph import ConjunctiveGraph
+from rdflib.namespace import RDF, SH
+
+from ctkg.namespaces import PREFIXES
+
+INFERENCE = "none"
+
+GraphInput = Graph | Dataset | str | Path
+
+
+@dataclass(frozen=True, order=True)
+class ShaclResult:
+    """One SHACL validation result, flattened for printing and testing."""
+
+    severity: str  # "Violation" | "Warning" | "Info"
+    shape: str  # IRI of the named shape the result belongs to (owner of a blank property shape)
+    source_shape: str  # sh:sourceShape as reported (an IRI, or "_:..." for a property shape)
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.focus_node if self.path is None else f"{self.focus_node} {self.path}"
+        value = "" if self.value is None else f" (value {self.value})"
+        return f"{self.severity}: {where}{value}: {self.message} [{self.shape}]"
+
+
+def _as_graph(item: GraphInput) -> Graph:
+    """Load a path, or return a graph; a Dataset is flattened into its union graph."""
+    if isinstance(item, (str, Path)):
+        g = Graph()
+        g.parse(str(item), format="turtle")
+        return g
+    if isinstance(item, (Dataset, ConjunctiveGraph)):
+        g = Graph()
+        for s, p, o, _c in item.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g
+    return item
+
+
+def union_graph(*items: GraphInput | Iterable[GraphInput] | None) -> Graph:
+    """One graph holding every triple of the given graphs, datasets or files."""
+    out = Graph()
+    for item in items:
+        if item is None:
+            continue
+        parts = item if isinstance(item, (list, tuple)) else [item]
+        for part in parts:
+            for triple in _as_graph(part):
+                out.add(triple)
+    return out
+
+
+def _label(node: Node | None, graph: Graph, *path_graphs: Graph) -> str | None:
+    """A readable form of a node: prefixed name or plain IRI, lexical form of a literal;
+    a blank-node property path (sh:alternativePath) as ``a|b|c``."""
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        name = graph.namespace_manager.normalizeUri(node)
+        return str(node) if name.startswith("<") else name
+    if isinstance(node, Literal):
+        return str(node)
+    for g in path_graphs:
+        alternatives = g.value(node, SH.alternativePath)
+        if alternatives is not None:
+            return "|".join(_label(m, graph) or "" for m in Collection(g, alternatives))
+    return f"_:{node}"
+
+
+def validate_graph(data: GraphInput, shapes: GraphInput,
+                   ontology: GraphInput | Iterable[GraphInput] | None = None
+                   ) -> tuple[bool, list[ShaclResult]]:
+    """Validate ``data`` (+ ``ontology``) against ``shapes``; return (conforms, results).
+
+    ``conforms`` is pySHACL's verdict (False on any result, warnings included); callers
+    that tolerate warnings filter ``results`` by severity.
+    """
+    data_graph = union_graph(data, ontology)
+    for prefix, iri in PREFIXES.items():
+        data_graph.bind(prefix, iri, replace=True)
+    shapes_graph = _as_graph(shapes)
+    conforms, report, _text = validate(
+        data_graph,
+        shacl_graph=shapes_graph,
+        inference=INFERENCE,
+        advanced=True,
+        allow_warnings=False,
+        abort_on_first=False,
+    )
+    results: list[ShaclResult] = []
+    for res in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(res, SH.resultSeverity)
+        source = report.value(res, SH.sourceShape)
+        messages = {str(m) for m in report.objects(res, SH.resultMessage)}
+        # pySHACL reports a SPARQL constraint with both its own and its shape's message:
+        # keep the specific one.
+        generic = {str(m) for m in shapes_graph.objects(source, SH.message)} if source else set()
+        if messages - generic:
+            messages -= generic
+        results.append(ShaclResult(
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            shape=named_shape(source, shapes_graph),
+            source_shape=str(source) if isinstance(source, URIRef) else f"_:{source}",
+            focus_node=_label(report.value(res, SH.focusNode), data_graph) or "",
+            path=_label(report.value(res, SH.resultPath), data_graph, report, shapes_graph),
+            value=_label(report.value(res, SH.value), data_graph),
+            message="; ".join(sorted(messages)),
+        ))
+    return bool(conforms), sorted(results)
+
+
+def named_shape(shape: Node | None, shapes: Graph) -> str:
+    """The IRI of the named shape that owns ``shape`` (itself when it is an IRI).
+
+    Property shapes are blank nodes; climbing sh:property (and RDF lists of sh:or/sh:and,
+    sh:not, sh:qualifiedValueShape) gives the node shape a reader can look up.
+    """
+    seen: set[Node] = set()
+    node = shape
+    while node is not None and not isinstance(node, URIRef) and node not in seen:
+        seen.add(node)
+        parent = next(iter(shapes.subjects(None, node)), None)
+        node = parent
+    return str(node) if isinstance(node, URIRef) else ""

@@ -1,0 +1,111 @@
+"""brat conf generation: derived from the ontology, deterministic, and drift is caught."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ctkg.annconf import (
+    build_scheme,
+    load_ontology,
+    render_all,
+    run,
+    scheme_from_files,
+    stale_files,
+)
+from ctkg.errors import CTKGError
+from ctkg.paths import Layout
+
+FIXTURE_ONTOLOGY = Path(__file__).parent / "fixtures" / "brat" / "ontology" / "ctkg.ttl"
+
+
+def rendered(path: Path = FIXTURE_ONTOLOGY) -> dict[str, str]:
+    return render_all(scheme_from_files([path]))
+
+
+def test_annotation_conf_sections() -> None:
+    conf = rendered()["annotation.conf"]
+    sections = [ln for ln in conf.splitlines() if ln.startswith("[")]
+    assert sections == ["[entities]", "[relations]", "[events]", "[attributes]"]
+    lines = conf.splitlines()
+    for name in ("Person", "Organization", "Place", "Post", "PolicyInstrument", "Threat",
+                 "PolicyGoal", "Technology", "TimeExpression"):
+        assert name in lines
+    assert "holdsPost\tArg1:Person, Arg2:Post" in lines
+    assert "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>" in lines
+    statement = next(ln for ln in lines if ln.startswith("Statement\t"))
+    assert statement.startswith("Statement\tSpeaker:Person|Organization, Occasion?:Conference|")
+    assert "Time?:TimeExpression" in statement and "About*:Threat|PolicyGoal|" in statement
+    meeting = next(ln for ln in lines if ln.startswith("Meeting\t"))
+    assert "Participant*:Person|Organization" in meeting and "Place*:Place|Organization" in meeting
+    assert "SpeechKind\tArg:Statement, Value:DirectQuote|ReportedSpeech" in lines
+    assert any(ln.startswith("Modality\tArg:Conference|") and ln.endswith(
+        "Value:Planned|Hypothetical") for ln in lines)
+
+
+def test_visual_and_tools_conf() -> None:
+    out = rendered()
+    assert "SecurityCouncilMeeting | Security Council meeting" in out["visual.conf"]
+    assert "backToBackWith | Back-to-back with" in out["visual.conf"]
+    tools = out["tools.conf"].splitlines()
+    norm = tools[tools.index("[normalization]") + 1:]
+    assert [ln.split("\t")[0] for ln in norm if not ln.startswith("#")] == \
+        ["CTKG", "Wikidata", "ISO8601"]
+    assert any("<URLBASE>:https://www.wikidata.org/wiki/%s" in ln for ln in norm)
+
+
+def test_deterministic() -> None:
+    assert rendered() == rendered()
+
+
+def test_ontology_lacking_a_class_or_property_is_reported(tmp_path: Path) -> None:
+    text = FIXTURE_ONTOLOGY.read_text(encoding="utf-8")
+    broken = tmp_path / "ctkg.ttl"
+    broken.write_text("\n".join(ln for ln in text.splitlines()
+                                if not ln.startswith(("ctkg:Post ", "ctkg:warnsOf "))),
+                      encoding="utf-8")
+    _, problems = build_scheme(load_ontology([broken]))
+    messages = [p.message for p in problems]
+    assert any("'Post'" in m and "not a class" in m for m in messages), messages
+    assert any("'warnsOf'" in m and "not a property" in m for m in messages), messages
+    with pytest.raises(CTKGError):
+        scheme_from_files([broken])
+
+
+def _project(tmp_path: Path) -> Layout:
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "data" / "corpus").mkdir(parents=True)
+    shutil.copy(FIXTURE_ONTOLOGY, tmp_path / "ontology" / "ctkg.ttl")
+    return Layout(tmp_path)
+
+
+def test_conf_check_fails_when_ontology_and_conf_drift(tmp_path: Path) -> None:
+    layout = _project(tmp_path)
+    assert run(argparse.Namespace(root=tmp_path, check=False)) == 0
+    assert run(argparse.Namespace(root=tmp_path, check=True)) == 0
+    # the ontology renames a label: the committed visual.conf is now stale
+    onto = layout.ontology
+    onto.write_text(onto.read_text(encoding="utf-8").replace('"side event"@en',
+                                                             '"side-event"@en'),
+                    encoding="utf-8")
+    with pytest.raises(CTKGError) as exc:
+        run(argparse.Namespace(root=tmp_path, check=True))
+    (problem,) = exc.value.problems
+    assert problem.message.endswith("data/corpus/visual.conf is out of date: run ctkg conf")
+
+
+def test_missing_conf_is_reported(tmp_path: Path) -> None:
+    layout = _project(tmp_path)
+    problems = stale_files(layout.corpus, rendered(layout.ontology))
+    assert len(problems) == 3 and all("is missing: run ctkg conf" in p.message
+                                      for p in problems)
+
+
+def test_committed_conf_is_current(layout: Layout) -> None:
+    if not layout.ontology.is_file():
+        pytest.skip("ontology/ctkg.ttl does not exist yet")
+    assert stale_files(layout.corpus, render_all(scheme_from_files(layout.ontology_files()))) \
+        == []

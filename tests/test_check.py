@@ -1,0 +1,166 @@
+"""The annotation checker: one fixture per defect, each problem with file, line and message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ctkg.check import check_collection, check_corpus
+from ctkg.errors import Problem
+from ctkg.paths import Layout
+
+FIXTURES = Path(__file__).parent / "fixtures" / "brat"
+ONTOLOGY = [FIXTURES / "ontology" / "ctkg.ttl", FIXTURES / "ontology" / "concepts.ttl"]
+
+
+def check(folder: Path) -> list[Problem]:
+    return check_collection(folder, folder / "registry.toml", ontology=ONTOLOGY,
+                            links=folder / "links.toml", catalogue=folder / "catalogue.toml")
+
+
+def found(problems: list[Problem]) -> list[tuple[str, int | None, str, str]]:
+    return [(Path(p.file).name, p.line, p.severity, p.message) for p in problems]
+
+
+# case -> every problem expected: (file name, line, key phrase); nothing else may be reported
+CASES: dict[str, list[tuple[str, int | None, str]]] = {
+    "span_mismatch": [("doc.ann", 1, "stored text 'Antonio Guterres' differs from the text "
+                                     "at 18 34: 'António Guterres'")],
+    "offsets_outside": [("doc.ann", 12, "span 900 908 is outside the text")],
+    "fragments_bad": [("doc.ann", 7, "fragment 2 (45 61) is out of order or overlaps")],
+    "crosses_newline": [("doc.ann", 14, "crosses a newline"),
+                        ("doc.ann", 14, "stored text '28 June 2018' differs")],
+    "duplicate_id": [("doc.ann", 33, "duplicate id T5 (first defined at line 12)")],
+    "dangling": [("doc.ann", 33, "E9: trigger T99 is not a T annotation"),
+                 ("doc.ann", 33, "E9: Place argument T98 does not exist"),
+                 ("doc.ann", 34, "R9: Arg2 E77 does not exist"),
+                 ("doc.ann", 35, "A9: target R77 does not exist"),
+                 ("doc.ann", 36, "N9: target T97 does not exist"),
+                 ("doc.ann", 37, "#9: target T96 does not exist"),
+                 ("doc.ann", 38, "Equiv: member T95 is not a T annotation")],
+    "unknown_names": [("doc.ann", 30, "E3: unknown role 'Moderator' for Meeting"),
+                      ("doc.ann", 33, "T20: unknown type 'Country'"),
+                      ("doc.ann", 35, "R20: unknown relation type 'likes'"),
+                      ("doc.ann", 36, "A20: unknown attribute 'Certainty'"),
+                      ("doc.ann", 37, "A21: Modality value 'Probable' is not one of")],
+    "arg_types": [("doc.ann", 19, "Time argument T1 is a Person; HighLevelConference.Time "
+                                  "takes TimeExpression")],
+    "trigger_mismatch": [("doc.ann", 19, "trigger T4 has type 'HighLevelConference', the "
+                                         "event is 'Conference'")],
+    "unnormalized": [("doc.ann", 12, "T5: unnormalized mention: a Place needs exactly one "
+                                     "CTKG normalization"),
+                     ("doc.ann", 13, "T6: a TimeExpression needs exactly one ISO8601")],
+    "unknown_slug": [("doc.ann", 13, "unknown registry slug 'nowhere'")],
+    "registry_type": [("doc.ann", 2, "T1 is a Person mention but registry entry "
+                                     "'antonio-guterres' has type Organization")],
+    "wikidata_bad": [("doc.ann", 32, "malformed Wikidata id 'Q0311440'"),
+                     ("doc.ann", 33, "Wikidata:Q42 differs from"),
+                     ("doc.ann", 34, "has no qid for 'spain'")],
+    "iso_bad": [("doc.ann", 15, "malformed ISO8601 value: '2018-13-45'")],
+    "statement_bad": [("doc.ann", 21, "Statement needs exactly one Speaker, found 0"),
+                      ("doc.ann", 21, "needs a SpeechKind attribute"),
+                      ("doc.ann", 32, "Statement needs exactly one Speaker, found 2")],
+    "registry_unused": [("registry.toml", 46, "ghost: used by no mention")],
+    "concept_missing": [("registry.toml", 9, "without a concept id/threat/terrorism-financing")],
+    "file_pairs": [("lonely.txt", None, "lonely.txt has no lonely.ann"),
+                   ("orphan.ann", None, "orphan.ann has no orphan.txt")],
+    "notes_bad": [("doc.ann", 16, "anchor must be an ISO date"),
+                  ("doc.ann", 16, "unknown note key 'colour'"),
+                  ("doc.ann", 16, "'freeform' is not key=value")],
+    "attributes_bad": [("doc.ann", 33, "Negation cannot be attached to T1"),
+                       ("doc.ann", 34, "Negation is a binary attribute"),
+                       ("doc.ann", 35, "E3 already has a Modality attribute (line 31)"),
+                       ("doc.ann", 36, "SpeechKind cannot be attached to E1")],
+}
+
+
+def test_clean_fixture_passes() -> None:
+    assert check(FIXTURES / "clean") == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_defect_is_reported_with_file_line_and_message(case: str) -> None:
+    problems = found(check(FIXTURES / case))
+    errors = [p for p in problems if p[2] == "error"]
+    for name, line, phrase in CASES[case]:
+        assert any(f == name and ln == line and phrase in msg for f, ln, _, msg in errors), \
+            f"{case}: expected {name}:{line} {phrase!r} in {problems}"
+    # all at once, and nothing else
+    assert len(errors) == len(CASES[case]), problems
+
+
+def test_statement_without_about_is_only_a_warning() -> None:
+    problems = check(FIXTURES / "about_missing")
+    assert [(Path(p.file).name, p.line, p.severity) for p in problems] == \
+        [("doc.ann", 21, "warning")]
+    assert "no About argument" in problems[0].message
+
+
+def _copy_clean(tmp_path: Path) -> Path:
+    folder = tmp_path / "case"
+    shutil.copytree(FIXTURES / "clean", folder)
+    return folder
+
+
+@pytest.mark.parametrize("which", ["doc.txt", "doc.ann"])
+def test_byte_order_mark(tmp_path: Path, which: str) -> None:
+    folder = _copy_clean(tmp_path)
+    path = folder / which
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    problems = [p for p in check(folder) if p.file.endswith(which)]
+    assert any(p.line == 1 and "byte-order mark" in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize("which", ["doc.txt", "doc.ann"])
+def test_crlf(tmp_path: Path, which: str) -> None:
+    folder = _copy_clean(tmp_path)
+    path = folder / which
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    problems = [p for p in check(folder) if p.file.endswith(which)]
+    assert any(p.line == 1 and "CRLF line endings" in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize("which", ["doc.txt", "doc.ann"])
+def test_not_utf8(tmp_path: Path, which: str) -> None:
+    folder = _copy_clean(tmp_path)
+    path = folder / which
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2] + b"\xff"  # line 3
+    path.write_bytes(b"\n".join(lines))
+    problems = [p for p in check(folder) if p.file.endswith(which)]
+    assert any(p.line == 3 and "not UTF-8" in p.message for p in problems), problems
+
+
+def test_malformed_lines_are_reported_with_the_rest(tmp_path: Path) -> None:
+    folder = _copy_clean(tmp_path)
+    ann = folder / "doc.ann"
+    ann.write_text(ann.read_text(encoding="utf-8") + "T40\tPerson zero 5\tx\nR40\tpartOf E1\n"
+                   "N40\tReference T1 CTKG:nowhere\tx\n", encoding="utf-8")
+    got = {(p.line, p.message.split(":")[0]) for p in check(folder)}
+    assert {(33, "T40"), (34, "R40"), (35, "N40")} <= got
+
+
+def test_discontinuous_span_is_checked_joined_by_one_space(tmp_path: Path) -> None:
+    folder = _copy_clean(tmp_path)
+    ann = folder / "doc.ann"
+    # "terrorist use" + "internet": 45-58 and 66-74
+    text = ann.read_text(encoding="utf-8").replace(
+        "T3\tThreat 45 74\tterrorist use of the internet",
+        "T3\tThreat 45 58;66 74\tterrorist use internet")
+    ann.write_text(text, encoding="utf-8")
+    assert check(folder) == []
+    ann.write_text(text.replace("terrorist use internet", "terrorist useinternet"),
+                   encoding="utf-8")
+    assert any("stored text" in p.message for p in check(folder))
+
+
+def test_real_corpus_passes(layout: Layout) -> None:
+    if not list(layout.corpus.glob("*.ann")):
+        pytest.skip("data/corpus has no .ann files yet (annotation in progress)")
+    for path in (layout.registry, layout.catalogue):
+        if not path.is_file():
+            pytest.skip(f"data/{path.name} does not exist yet (data in progress)")
+    errors = [p for p in check_corpus(layout) if p.severity == "error"]
+    assert errors == [], "\n".join(map(str, errors))

@@ -1,0 +1,169 @@
+"""A query never reaches the network unless --allow-network: proven with a loopback listener.
+
+The listener records every request it receives; refused queries must leave it untouched,
+and the allowed SERVICE call must reach it (so a silent listener means something).
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ctkg.cli import main
+from ctkg.errors import CTKGError
+from ctkg.query import run_query
+from ctkg.sparqlsafety import network_problems
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
+EMPTY_JSON = b'{"head":{"vars":["s","p","o"]},"results":{"bindings":[]}}'
+
+
+@dataclass
+class Listener:
+    """A loopback HTTP server that records requests and answers with a fixed response."""
+
+    server: http.server.ThreadingHTTPServer
+    requests: list[str] = field(default_factory=list)
+    status: int = 200
+    body: bytes = EMPTY_JSON
+    content_type: str = "application/sparql-results+json"
+    delay: float = 0.0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    holder: dict[str, Listener] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            me = holder["l"]
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            me.requests.append(f"{self.command} {self.path}")
+            if me.delay:
+                time.sleep(me.delay)
+            try:
+                self.send_response(me.status)
+                self.send_header("Content-Type", me.content_type)
+                self.send_header("Content-Length", str(len(me.body)))
+                self.end_headers()
+                self.wfile.write(me.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    holder["l"] = Listener(server)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield holder["l"]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    s = ox.Store()
+    s.bulk_load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    return s
+
+
+def _network_queries(base: str) -> dict[str, str]:
+    return {
+        "service": f"SELECT * WHERE {{ SERVICE <{base}/sparql> {{ ?s ?p ?o }} }}",
+        "service-silent": f"SELECT * WHERE {{ SERVICE SILENT <{base}/sparql> {{ ?s ?p ?o }} }}",
+        "service-lowercase": f"select * {{ service <{base}/sparql> {{ ?s ?p ?o }} }}",
+        "service-variable": f"SELECT * {{ VALUES ?e {{ <{base}/sparql> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        "service-comment-between": f"SELECT * {{ SERVICE # sneaky\n <{base}/sparql> {{ ?s ?p ?o }} }}",
+        "service-unicode-escape": f"SELECT * {{ \\u0053ERVICE <{base}/sparql> {{ ?s ?p ?o }} }}",
+        "service-prefixed": f"PREFIX r: <{base}/> SELECT * {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
+        "from": f"SELECT * FROM <{base}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        "from-named": f"SELECT * FROM NAMED <{base}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "from-relative": f"BASE <{base}/> SELECT * FROM <data.ttl> WHERE {{ ?s ?p ?o }}",
+        "load": f"LOAD <{base}/data.ttl>",
+        "load-into": f"LOAD SILENT <{base}/data.ttl> INTO GRAPH <urn:x>",
+    }
+
+
+@pytest.mark.parametrize("case", list(_network_queries("http://127.0.0.1:1")))
+def test_embedded_refuses_before_running(case: str, listener: Listener, store: ox.Store) -> None:
+    query = _network_queries(listener.base)[case]
+    before = len(store)
+    with pytest.raises(CTKGError, match="refused before running"):
+        run_query(query, store=store)
+    assert listener.requests == []
+    assert len(store) == before
+
+
+@pytest.mark.parametrize("case", ["service", "from", "load"])
+def test_endpoint_refuses_before_sending(case: str, listener: Listener) -> None:
+    query = _network_queries(listener.base)[case]
+    with pytest.raises(CTKGError, match="refused before running"):
+        run_query(query, endpoint=f"{listener.base}/query")
+    assert listener.requests == []
+
+
+def test_cli_refuses_with_one_line(listener: Listener, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    q = tmp_path / "fed.rq"
+    q.write_text(_network_queries(listener.base)["service"], encoding="utf-8")
+    assert main(["query", str(q), "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "SERVICE" in err and "--allow-network" in err
+    assert listener.requests == []
+
+
+def test_updates_refused_even_with_network_allowed(listener: Listener, store: ox.Store) -> None:
+    for update in [f"LOAD <{listener.base}/data.ttl>", "DROP ALL", "CLEAR DEFAULT",
+                   "INSERT DATA { <urn:a> <urn:b> <urn:c> }"]:
+        with pytest.raises(CTKGError, match="SPARQL Update"):
+            run_query(update, store=store, allow_network=True)
+    assert listener.requests == []
+
+
+@pytest.mark.parametrize("query", [
+    "# SERVICE <http://127.0.0.1:1/sparql> in a comment\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1",
+    'SELECT ?s WHERE { ?s ?p "SERVICE <http://127.0.0.1:1/> FROM <http://x/>" }',
+    "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1",
+    "PREFIX ex: <urn:ex:> SELECT ?s WHERE { ?s ex:SERVICE ?o }",
+    "SELECT ?s FROM <https://w3id.org/ctkg/graph/registry> WHERE { ?s ?p ?o } LIMIT 1",
+    "PREFIX ctkgg: <https://w3id.org/ctkg/graph/> "
+    "SELECT ?s FROM NAMED ctkgg:registry WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
+    'SELECT ?s WHERE { ?s ?p """LOAD <x> ; DROP ALL""" }',
+])
+def test_harmless_lookalikes_are_not_refused(query: str) -> None:
+    assert network_problems(query) == []
+
+
+def test_service_runs_when_network_is_allowed(listener: Listener, store: ox.Store) -> None:
+    query = _network_queries(listener.base)["service"]
+    variables, rows = run_query(query, store=store, allow_network=True)
+    assert rows == []
+    assert len(listener.requests) >= 1
+    assert listener.requests[0].endswith("/sparql")
+
+
+def test_bundled_network_query_needs_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parents[1]
+    assert main(["query", "wikidata-federated", "--root", str(root)]) == 1
+    assert "--allow-network" in capsys.readouterr().err
