@@ -467,3 +467,48 @@ def test_serialize_cache_is_order_independent() -> None:
     triples = [q.triple for q in ox.parse(path=str(FIXTURES / "wd-fixture.ttl"),
                                           format=ox.RdfFormat.TURTLE)]
     assert serialize_cache(triples) == serialize_cache(list(reversed(triples)))
+
+
+# --- the federated enrich queries, with WDQS replaced by the loopback fixture server -------
+
+@pytest.mark.server
+def test_enrich_queries_against_the_fixture(oxigraph_server: OxigraphServer) -> None:
+    import pyoxigraph as ox
+
+    load_fixture(oxigraph_server)
+    registry = graph_iri("registry")
+    store = ox.Store()
+    for slug, kind, cls, label, qid in [
+        ("alma-testperson", "person", "Person", "Alma Testperson", "Q98765401"),
+        ("ecto", "org", "GovernmentAgency", "Example Counter-Terrorism Office", "Q98765402"),
+        ("testland", "org", "MemberState", "Testland", "Q98765404"),
+    ]:
+        s = ox.NamedNode(str(entity_iri(kind, slug)))
+        g = ox.NamedNode(str(registry))
+        store.add(ox.Quad(s, ox.NamedNode(str(RDFS.label)), ox.Literal(label), g))
+        store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                          ox.NamedNode(str(CTKG[cls])), g))
+        store.add(ox.Quad(s, ox.NamedNode(str(OWL.sameAs)), ox.NamedNode(str(WD[qid])), g))
+    queries = Path(__file__).resolve().parents[1] / "queries"
+
+    def run(name: str) -> list[dict[str, str]]:
+        text = (queries / name).read_text("utf-8")
+        assert "# network: required" in text and "# params: none" in text
+        text = text.replace("https://query.wikidata.org/sparql", oxigraph_server.query_url)
+        assert "query.wikidata.org" not in text
+        result = store.query(text)
+        names = [v.value for v in result.variables]
+        return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+
+    [person] = run("wikidata-enrich-people.rq")
+    assert person["wd"] == str(WD.Q98765401)
+    assert person["position"] == str(WD.Q98765405)
+    assert person["positionLabel"] == "Secretary-General of Testland"
+    assert person["start"] == "2019-01-01T00:00:00Z" and "end" not in person
+
+    rows = run("wikidata-enrich-organizations.rq")
+    assert [r["wd"] for r in rows] == [str(WD.Q98765402)]  # the State is not listed
+    [org] = rows
+    assert org["headquartersLabel"] == "Fixtureville"
+    assert org["inception"] == "2017-06-15T00:00:00Z"
+    assert org["website"] == "https://example.org/ecto"

@@ -279,6 +279,9 @@ BROKEN = {
     "assertion-without-support-violation":
         "ctkgid:assertion\\/d\\/R1 a ctkg:Assertion ; rdf:subject ctkgid:person\\/a .\n"
         "ctkgid:assertion\\/d\\/R2 a ctkg:Assertion ; ctkg:inferred true .",
+    "inferred-without-evidence-violation":
+        "ctkgid:assertion\\/d\\/E1-time a ctkg:Assertion ; ctkg:inferred true ;"
+        " ctkg:inferenceRule \"next-year\" .",
     "unknown-concept-violation": "ctkgid:person\\/a ctkg:warnsOf ctkgid:threat\\/no-such-threat .",
     "broader-cycle-violation":
         "ctkgid:threat\\/a skos:broader ctkgid:threat\\/b .\n"
@@ -310,3 +313,24 @@ def test_qc_runs_on_named_graph_union() -> None:
     assert len(results["duplicate-qid-violation"].rows) == 1
     _name, severity, rows = results["duplicate-qid-violation"]
     assert severity == "error" and "Q1" in rows[0]
+
+
+def test_registry_concept_labels_match_concepts() -> None:
+    """The registry emits skos:prefLabel@en for concepts too; SKOS allows one per language,
+    so a concept's registry label must equal its prefLabel in concepts.ttl (and its slug must
+    exist there, docs/design.md "Registry")."""
+    import tomllib
+
+    registry = ROOT / "data" / "registry.toml"
+    if not registry.is_file():
+        pytest.skip("no registry yet")
+    entries = tomllib.loads(registry.read_text(encoding="utf-8"))
+    g = load("concepts.ttl")
+    kinds = {"Threat": "threat", "PolicyGoal": "goal", "Technology": "technology"}
+    for slug, entry in entries.items():
+        kind = kinds.get(entry.get("type", ""))
+        if kind is None:
+            continue
+        pref = g.value(URIRef(f"{ID}{kind}/{slug}"), SKOS.prefLabel)
+        assert pref is not None, f"{kind}/{slug} missing from concepts.ttl"
+        assert str(pref) == entry["label"], f"{kind}/{slug}: {pref!r} != {entry['label']!r}"

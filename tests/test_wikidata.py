@@ -199,9 +199,8 @@ def test_a_retry_after_beyond_the_cap_gives_up_instead_of_retrying_early() -> No
 def test_other_failures_are_one_line_errors(answer: tuple[int, dict[str, str], bytes],
                                             message: str) -> None:
     script = Script([answer])
-    with listener(script) as url:
-        with pytest.raises(CTKGError, match=message) as info:
-            WikidataClient(url, timeout=5, sleep=lambda s: None).select("SELECT ?x WHERE {}")
+    with listener(script) as url, pytest.raises(CTKGError, match=message) as info:
+        WikidataClient(url, timeout=5, sleep=lambda s: None).select("SELECT ?x WHERE {}")
     assert len(script.requests) == 1  # no retry on these
     assert len(info.value.problems) == 1
     assert "\n" not in str(info.value)
@@ -217,9 +216,8 @@ def test_unreachable_endpoint_is_one_line_error() -> None:
 
 def test_timeout_is_one_line_error() -> None:
     script = Script([(200, JSON_HEADERS, OK_BODY)], delay=1.5)
-    with listener(script) as url:
-        with pytest.raises(CTKGError, match="no answer within 0.5 s"):
-            WikidataClient(url, timeout=0.5).select("SELECT ?x WHERE {}")
+    with listener(script) as url, pytest.raises(CTKGError, match=r"no answer within 0\.5 s"):
+        WikidataClient(url, timeout=0.5).select("SELECT ?x WHERE {}")
 
 
 def test_one_request_at_a_time_across_threads() -> None:

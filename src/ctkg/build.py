@@ -155,8 +155,9 @@ def build(layout: Layout) -> BuildResult:
         notes.append("ctkg.shacl.validate_graph not available: SHACL validation skipped")
     else:
         _conforms, results = validate_graph(graphs.to_rdflib(quads), shapes)
+        index = assertion_index(doc_quads) if results else {}
         for r in results:
-            problem = _shacl_problem(r, sources, quads)
+            problem = _shacl_problem(r, sources, index)
             (errors if problem.severity == "error" else warnings).append(problem)
     timings["validate"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -208,7 +209,10 @@ def render_files(layout: Layout, quads: list[Quad], oxquads: list[ox.Quad],
     counts: dict[str, int] = {}
     for g, *_ in quads:
         counts[g[1:-1]] = counts.get(g[1:-1], 0) + 1
-    files["build-report.md"] = serialize.render_report(quads, counts, docs, warnings, notes)
+    shown = display_path(layout.root)  # report paths relative to the root, wherever we run
+    strip = (lambda t: t.replace(f"{shown}/", "")) if shown != "." else (lambda t: t)
+    files["build-report.md"] = serialize.render_report(
+        quads, counts, docs, [strip(str(w)) for w in warnings], notes)
     files[MANIFEST] = serialize.render_manifest(
         serialize.inputs_sha256(layout.root, input_files(layout)), counts, files)
     return files
@@ -230,21 +234,35 @@ def _expand(label: str | None) -> str | None:
     return label
 
 
-def _shacl_problem(r: Any, sources: dict[str, Source], quads: list[Quad]) -> Problem:
-    """A SHACL result as a Problem located at the annotation (or entry) behind it."""
+def assertion_index(quads: list[Quad]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(subject, predicate) -> [(object, assertion IRI)] over every reified fact."""
+    parts: dict[str, dict[str, str]] = {}
+    for _g, a, p, o in quads:
+        if p in _REIF:
+            parts.setdefault(a, {})[_REIF[p]] = o
+    index: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for a, spo in parts.items():
+        if len(spo) == 3:
+            index.setdefault((spo["s"], spo["p"]), []).append((spo["o"], a[1:-1]))
+    return index
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_REIF = {f"<{_RDF}subject>": "s", f"<{_RDF}predicate>": "p", f"<{_RDF}object>": "o"}
+
+
+def _shacl_problem(r: Any, sources: dict[str, Source],
+                   index: dict[tuple[str, str], list[tuple[str, str]]]) -> Problem:
+    """A SHACL result as a Problem located at the annotation (or entry) behind it: the
+    assertions that produced focus-path-value if any, else the focus node's own source."""
     focus, path = _expand(r.focus_node), _expand(r.path)
     origins: list[Source] = []
-    if focus and path and r.value is not None:  # the assertions that produced focus-path-value
-        s, p = f"<{focus}>", f"<{path}>"
-        facts = {a for _g, a, pp, o in quads if pp.endswith("#subject>") and o == s}
-        for _g, a, pp, o in quads:
-            if a in facts and pp.endswith("#predicate>") and o == p:
-                if any(q[1] == a and q[2].endswith("#object>") and
-                       (q[3] == f"<{_expand(r.value)}>" or q[3].startswith(f'"{r.value}"'))
-                       for q in quads):
-                    src = sources.get(a[1:-1])
-                    if src:
-                        origins.append(src)
+    if focus and path:
+        for o, a in index.get((f"<{focus}>", f"<{path}>"), []):
+            value_ok = r.value is None or o == f"<{_expand(r.value)}>" \
+                or o.startswith(f'"{r.value}"')
+            if value_ok and a in sources:
+                origins.append(sources[a])
     src = sources.get(focus or "")
     where = origins[0] if origins else src
     text = f"SHACL {r.severity}: {r.focus_node}"
@@ -254,7 +272,7 @@ def _shacl_problem(r: Any, sources: dict[str, Source], quads: list[Quad]) -> Pro
     if where is not None:
         text += f" — from {where.what}"
     if len(origins) > 1:
-        text += "; also " + "; ".join(str(o) for o in origins[1:])
+        text += "; also " + "; ".join(str(o) for o in sorted(set(origins[1:]), key=str))
     return Problem(where.file if where else "<graph>", where.line if where else None, text,
                    "error" if r.severity == "Violation" else "warning")
 

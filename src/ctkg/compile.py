@@ -12,6 +12,8 @@ Decisions the contract leaves open, made here:
 - A time interval ``a/b`` gives two reified facts: ``<E>-time`` (``ctkg:startTime a``) and
   ``<E>-time-end`` (``ctkg:endTime b``); a single point gives ``startTime`` only.
   ``timeGranularity``/``timeQualifier`` are plain triples next to them.
+- An inferred time's ``ctkg:evidence`` is the document named by ``evidence=``, else the
+  document itself (its anchor, e.g. the publication date, is what the rule starts from).
 - A Statement's roles (Speaker, Occasion, About, Time) are reified like any event role.
 - ``oa:exact`` of a discontinuous mention joins its fragments with one space (brat's rule);
   ``oa:prefix``/``oa:suffix`` are omitted when empty (a span at the edge of the text).
@@ -320,8 +322,9 @@ class _Compiler:
         inferred = None
         if "rule" in pairs:
             rule = pairs["rule"] + (f": anchor {pairs['anchor']}" if "anchor" in pairs else "")
-            evidence = pairs.get("evidence")
-            inferred = (rule, ident(f"document/{evidence}") if evidence else None)
+            # without evidence= the anchor comes from this document itself
+            evidence = pairs.get("evidence") or self.doc.doc_id
+            inferred = (rule, ident(f"document/{evidence}"))
         support = [self.mention(event.trigger), self.mention(tid)]
         start, end = time_literals(value)
         what = f"{event.id} Time:{tid}"

@@ -1044,11 +1044,13 @@ def wikidata_graph(layout: Layout, iri_for_slug: Callable[[str], URIRef] | None 
     """Quads for the build: the cache in ``graph/wikidata``, the link triples (sameAs,
     exactMatch/closeMatch, wikidataEvidence) in ``graph/registry`` (design.md). Sorted.
 
-    ``iri_for_slug`` defaults to one derived from data/registry.toml types.
+    ``iri_for_slug`` defaults to one derived from data/registry.toml types (and
+    ontology/concepts.ttl for concepts). A missing cache adds no cache quads (check_links
+    reports every QID it lacks); a cache that does not parse raises CTKGError.
     """
     links = load_links(layout.links)
     quads: list[tuple[Node, Node, Node, URIRef]] = []
-    if layout.wikidata_cache.exists() or linked_qids(links):
+    if layout.wikidata_cache.exists():
         g_wd = graph_iri("wikidata")
         quads += sorted(((s, p, o, g_wd) for s, p, o in load_cache(layout.wikidata_cache)),
                         key=lambda q: tuple(x.n3() for x in q[:3]))

@@ -182,17 +182,17 @@ def _mentions_variable(text: str, name: str) -> bool:
 def load_store(root: Path) -> Any:
     """The build ``data/kg/ctkg.trig`` in an in-memory Oxigraph store."""
     layout = Layout(Path(root))
+    trig = layout.kg / "ctkg.trig"
+    if not trig.is_file():
+        raise _fail("build missing: run python build.py", trig)
     try:
-        from ctkg.build import load_dataset  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
+        from ctkg.build import load_dataset
+    except ImportError:
         load_dataset = None
     if load_dataset is not None:
         return load_dataset(layout)
     import pyoxigraph as ox
 
-    trig = layout.kg / "ctkg.trig"
-    if not trig.is_file():
-        raise _fail("build missing: run python build.py", trig)
     store = ox.Store()
     try:
         store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
@@ -292,8 +292,12 @@ def _run_endpoint(text: str, endpoint: str, terms: dict[str, Term], timeout: flo
     form = _query_form(text)
     client = SPARQLWrapper(endpoint, agent=USER_AGENT)
     client.setMethod(POST)
-    client.setTimeout(timeout)  # type: ignore[arg-type]  # urlopen takes float seconds
+    client.setOnlyConneg(True)  # no format=/output= parameters: some servers refuse them
+    client.timeout = timeout  # setTimeout() truncates to int seconds; urlopen takes floats
     client.setQuery(sent)
+    # SPARQLWrapper guesses the form with a regex that takes "address" in a comment for
+    # ADD and would post the query as an update; the lexer knows better
+    client.queryType = form
     client.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
     body = _fetch(client, endpoint, timeout)
     if form in ("CONSTRUCT", "DESCRIBE"):
@@ -315,7 +319,6 @@ def _run_endpoint(text: str, endpoint: str, terms: dict[str, Term], timeout: flo
 
 def _fetch(client: Any, endpoint: str, timeout: float) -> bytes:
     """The raw response body; every transport failure becomes one line."""
-    import socket
     import urllib.error
 
     from SPARQLWrapper import SPARQLExceptions as sx
@@ -326,22 +329,35 @@ def _fetch(client: Any, endpoint: str, timeout: float) -> bytes:
         response = client.query().response
         return response.read()
     except tuple(codes) as exc:
-        detail = getattr(exc, "response", b"") or b""
-        if isinstance(detail, bytes):
-            detail = detail.decode("utf-8", "replace")
-        detail = " ".join(str(detail).split())[:200]
+        detail = _response_text(exc)
         raise _fail(f"endpoint {endpoint} answered HTTP {codes[type(exc)]}"
                     + (f": {detail}" if detail else "")) from None
     except urllib.error.HTTPError as exc:
         raise _fail(f"endpoint {endpoint} answered HTTP {exc.code} {exc.reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise _fail(f"endpoint {endpoint} did not answer within {timeout:g} s") from None
     except urllib.error.URLError as exc:
-        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+        if isinstance(exc.reason, TimeoutError):
             raise _fail(f"endpoint {endpoint} did not answer within {timeout:g} s") from None
         raise _fail(f"cannot reach endpoint {endpoint}: {exc.reason}") from None
     except (ConnectionError, OSError, ValueError) as exc:
         raise _fail(f"cannot reach endpoint {endpoint}: {exc}") from None
+
+
+def _response_text(exc: Exception) -> str:
+    """The server's message that SPARQLWrapper folds into its exception text, on one line."""
+    import ast
+
+    _head, sep, tail = str(exc).partition("Response:")
+    if not sep:
+        return ""
+    try:
+        body = ast.literal_eval(tail.strip())
+    except (ValueError, SyntaxError):
+        body = tail
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    return " ".join(str(body).split())[:200]
 
 
 # --- output formats ---------------------------------------------------------------------------

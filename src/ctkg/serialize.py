@@ -16,6 +16,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -273,3 +274,39 @@ def write_atomically(out_dir: Path, files: Mapping[str, bytes], last: str | None
     finally:
         for tmp, _final in temps:
             tmp.unlink(missing_ok=True)
+
+
+def render_report(quads: list[Quad], counts: Mapping[str, int], docs: Iterable[Any],
+                  warnings: list[Any], notes: list[str]) -> bytes:
+    """``build-report.md``: counts per document and class, and the validation summary."""
+    per_doc: dict[str, Counter[str]] = {}
+    classes: Counter[str] = Counter()
+    types = {f"<{_CTKG}{c}>": c for c in ("Mention", "Assertion", "Statement")}
+    for g, _s, p, o in quads:
+        if p == RDF_TYPE:
+            classes[o] += 1
+            if o in types:
+                per_doc.setdefault(g, Counter())[types[o]] += 1
+    lines = ["# CTKG build report", "", f"Version {__version__}.", "", "## Graphs", "",
+             "| graph | triples |", "|---|---:|"]
+    lines += [f"| `{g}` | {n} |" for g, n in sorted(counts.items())]
+    lines += ["", "## Documents", "",
+              "| document | T | E | R | negated | mentions | statements | assertions |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for d in sorted(docs, key=lambda d: d.doc_id):
+        c = per_doc.get(f"<{GRAPH}{d.doc_id}>", Counter())
+        negated = sum(1 for a in d.attributes.values() if a.type == "Negation")
+        lines.append(f"| {d.doc_id} | {len(d.textbounds)} | {len(d.events)} | "
+                     f"{len(d.relations)} | {negated} | {c['Mention']} | {c['Statement']} | "
+                     f"{c['Assertion']} |")
+    lines += ["", "## Instances per class (all graphs)", "", "| class | instances |",
+              "|---|---:|"]
+    lines += [f"| `{c[1:-1]}` | {n} |" for c, n in sorted(classes.items())]
+    lines += ["", "## Validation", "",
+              "Annotation checks, ontology and shapes syntax, registry event times, SHACL "
+              "(no inference) and the QC queries passed with no error.", "",
+              f"Warnings: {len(warnings)}."]
+    lines += [f"- {str(w).replace('|', '&#124;')}" for w in warnings]
+    if notes:
+        lines += ["", "Steps skipped:"] + [f"- {n}" for n in notes]
+    return ("\n".join(lines) + "\n").encode()

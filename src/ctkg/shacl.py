@@ -21,6 +21,7 @@ from rdflib.collection import Collection
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, SH
 
+from ctkg.errors import CTKGError
 from ctkg.namespaces import PREFIXES
 
 INFERENCE = "none"
@@ -110,6 +111,9 @@ def validate_graph(data: GraphInput, shapes: GraphInput,
         allow_warnings=False,
         abort_on_first=False,
     )
+    if not isinstance(report, Graph):
+        # pySHACL returns a ValidationFailure (not a report) when a shape itself is broken
+        raise CTKGError.single("ontology/shapes.ttl", None, f"SHACL validation failed: {_text}")
     results: list[ShaclResult] = []
     for res in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(res, SH.resultSeverity)

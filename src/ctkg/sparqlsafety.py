@@ -10,6 +10,7 @@ whenever it understands the query.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -86,7 +87,7 @@ def has_order_by(text: str) -> bool:
     return any(
         a.kind == "word" and a.text.upper() == "ORDER" and b.kind == "word"
         and b.text.upper() == "BY"
-        for a, b in zip(toks, toks[1:], strict=False)
+        for a, b in itertools.pairwise(toks)
     )
 
 
@@ -102,9 +103,9 @@ def _prefix_map(tokens: list[Token]) -> tuple[dict[str, str], str | None]:
             name, iri = tokens[i + 1], tokens[i + 2]
             if name.kind == "pname" and iri.kind == "iri":
                 prefixes[name.text[:-1]] = iri.text[1:-1]
-        elif t.kind == "word" and t.text.upper() == "BASE" and i + 1 < len(tokens):
-            if tokens[i + 1].kind == "iri":
-                base = tokens[i + 1].text[1:-1]
+        elif (t.kind == "word" and t.text.upper() == "BASE" and i + 1 < len(tokens)
+              and tokens[i + 1].kind == "iri"):
+            base = tokens[i + 1].text[1:-1]
     return prefixes, base
 
 
@@ -161,7 +162,7 @@ def _rdflib_opinion(text: str) -> list[str]:
         from rdflib.plugins.sparql.parserutils import CompValue
 
         tree = parseQuery(text)
-    except Exception:  # noqa: BLE001 - rdflib's grammar is narrower than Oxigraph's
+    except Exception:  # rdflib's grammar is narrower than Oxigraph's: no opinion
         return []
     reasons: list[str] = []
 

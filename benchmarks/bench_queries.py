@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Time every bundled query on the embedded store: load once, run each N times.
+
+Not a test: it prints figures to compare before and after a change of the queries, the
+build or pyoxigraph. Network queries are skipped. Usage::
+
+    python benchmarks/bench_queries.py [--runs N] [--root DIR] [--trig FILE]
+
+``--trig`` times against another dataset (e.g. tests/fixtures/mini.trig) instead of the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import pyoxigraph as ox
+
+from ctkg.errors import CTKGError
+from ctkg.query import bundled_queries, load_store, read_query, run_query
+from ctkg.sparqlsafety import parse_term
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1])
+    parser.add_argument("--trig", type=Path, help="a TriG file to load instead of the build")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    try:
+        if args.trig:
+            store = ox.Store()
+            store.bulk_load(path=str(args.trig), format=ox.RdfFormat.TRIG)
+        else:
+            store = load_store(args.root)
+    except CTKGError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    load_ms = (time.perf_counter() - started) * 1000
+    print(f"load: {load_ms:.1f} ms, {len(store)} quads")
+    print("total = ctkg.query.run_query (safety checks included); engine = Store.query alone")
+    print(f"{'query':<30} {'rows':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8} "
+          f"{'engine median':>14}")
+    for name, path, _title in bundled_queries(args.root):
+        info = read_query(path, name)
+        if info.network:
+            print(f"{name:<30} skipped (needs the network)")
+            continue
+        params = {k: parse_term(v, info.params[k].kind) for k, v in info.examples.items()}
+        subs = {ox.Variable(k): t.to_oxigraph() for k, t in params.items()} or None
+        times, engine, rows = [], [], 0
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            _variables, result = run_query(info.text, store=store, params=params)
+            times.append((time.perf_counter() - t0) * 1000)
+            rows = len(result)
+            t0 = time.perf_counter()
+            list(store.query(info.text, use_default_graph_as_union=True, substitutions=subs))
+            engine.append((time.perf_counter() - t0) * 1000)
+        print(f"{name:<30} {rows:>5} {statistics.median(times):>10.2f} {min(times):>8.2f} "
+              f"{max(times):>8.2f} {statistics.median(engine):>14.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""The compiler on the fixture (tests/fixtures/compile): every construct of docs/design.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+
+from ctkg import brat, graphs
+from ctkg.compile import compile_document
+from ctkg.errors import CTKGError
+from ctkg.registry import load_catalogue, load_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "compile"
+CTKG = "https://w3id.org/ctkg/ontology#"
+ID = "https://w3id.org/ctkg/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+OA = "http://www.w3.org/ns/oa#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.fixture(scope="module")
+def setup() -> tuple:
+    triples = []
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        if path.name != "shapes.ttl":
+            triples += graphs.graph_triples(graphs.parse_turtle(path))
+    ancestors = graphs.class_ancestors(triples)
+    registry = load_registry(FIXTURE / "data" / "registry.toml", class_names=set(ancestors))
+    catalogue = load_catalogue(FIXTURE / "data" / "catalogue.toml")
+    return registry, catalogue, graphs.entity_iris(registry, ancestors)
+
+
+def compiled(setup: tuple, doc_id: str) -> Graph:
+    registry, catalogue, iris = setup
+    doc = brat.read_document(FIXTURE / "data" / "corpus" / f"{doc_id}.txt")
+    quads = compile_document(doc, registry, catalogue[doc_id], iris=iris)
+    assert {q[0] for q in quads} == {f"<https://w3id.org/ctkg/graph/{doc_id}>"}
+    return graphs.to_rdflib(quads)
+
+
+@pytest.mark.parametrize("doc_id", ["900_fixture", "901_fixture"])
+def test_matches_expected_trig(setup: tuple, doc_id: str) -> None:
+    expected = Dataset()
+    expected.parse(FIXTURE / "expected" / f"{doc_id}.trig", format="trig")
+    want = Graph()
+    for s, p, o, _g in expected.quads((None, None, None, None)):
+        want.add((s, p, o))
+    got = compiled(setup, doc_id)
+    if not isomorphic(to_isomorphic(got), to_isomorphic(want)):
+        extra, missing = set(got) - set(want), set(want) - set(got)
+        pytest.fail(f"not isomorphic; extra {sorted(extra)[:5]}; missing {sorted(missing)[:5]}")
+
+
+def u(local: str) -> URIRef:
+    return URIRef(ID + local)
+
+
+def c(local: str) -> URIRef:
+    return URIRef(CTKG + local)
+
+
+def test_mentions_and_selectors(setup: tuple) -> None:
+    g = compiled(setup, "900_fixture")
+    m = u("mention/900_fixture/T11")  # discontinuous: one position selector per fragment
+    sels = set(g.objects(m, URIRef(OA + "hasSelector")))
+    assert sels == {u("mention/900_fixture/T11/position/1"),
+                    u("mention/900_fixture/T11/position/2"), u("mention/900_fixture/T11/quote")}
+    assert g.value(u("mention/900_fixture/T11/position/2"), URIRef(OA + "start")).toPython() == 226
+    quote = u("mention/900_fixture/T11/quote")
+    assert str(g.value(quote, URIRef(OA + "exact"))) == "Counter-Terrorism Centre"
+    # at the start of the text: no prefix; at its end: the suffix is cut
+    assert g.value(u("mention/900_fixture/T1/quote"), URIRef(OA + "prefix")) is None
+    assert str(g.value(u("mention/900_fixture/T19/quote"), URIRef(OA + "suffix"))) == ".\n"
+    prefix = str(g.value(u("mention/900_fixture/T3/quote"), URIRef(OA + "prefix")))
+    assert len(prefix) == 32 and prefix.endswith("Secretary-General ")
+    assert (u("org/uncct"), URIRef("http://groundedannotationframework.org/gaf#denotedBy"),
+            m) in g
+
+
+def test_event_roles_time_status(setup: tuple) -> None:
+    g = compiled(setup, "900_fixture")
+    hlc, rc = u("event/hlc-2018"), u("event/regional-conference-2019")
+    assert (hlc, c("opener"), u("person/antonio-guterres")) in g
+    assert (hlc, c("place"), u("place/new-york")) in g
+    assert (hlc, c("startTime"), Literal("2018-06-28", datatype=URIRef(XSD + "date"))) in g
+    assert (hlc, c("endTime"), Literal("2018-06-29", datatype=URIRef(XSD + "date"))) in g
+    assert (hlc, c("status"), c("Occurred")) in g
+    assert (rc, c("status"), c("Planned")) in g
+    assert (rc, c("timeGranularity"), c("unitSeason")) in g
+    assert str(g.value(rc, c("timeQualifier"))) == "summer"
+    a = u("assertion/900_fixture/E1-opener-T3")
+    assert set(g.objects(a, c("supportedBy"))) == {u("mention/900_fixture/T4"),
+                                                   u("mention/900_fixture/T3")}
+    assert g.value(a, c("asOf")) == Literal("2018-06-29", datatype=URIRef(XSD + "date"))
+    inferred = u("assertion/900_fixture/E4-time")
+    assert g.value(inferred, c("inferred")).toPython() is True
+    assert str(g.value(inferred, c("inferenceRule"))) == "next-season: anchor 2018-06-29"
+    assert g.value(inferred, c("evidence")) == u("document/900_fixture")
+
+
+def test_inferred_time_from_other_document(setup: tuple) -> None:
+    g = compiled(setup, "901_fixture")
+    a = u("assertion/901_fixture/E1-time")
+    assert g.value(a, c("evidence")) == u("document/900_fixture")
+    assert str(g.value(a, c("inferenceRule"))) == "year-from-other-document"
+    assert str(g.value(u("event/ct-week-2018"), c("timeQualifier"))) == "early"
+
+
+def test_statements_relations_negation(setup: tuple) -> None:
+    g = compiled(setup, "900_fixture")
+    st = u("statement/900_fixture/E2")
+    guterres = u("person/antonio-guterres")
+    assert (st, URIRef(RDF + "type"), c("Statement")) in g
+    assert (st, c("speaker"), guterres) in g
+    assert (st, c("statementKind"), c("DirectQuote")) in g
+    assert (st, c("occasion"), u("event/hlc-2018")) in g
+    assert str(g.value(st, c("quote"))) == "We must address the root causes of terrorism,"
+    # advocates/warnsOf with a Statement Arg1: the speaker is the subject
+    assert (guterres, c("advocates"), u("goal/address-root-causes")) in g
+    assert (guterres, c("warnsOf"), u("threat/terrorist-use-of-internet")) in g
+    assert (u("statement/900_fixture/E3"), c("about"),
+            u("threat/terrorist-use-of-internet")) in g
+    assert set(g.objects(u("assertion/900_fixture/R4"), c("supportedBy"))) == {
+        u("mention/900_fixture/T13"), u("mention/900_fixture/T14")}
+    # holdsPost/postIn and their org: super-properties
+    assert (guterres, URIRef("http://www.w3.org/ns/org#holds"),
+            u("post/un-secretary-general")) in g
+    assert (u("post/un-secretary-general"), URIRef("http://www.w3.org/ns/org#postIn"),
+            u("org/united-nations")) in g
+    # the negated R5 (memberOf) is neither asserted nor reified
+    assert not list(g.triples((None, c("memberOf"), None)))
+    assert not list(g.triples((u("assertion/900_fixture/R5"), None, None)))
+    assert not any(isinstance(x, BNode) for t in g for x in t)
+
+
+def _doc(ann: str, text: str) -> brat.Document:
+    path = FIXTURE / "data" / "corpus" / "900_fixture.ann"
+    return brat.parse_ann(ann, doc_id="900_fixture", txt_path=path.with_suffix(".txt"),
+                          ann_path=path, text=text)
+
+
+def test_hypothetical_event_claims_nothing(setup: tuple) -> None:
+    registry, catalogue, iris = setup
+    text = "A regional conference could be held in Nairobi.\n"
+    ann = ("T1\tRegionalConference 2 21\tregional conference\nT2\tPlace 40 47\tNairobi\n"
+           "E1\tRegionalConference:T1 Place:T2\nA1\tModality E1 Hypothetical\n"
+           "N1\tReference T1 CTKG:regional-conference-2019\tx\n"
+           "N2\tReference T2 CTKG:nairobi\tNairobi\n")
+    quads = compile_document(_doc(ann, text), registry, catalogue["900_fixture"], iris=iris)
+    assert not [q for q in quads if "assertion/" in q[1]]
+    assert not [q for q in quads if q[2] == f"<{CTKG}place>"]
+
+
+def test_unnormalized_mention_names_file_and_line(setup: tuple) -> None:
+    registry, catalogue, iris = setup
+    ann = "T1\tPerson 0 8\tGuterres\nN1\tReference T1 CTKG:nobody-known\tGuterres\n"
+    with pytest.raises(CTKGError) as exc:
+        compile_document(_doc(ann, "Guterres spoke.\n"), registry, catalogue["900_fixture"],
+                         iris=iris)
+    assert "900_fixture.ann:1" in str(exc.value) and "nobody-known" in str(exc.value)
+
+
+def test_blank_nodes_are_skolemized_deterministically() -> None:
+    ttl = ("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+           "<http://x/p> <http://www.w3.org/2000/01/rdf-schema#range> "
+           "[ owl:unionOf ( <http://x/A> <http://x/B> ) ] .\n")
+    runs = []
+    for _ in range(2):
+        g = Graph()
+        g.parse(data=ttl, format="turtle")
+        runs.append(sorted(graphs.graph_triples(g)))
+    assert runs[0] == runs[1]
+    assert all(not x.startswith("_:") for t in runs[0] for x in t)
+    assert any(graphs.GENID in x for t in runs[0] for x in t)

@@ -1,0 +1,135 @@
+"""Every bundled query: a complete comment block, and results equal to the expected CSV.
+
+Expected results are SPARQL 1.1 CSV (IRIs plain, literals by lexical form), compared row
+for row when the query has ORDER BY and as a multiset otherwise. Two sets:
+
+- ``tests/fixtures/query_expected/NAME.csv``: on ``tests/fixtures/mini.trig`` (always runs);
+- ``queries/expected/NAME.csv``: on the build ``data/kg/ctkg.trig`` (skipped without a build).
+
+Regenerate after reading the rows (``ctkg query NAME --format csv`` under the hood)::
+
+    python tests/test_queries.py --write fixture   # or: --write build
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from ctkg.cli import main
+from ctkg.query import QueryInfo, bundled_queries, read_query
+from ctkg.sparqlsafety import has_order_by, tokenize, unescape_codepoints, uses_service
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
+FIXTURE_EXPECTED = Path(__file__).parent / "fixtures" / "query_expected"
+BUILD = ROOT / "data" / "kg" / "ctkg.trig"
+BUILD_EXPECTED = ROOT / "queries" / "expected"
+
+QUERIES = [read_query(path, name) for name, path, _title in bundled_queries(ROOT)]
+LOCAL = [q for q in QUERIES if not q.network]
+
+
+def _ids(queries: list[QueryInfo]) -> list[str]:
+    return [q.name for q in queries]
+
+
+def csv_of(info: QueryInfo, root: Path) -> str:
+    """``ctkg query NAME --format csv`` with the query's example parameters, as text."""
+    args = ["query", info.name, "--root", str(root), "--format", "csv"]
+    for name, value in info.examples.items():
+        args += ["--param", f"{name}={value}"]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(args)
+    if code != 0:
+        raise AssertionError(f"ctkg query {info.name} failed: {err.getvalue().strip()}")
+    return out.getvalue()
+
+
+def fixture_root(folder: Path) -> Path:
+    """A project root in ``folder`` whose build is the fixture dataset."""
+    (folder / "data" / "kg").mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURE, folder / "data" / "kg" / "ctkg.trig")
+    shutil.copytree(ROOT / "queries", folder / "queries", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("expected", "qc"))
+    return folder
+
+
+def compare(info: QueryInfo, actual: str, expected_file: Path, how: str) -> None:
+    if not expected_file.is_file():
+        pytest.fail(f"no expected result {expected_file.name}: read the rows, then run "
+                    f"python tests/test_queries.py --write {how}")
+    got = list(csv.reader(io.StringIO(actual, newline="")))
+    want = list(csv.reader(io.StringIO(expected_file.read_text(encoding="utf-8"), newline="")))
+    assert got[:1] == want[:1], f"{info.name}: columns differ"
+    if has_order_by(info.text):
+        assert got[1:] == want[1:], f"{info.name}: rows or their order differ"
+    else:
+        assert sorted(got[1:]) == sorted(want[1:]), f"{info.name}: rows differ"
+
+
+@pytest.fixture(scope="module")
+def mini_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fixture_root(tmp_path_factory.mktemp("mini-root"))
+
+
+def test_there_are_enough_queries() -> None:
+    assert len(LOCAL) >= 14
+    assert any(q.network for q in QUERIES)
+
+
+@pytest.mark.parametrize("info", QUERIES, ids=_ids(QUERIES))
+def test_comment_block(info: QueryInfo) -> None:
+    assert info.title and info.question and info.row, "title, question and row are required"
+    assert info.declared, "declare `# param:` lines or `# params: none`"
+    assert info.network == uses_service(info.text), "`# network: required` iff SERVICE"
+    tokens = tokenize(unescape_codepoints(info.text))
+    words = [t.text.upper() if t.kind == "word" else t.text for t in tokens]
+    select = words.index("SELECT")
+    where = words.index("WHERE") if "WHERE" in words else words.index("{")
+    projected = {t.text[1:] for t in tokens[select:where] if t.kind == "var"}
+    for param in info.params.values():
+        # Oxigraph substitutes only projected variables (and the column shows the binding)
+        assert param.name in projected, f"param {param.name} must be in the SELECT clause"
+        if param.required:
+            assert param.name in info.examples, f"give `# example: {param.name}=…`"
+    assert set(info.examples) <= set(info.params), "examples must name declared params"
+
+
+@pytest.mark.parametrize("info", LOCAL, ids=_ids(LOCAL))
+def test_results_on_fixture(info: QueryInfo, mini_root: Path) -> None:
+    compare(info, csv_of(info, mini_root), FIXTURE_EXPECTED / f"{info.name}.csv", "fixture")
+
+
+@pytest.mark.parametrize("info", LOCAL, ids=_ids(LOCAL))
+def test_results_on_build(info: QueryInfo) -> None:
+    if not BUILD.is_file():
+        pytest.skip("no build: data/kg/ctkg.trig is absent (run python build.py)")
+    compare(info, csv_of(info, ROOT), BUILD_EXPECTED / f"{info.name}.csv", "build")
+
+
+def write(which: str) -> None:
+    """Write the expected CSVs of every local query for the fixture or the build."""
+    target = FIXTURE_EXPECTED if which == "fixture" else BUILD_EXPECTED
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = fixture_root(Path(tmp)) if which == "fixture" else ROOT
+        for info in LOCAL:
+            text = csv_of(info, root)
+            (target / f"{info.name}.csv").write_text(text, encoding="utf-8", newline="")
+            print(f"{info.name}: {text.count(chr(10)) - 1} rows -> "
+                  f"{target.relative_to(ROOT)}/{info.name}.csv")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "--write" or sys.argv[2] not in ("fixture", "build"):
+        raise SystemExit("usage: python tests/test_queries.py --write fixture|build")
+    write(sys.argv[2])
