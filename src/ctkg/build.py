@@ -149,7 +149,9 @@ def build(layout: Layout) -> BuildResult:
 
     # -- validate -----------------------------------------------------------------------------
     t = time.perf_counter()
-    errors = graphs.check_event_times(registry, iris, doc_quads)
+    errors = []
+    for p in graphs.check_event_times(registry, iris, doc_quads, sources):
+        (errors if p.severity == "error" else warnings).append(p)
     validate_graph = graphs.optional("shacl", "validate_graph")
     if validate_graph is None:
         notes.append("ctkg.shacl.validate_graph not available: SHACL validation skipped")

@@ -9,9 +9,11 @@ Decisions the contract leaves open, made here:
 - A negated relation or event (``Negation``) is not recorded at all: no fact and no
   assertion (its mentions stay, they are true to the text). The same holds for an event with
   ``Modality Hypothetical``: nothing about it is claimed to have happened or be planned.
-- A time interval ``a/b`` gives two reified facts: ``<E>-time`` (``ctkg:startTime a``) and
-  ``<E>-time-end`` (``ctkg:endTime b``); a single point gives ``startTime`` only.
-  ``timeGranularity``/``timeQualifier`` are plain triples next to them.
+- Event time, status and place are claims as of a source (design.md): a document graph
+  holds them only as assertions (``<E>-time-start``, ``-time-end``, ``-time-granularity``,
+  ``-time-qualifier``, ``<E>-status``, ``<E>-place-<arg>``), never as plain triples; the
+  plain values come from the registry. A single point (not ``a/b``) gives no ``-time-end``.
+  Only start and end are marked inferred: granularity and qualifier are read off the text.
 - An inferred time's ``ctkg:evidence`` is the document named by ``evidence=``, else the
   document itself (its anchor, e.g. the publication date, is what the rule starts from).
 - A Statement's roles (Speaker, Occasion, About, Time) are reified like any event role.
@@ -202,9 +204,10 @@ class _Compiler:
         return self.mention(ann_id)
 
     def fact(self, aid: str, s: str, p: str, o: str, support: list[str], line: int | None,
-             what: str, inferred: tuple[str, str | None] | None = None) -> str:
-        """Assert ``s p o`` and reify it as ``id/assertion/<doc>/<aid>``."""
-        self.add(s, p, o)
+             what: str, inferred: tuple[str, str] | None = None, plain: bool = True) -> str:
+        """Reify ``s p o`` as ``id/assertion/<doc>/<aid>``; also assert it if ``plain``."""
+        if plain:
+            self.add(s, p, o)
         a = ident(f"assertion/{self.doc.doc_id}/{aid}")
         self.add(a, RDF_TYPE, ctkg("Assertion"))
         self.add(a, RDF_SUBJECT, s)
@@ -264,6 +267,9 @@ class _Compiler:
             self.add(quote, f"<{_OA}prefix>", lit(prefix))
         if suffix:
             self.add(quote, f"<{_OA}suffix>", lit(suffix))
+        event = self.trigger_of.get(tb.id)
+        if event is not None and event.type == STATEMENT and self.unclaimed(event.id):
+            return  # a negated statement was not made: nothing denotes it
         if tb.type != "TimeExpression":
             self.add(self.node(tb.id, tb.line), GAF_DENOTED_BY, m)
 
@@ -274,10 +280,10 @@ class _Compiler:
         attrs = self.doc.attrs_of(event.id)
         node = self.node(event.id, event.line)
         trigger = self.mention(event.trigger)
+        if self.unclaimed(event.id):
+            return  # nothing about it is claimed to be true (see module docstring)
         if event.type == STATEMENT:
             self.compile_statement(event, node, attrs)
-        if "Negation" in attrs or attrs.get("Modality") == "Hypothetical":
-            return  # nothing about it is claimed to be true (see module docstring)
         times = [t for role, t in event.args if role == "Time"]
         if len(times) > 1:
             raise self.fail(event.line, f"{event.id}: more than one Time argument")
@@ -288,11 +294,17 @@ class _Compiler:
             prop = ctkg(role[:1].lower() + role[1:])
             aid = f"{event.id}-{role.lower()}-{arg}"
             self.fact(aid, node, prop, self.node(arg, event.line),
-                      [trigger, self.support(arg)], event.line, f"{event.id} {role}:{arg}")
+                      [trigger, self.support(arg)], event.line, f"{event.id} {role}:{arg}",
+                      plain=role != "Place")
         if event.type != STATEMENT:
             status = "Planned" if attrs.get("Modality") == "Planned" else "Occurred"
             self.fact(f"{event.id}-status", node, ctkg("status"), ctkg(status), [trigger],
-                      event.line, f"{event.id} status {status}")
+                      event.line, f"{event.id} status {status}", plain=False)
+
+    def unclaimed(self, event_id: str) -> bool:
+        """A negated or hypothetical event: the text claims nothing about it."""
+        attrs = self.doc.attrs_of(event_id)
+        return "Negation" in attrs or attrs.get("Modality") == "Hypothetical"
 
     def compile_statement(self, event: brat.Event, node: str,
                           attrs: Mapping[str, str | None]) -> None:
@@ -328,15 +340,18 @@ class _Compiler:
         support = [self.mention(event.trigger), self.mention(tid)]
         start, end = time_literals(value)
         what = f"{event.id} Time:{tid}"
-        self.fact(f"{event.id}-time", node, ctkg("startTime"), start, support, event.line,
-                  what, inferred)
+        aid = f"{event.id}-time"
+        self.fact(f"{aid}-start", node, ctkg("startTime"), start, support, event.line, what,
+                  inferred, plain=False)
         if end is not None:
-            self.fact(f"{event.id}-time-end", node, ctkg("endTime"), end, support, event.line,
-                      what, inferred)
-        self.add(node, ctkg("timeGranularity"), f"<{UNITS[value.granularity]}>")
+            self.fact(f"{aid}-end", node, ctkg("endTime"), end, support, event.line, what,
+                      inferred, plain=False)
+        self.fact(f"{aid}-granularity", node, ctkg("timeGranularity"),
+                  f"<{UNITS[value.granularity]}>", support, event.line, what, plain=False)
         qualifier = pairs.get("qualifier") or value.start.qualifier
         if qualifier:
-            self.add(node, ctkg("timeQualifier"), lit(qualifier))
+            self.fact(f"{aid}-qualifier", node, ctkg("timeQualifier"), lit(qualifier), support,
+                      event.line, what, plain=False)
 
     def compile_relation(self, rel: brat.Relation) -> None:
         if "Negation" in self.doc.attrs_of(rel.id):

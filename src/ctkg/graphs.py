@@ -16,7 +16,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from ctkg.compile import (
-    GAF_DENOTED_BY,
+    RDF_OBJECT,
+    RDF_PREDICATE,
+    RDF_SUBJECT,
     RDF_TYPE,
     UNITS,
     XSD_STRING,
@@ -31,7 +33,6 @@ from ctkg.compile import (
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.namespaces import CTKG, FIXED_KINDS
 from ctkg.registry import CatalogueEntry, Registry
-from ctkg.timex import parse_iso
 
 Triple = tuple[str, str, str]
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -267,49 +268,107 @@ def wikidata_quads(cache: Path) -> tuple[list[Quad], list[Problem]]:
 
 # -- registry summary against the documents ----------------------------------------------------
 
-def check_event_times(registry: Registry, iris: Mapping[str, str],
-                      doc_quads: Iterable[Quad]) -> list[Problem]:
-    """Each registry event's start/end must equal a time some document asserts.
+SUMMARY = ("startTime", "endTime", "timeGranularity", "timeQualifier", "place", "status")
+_REIF = {RDF_SUBJECT: 0, RDF_PREDICATE: 1, RDF_OBJECT: 2}
 
-    A document's single point (no endTime for that event in that document) supports both
-    a registry start and a registry end of that value.
+
+def claims(doc_quads: Iterable[Quad]) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
+    """(subject, summary property) -> [(object, document graph, assertion IRI)], from the
+    documents' reified time, place and status assertions."""
+    wanted = {ctkg(p) for p in SUMMARY}
+    parts: dict[tuple[str, str], list[str | None]] = {}
+    for g, a, p, o in doc_quads:
+        if p in _REIF:
+            parts.setdefault((g, a), [None, None, None])[_REIF[p]] = o
+    out: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for (g, a), (s, p, o) in sorted(parts.items()):
+        if s and p in wanted and o:
+            out.setdefault((s, p), []).append((o, g, a[1:-1]))
+    return out
+
+
+def _value(term: str) -> str:
+    return term.split('"')[1] if term.startswith('"') else term
+
+
+def _cmp(a: str, b: str) -> int:
+    """Compare ISO values on their common prefix: 0 when one contains the other."""
+    n = min(len(a), len(b))
+    return (a[:n] > b[:n]) - (a[:n] < b[:n])
+
+
+def check_event_times(registry: Registry, iris: Mapping[str, str], doc_quads: Iterable[Quad],
+                      sources: Mapping[str, Any]) -> list[Problem]:
+    """Each registry summary value (start, end, granularity, qualifier, place, status) must
+    be stated by a document assertion, and no document may contradict it.
+
+    A contradiction: a start or end that neither contains nor is contained in the
+    registry's (2018-06 vs 2018-06-28 agree); a single point outside the registry's
+    start-end; Occurred in a document for an event the registry still has Planned. A
+    document that names another place is a warning (places nest: a venue in a city).
     """
-    start_p, end_p = ctkg("startTime"), ctkg("endTime")
-    starts: dict[tuple[str, str], set[str]] = {}
-    ends: dict[tuple[str, str], set[str]] = {}
-    for g, s, p, o in doc_quads:
-        if p == start_p:
-            starts.setdefault((s, g), set()).add(o)
-        elif p == end_p:
-            ends.setdefault((s, g), set()).add(o)
-    support_start: dict[str, set[str]] = {}
-    support_end: dict[str, set[str]] = {}
-    for key, values in starts.items():
-        support_start.setdefault(key[0], set()).update(values)
-        support_end.setdefault(key[0], set()).update(ends.get(key, values))
-    for key, values in ends.items():
-        support_end.setdefault(key[0], set()).update(values)
+    found = claims(doc_quads)
     where = display_path(registry.path)
     problems: list[Problem] = []
     for slug, entry in registry.entries.items():
         node = f"<{iris[slug]}>"
-        for key, support in (("start", support_start), ("end", support_end)):
-            value = entry.get(key)
-            if not value:
-                continue
-            wanted = date_literal(value)
-            found = support.get(node, set())
-            if wanted not in found:
-                given = ", ".join(sorted(x.split('"')[1] for x in found)) or "none"
-                problems.append(Problem(where, entry.line, (
-                    f"{slug}: {key} {parse_iso(value).start.lexical} is not supported by any "
-                    f"document's time assertion (documents give: {given})")))
+
+        def docs(prop: str, node: str = node) -> list[tuple[str, str, str]]:
+            return found.get((node, ctkg(prop)), [])
+
+        def bad(msg: str, claim: tuple[str, str, str] | None = None, sev: str = "error",
+                line: int | None = entry.line, slug: str = slug) -> None:
+            origin = f" ({sources[claim[2]]})" if claim and claim[2] in sources else ""
+            problems.append(Problem(where, line, f"{slug}: {msg}{origin}", sev))
+
+        rs, re_ = entry.get("start"), entry.get("end")
+        reg: dict[str, str] = {}
+        if rs:
+            reg["startTime"] = date_literal(rs)
+        if re_:
+            reg["endTime"] = date_literal(re_)
+        if entry.get("granularity"):
+            reg["timeGranularity"] = f"<{UNITS[entry.get('granularity')]}>"
+        if entry.get("qualifier"):
+            reg["timeQualifier"] = lit(str(entry.get("qualifier")))
+        if entry.get("place") in iris:
+            reg["place"] = f"<{iris[entry.get('place')]}>"
+        if entry.get("status"):
+            reg["status"] = ctkg(str(entry.get("status")).capitalize())
+        ends_by_doc = {g for _o, g, _a in docs("endTime")}
+        points = [c for c in docs("startTime") if c[1] not in ends_by_doc]
+        for prop, value in reg.items():
+            stated = {o for o, _g, _a in docs(prop)}
+            if prop == "endTime":
+                stated |= {o for o, _g, _a in points}
+            if value not in stated:
+                given = ", ".join(sorted({_value(o) for o in stated})) or "none"
+                bad(f"registry {prop} {_value(value)} is stated by no document "
+                    f"(documents give: {given})")
+        lo = _value(reg.get("startTime", ""))
+        hi = _value(reg.get("endTime", reg.get("startTime", "")))
+        for claim in docs("startTime"):
+            v = _value(claim[0])
+            if lo and claim in points and (_cmp(v, lo) < 0 or _cmp(v, hi) > 0):
+                bad(f"a document dates it {v}, outside the registry's {lo}..{hi}", claim)
+            elif lo and claim not in points and _cmp(v, lo) != 0:
+                bad(f"a document starts it {v}, the registry {lo}", claim)
+        for claim in docs("endTime"):
+            if "endTime" in reg and _cmp(_value(claim[0]), hi) != 0:
+                bad(f"a document ends it {_value(claim[0])}, the registry {hi}", claim)
+        if reg.get("status") == ctkg("Planned"):
+            for claim in docs("status"):
+                if claim[0] == ctkg("Occurred"):
+                    bad("the registry has it planned, a document says it occurred", claim)
+        for claim in docs("place"):
+            if "place" in reg and claim[0] != reg["place"]:
+                bad(f"a document places it at {claim[0][1:-1]}, the registry at "
+                    f"{reg['place'][1:-1]}", claim, "warning")
+        for prop in SUMMARY:
+            if prop not in reg and docs(prop) and prop != "endTime":
+                bad(f"documents give a {prop} but the registry has none", docs(prop)[0],
+                    "warning")
     return problems
-
-
-def denoted(quads: Iterable[Quad]) -> set[str]:
-    """Subjects of gaf:denotedBy (what the documents mention)."""
-    return {s for _g, s, p, _o in quads if p == GAF_DENOTED_BY}
 
 
 def to_rdflib(quads: Iterable[Quad]) -> Any:

@@ -458,6 +458,7 @@ def run(args: Any) -> int:
         raise _fail(f"query {info.name} needs the network (it calls a remote SPARQL service);"
                     " pass --allow-network to run it", info.path)
     params = bind_params(info, args.param)
+    # refuse before loading anything (run_query checks again, for API callers)
     reasons = network_problems(info.text, allow_network=args.allow_network)
     if reasons:
         raise _fail("refused before running: " + "; ".join(reasons), info.path)
