@@ -70,11 +70,6 @@ def build(layout: Layout) -> BuildResult:
     t = time.perf_counter()
 
     # -- read ---------------------------------------------------------------------------------
-    check_corpus = graphs.optional("check", "check_corpus")
-    if check_corpus is None:
-        notes.append("ctkg.check.check_corpus not available: annotation checks skipped")
-    else:
-        warnings += _stop_on_errors(check_corpus(layout))
     onto_files = layout.ontology_files()
     if not onto_files:
         raise CTKGError.single(layout.ontology, None, "no ontology file found")
@@ -91,6 +86,12 @@ def build(layout: Layout) -> BuildResult:
         problems += exc.problems
     if problems:
         raise CTKGError(problems)
+    # the annotation checker after the syntax checks: rdfio names the line of a Turtle error
+    check_corpus = graphs.optional("check", "check_corpus")
+    if check_corpus is None:
+        notes.append("ctkg.check.check_corpus not available: annotation checks skipped")
+    else:
+        warnings += _stop_on_errors(check_corpus(layout))
     ancestors = graphs.class_ancestors(onto_triples)
     registry = load_registry(layout.registry, class_names=set(ancestors))
     catalogue = load_catalogue(layout.catalogue)

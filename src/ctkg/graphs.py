@@ -288,7 +288,7 @@ def claims(doc_quads: Iterable[Quad]) -> dict[tuple[str, str], list[tuple[str, s
 
 
 def _value(term: str) -> str:
-    return term.split('"')[1] if term.startswith('"') else term
+    return term.split('"')[1] if term.startswith('"') else term.strip('<>')
 
 
 def _cmp(a: str, b: str) -> int:
