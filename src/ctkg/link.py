@@ -260,12 +260,12 @@ def judge_types(reg_type: str, p31: set[str], has_p279: bool = False
     if bad:
         return "error", (f"type mismatch: {reg_type} linked to an item that is an instance of "
                          f"{_class_list(bad)}")
-    if rule.required:
-        found = _class_list(p31) if p31 else "no P31"
-        return "error", (f"type mismatch: {reg_type} needs an instance of "
-                         f"{_class_list(rule.compatible)}, the item has {found}")
     if not p31:
+        # Nothing to judge by: an offline cache assembled from evidence may lack P31.
         return "warning", "the item has no P31 (instance of) in the cache: check by hand"
+    if rule.required:
+        return "error", (f"type mismatch: {reg_type} needs an instance of "
+                         f"{_class_list(rule.compatible)}, the item has {_class_list(p31)}")
     return "warning", (f"P31 {_class_list(p31)} not in the type table for {reg_type}: "
                        "check by hand")
 
