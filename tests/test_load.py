@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -352,44 +352,82 @@ def test_retry_helper_backs_off_and_gives_up() -> None:
     assert sleeps == [2]
 
 
-@pytest.mark.server
-def test_transient_503_is_retried_through_a_proxy(oxigraph_server: OxigraphServer,
-                                                  tmp_path: Path) -> None:
-    """A loopback proxy answers 503 to every third request and forwards the rest to Oxigraph."""
-    backend = oxigraph_server.base
-    counter = {"n": 0, "failed": 0}
+def proxy_handler(backend: str, decide: Callable[[int, str, bytes], str]
+                  ) -> type[http.server.BaseHTTPRequestHandler]:
+    """A loopback proxy to ``backend``; ``decide(n, method, body)`` per request says
+    "forward", "503" (answer 503 without forwarding) or "drop" (forward, then hang up without
+    answering: the store applied it but the client never hears so)."""
+    counter = {"n": 0}
     lock = threading.Lock()
 
-    class Flaky(_Quiet):
+    class Proxy(_Quiet):
         def _forward(self) -> None:
+            n = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(n) if n else b""
             with lock:
                 counter["n"] += 1
-                fail = counter["n"] % 3 == 1
-            if fail:
-                counter["failed"] += 1
-                self._answer(503, "text/plain", b"busy")
+                action = decide(counter["n"], self.command, body)
+            if action == "503":
+                self._answer(503, "text/plain", b"busy", drain=False)
                 return
-            n = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(n) if n else None
             headers = {k: v for k, v in self.headers.items()
                        if k.lower() in ("content-type", "accept")}
-            req = urllib.request.Request(backend + self.path, data=body, method=self.command,
-                                         headers=headers)
+            req = urllib.request.Request(backend + self.path, data=body or None,
+                                         method=self.command, headers=headers)
             try:
                 with urllib.request.urlopen(req, timeout=10) as resp:
                     code, ctype, data = resp.status, resp.headers.get("Content-Type", ""), \
                         resp.read()
             except urllib.error.HTTPError as exc:
                 code, ctype, data = exc.code, exc.headers.get("Content-Type", ""), exc.read()
+            if action == "drop":
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
             self._answer(code, ctype or "text/plain", data, drain=False)
 
         do_GET = do_POST = do_PUT = _forward
 
-    with loopback_http(Flaky) as base:
+    return Proxy
+
+
+@pytest.mark.server
+def test_transient_503_is_retried_through_a_proxy(oxigraph_server: OxigraphServer,
+                                                  tmp_path: Path) -> None:
+    """Every third request answers 503; the load still succeeds, exactly."""
+    failed: list[int] = []
+
+    def every_third(n: int, _method: str, _body: bytes) -> str:
+        if n % 3 == 1:
+            failed.append(n)
+            return "503"
+        return "forward"
+
+    with loopback_http(proxy_handler(oxigraph_server.base, every_third)) as base:
         report = load_release(kg_folder(tmp_path, 1), base + "/query", retries=2,
                               base_delay=0.01, timeout=10)
-    assert counter["failed"] >= 5 and report.total == 58
+    assert len(failed) >= 5 and report.total == 58
     assert_release_live(oxigraph_server, 1)
+
+
+@pytest.mark.server
+def test_lost_answer_to_the_swap_is_recognised(oxigraph_server: OxigraphServer,
+                                               tmp_path: Path) -> None:
+    """The store applies the swap but the connection drops before the answer: the retried
+    MOVE fails (staging graphs are gone), the loader sees that the swap happened and checks."""
+    load_release(kg_folder(tmp_path, 1), oxigraph_server.query_url, **FAST)
+    dropped: list[int] = []
+
+    def drop_first_swap(n: int, method: str, body: bytes) -> str:
+        if method == "POST" and body.startswith(b"MOVE") and not dropped:
+            dropped.append(n)
+            return "drop"
+        return "forward"
+
+    with loopback_http(proxy_handler(oxigraph_server.base, drop_first_swap)) as base:
+        report = load_release(kg_folder(tmp_path, 2), base + "/query", **FAST)
+    assert dropped and report.removed == [GRAPH_PREFIX + "002_7cdbb82168648201"]
+    assert_release_live(oxigraph_server, 2)
 
 
 # -- URLs and the command line ---------------------------------------------------------------

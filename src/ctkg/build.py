@@ -77,9 +77,14 @@ def build(layout: Layout) -> BuildResult:
     onto_triples: list[tuple[str, str, str]] = []
     for path in onto_files:
         try:
-            onto_triples += graphs.graph_triples(graphs.parse_turtle(path))
+            triples = graphs.graph_triples(graphs.parse_turtle(path))
         except CTKGError as exc:
             problems += exc.problems
+            continue
+        if any(x.startswith("<file:") for t in triples for x in t):  # a relative IRI
+            problems.append(Problem(display_path(path), None, "relative IRI resolved against "
+                                    "the file's location: write absolute IRIs"))
+        onto_triples += triples
     try:
         shapes = graphs.parse_turtle(layout.shapes)
     except CTKGError as exc:

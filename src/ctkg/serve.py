@@ -47,7 +47,7 @@ def _port_free(port: int) -> bool:
 
 
 def _interrupt(_signum: int, _frame: FrameType | None) -> None:
-    """SIGTERM behaves like Ctrl-C: stop the server and clean up."""
+    """SIGINT/SIGTERM: stop the server and clean up."""
     raise KeyboardInterrupt
 
 
@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         raise CTKGError.single("ctkg serve", None,
                                f"port {port} on 127.0.0.1 is in use: pick another with --port")
     tmp = Path(tempfile.mkdtemp(prefix="ctkg-serve-"))
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C and SIGTERM both stop cleanly, even when started with SIGINT ignored (``cmd &``).
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     server = None
     try:
         t0 = time.perf_counter()
@@ -94,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("stopping the server", file=sys.stderr)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if server is not None:
             server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
