@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 import pytest
 
 from ctkg.errors import CTKGError
-from ctkg.load import GRAPH_PREFIX, STAGING_PREFIX, load_release, read_release
+from ctkg.load import GRAPH_PREFIX, STAGING_PREFIX, load_release, read_release, sha256_file
 from ctkg.oxiserver import OxigraphServer, free_port, start
 from ctkg.sparqlhttp import EndpointError, call_with_retries, derive_endpoints, scrub_url
 
@@ -247,6 +248,15 @@ def test_missing_or_stale_build_is_refused_before_any_request(tmp_path: Path) ->
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(CTKGError, match=r"build missing/stale.*counts"):
         load_release(folder, unreachable, **FAST)
+    folder = kg_folder(tmp_path, 1, "malformed")
+    trig = folder / "ctkg.trig"
+    trig.write_text(trig.read_text(encoding="utf-8") + "\n<https://w3id.org/ctkg/graph/x> { <a",
+                    encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"]["ctkg.trig"] = sha256_file(trig)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CTKGError, match="does not parse"):
+        load_release(folder, unreachable, **FAST)
     assert read_release(kg_folder(tmp_path, 2)).total == 46
 
 
@@ -255,6 +265,19 @@ def test_unreachable_endpoint(tmp_path: Path) -> None:
     with pytest.raises(EndpointError, match=r"cannot connect \(connection refused\) "
                                             r"\(after 2 attempts\)"):
         load_release(kg_folder(tmp_path, 1), url, **FAST)
+
+
+def test_silent_server_times_out(tmp_path: Path) -> None:
+    class Silent(_Quiet):
+        def do_POST(self) -> None:
+            time.sleep(2)
+
+    t0 = time.monotonic()
+    with loopback_http(Silent) as base, pytest.raises(EndpointError) as err:
+        load_release(kg_folder(tmp_path, 1), base + "/query", retries=1, base_delay=0.01,
+                     timeout=0.3)
+    assert "no answer within 0.3 s (timeout) (after 2 attempts)" in str(err.value)
+    assert time.monotonic() - t0 < 5
 
 
 def test_html_page_is_a_wrong_url(tmp_path: Path) -> None:

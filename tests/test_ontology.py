@@ -283,6 +283,9 @@ BROKEN = {
         "ctkgid:assertion\\/d\\/E1-time a ctkg:Assertion ; ctkg:inferred true ;"
         " ctkg:inferenceRule \"next-year\" .",
     "unknown-concept-violation": "ctkgid:person\\/a ctkg:warnsOf ctkgid:threat\\/no-such-threat .",
+    "reified-fact-not-asserted-violation":
+        "ctkgid:assertion\\/d\\/R1 a ctkg:Assertion ; rdf:subject ctkgid:person\\/a ;"
+        " rdf:predicate ctkg:warnsOf ; rdf:object ctkgid:threat\\/terrorism .",
     "broader-cycle-violation":
         "ctkgid:threat\\/a skos:broader ctkgid:threat\\/b .\n"
         "ctkgid:threat\\/b skos:broader ctkgid:threat\\/a .",

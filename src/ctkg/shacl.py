@@ -20,6 +20,8 @@ from rdflib import Dataset, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 
 from ctkg.errors import CTKGError
 from ctkg.namespaces import PREFIXES
@@ -61,9 +63,30 @@ def _as_graph(item: GraphInput) -> Graph:
     return item
 
 
+class PreparedQueryGraph(Graph):
+    """A graph that parses each distinct SPARQL text once.
+
+    pySHACL evaluates a SPARQL-based constraint once per focus node, passing the same query
+    text each time, and rdflib parses it anew on every call: on the corpus that was 5 s of
+    a 9 s build. Preparing each text once (rdflib's own ``prepareQuery``) gives the same
+    results, since only the bindings differ between calls.
+    """
+
+    _prepared: dict[str, Query]
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        if isinstance(query_object, str) and not kwargs.get("initNs"):
+            cache = self.__dict__.setdefault("_prepared", {})
+            prepared = cache.get(query_object)
+            if prepared is None:
+                prepared = cache[query_object] = prepareQuery(query_object)
+            query_object = prepared
+        return super().query(query_object, *args, **kwargs)
+
+
 def union_graph(*items: GraphInput | Iterable[GraphInput] | None) -> Graph:
     """One graph holding every triple of the given graphs, datasets or files."""
-    out = Graph()
+    out = PreparedQueryGraph()
     for item in items:
         if item is None:
             continue
@@ -110,6 +133,7 @@ def validate_graph(data: GraphInput, shapes: GraphInput,
         advanced=True,
         allow_warnings=False,
         abort_on_first=False,
+        inplace=True,  # data_graph is our own union copy; keep its query cache
     )
     if not isinstance(report, Graph):
         # pySHACL returns a ValidationFailure (not a report) when a shape itself is broken
