@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "load": ("ctkg.load", "run", "load the build into a SPARQL 1.1 store, atomically"),
     "serve": ("ctkg.serve", "run", "serve the build with a local Oxigraph SPARQL server"),
     "link": ("ctkg.link", "run", "Wikidata links: refresh the offline cache, suggest IDs"),
+    "wikidata-norms": ("ctkg.annsync", "run",
+                       "write the Wikidata normalizations of the annotations from links.toml"),
 }
 
 
@@ -125,7 +127,13 @@ def _conf_link(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=60.0)
 
 
+def _conf_wikidata_norms(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--check", action="store_true",
+                   help="fail if the annotations' Wikidata lines differ from links.toml")
+
+
 _CONFIGURE = {
+    "wikidata-norms": _conf_wikidata_norms,
     "build": _conf_build,
     "validate": _conf_validate,
     "check": _conf_check,
@@ -157,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into head & co.: not an error of ours
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
