@@ -1,0 +1,94 @@
+"""The offline Wikidata cache ``data/wikidata/cache.ttl``: its vocabulary and reading it.
+
+The cache keeps what Wikidata says about each linked item in Wikidata's own vocabulary, so
+that builds and checks run offline; ``ctkg link --refresh`` (:mod:`ctkg.linkrefresh`)
+writes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.namespaces import WD, WDT
+from ctkg.paths import Layout
+
+# Wikidata's own vocabulary. Note: Wikidata's schema: is http://schema.org/, not the https
+# form CTKG uses elsewhere; the cache keeps Wikidata's IRIs unchanged.
+WD_SCHEMA = Namespace("http://schema.org/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
+
+CACHE_PREFIXES: dict[str, str] = {
+    "owl": str(OWL),
+    "rdfs": str(RDFS),
+    "schema": str(WD_SCHEMA),
+    "skos": str(SKOS),
+    "wd": str(WD),
+    "wdt": str(WDT),
+    "wikibase": str(WIKIBASE),
+    "xsd": str(XSD),
+}
+
+CACHE_META_NAME = "cache-meta.json"
+
+
+def sparql_prefixes(*names: str) -> str:
+    """``PREFIX`` lines for some of :data:`CACHE_PREFIXES`, in the order given."""
+    return "".join(f"PREFIX {name}: <{CACHE_PREFIXES[name]}>\n" for name in names)
+
+
+def _ox_to_rdflib(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt), normalize=False)
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def parse_cache_triples(path: Path, shown: str) -> list[ox.Triple]:
+    """The cache's triples; CTKGError naming the file and line if it does not parse."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CTKGError([Problem(shown, None, "missing: run ctkg link --refresh")]) from None
+    try:
+        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+    except SyntaxError as exc:
+        msg = exc.msg if hasattr(exc, "msg") else str(exc)
+        raise CTKGError([Problem(shown, exc.lineno, f"does not parse as Turtle: {msg}")]
+                        ) from None
+    for t in triples:
+        if any(isinstance(x, ox.BlankNode) for x in (t.subject, t.object)):
+            raise CTKGError([Problem(shown, None, "blank nodes are not allowed in the cache")])
+    return triples
+
+
+def load_cache(path: Path | str) -> Graph:
+    """The offline cache as an rdflib Graph (Wikidata vocabulary, prefixes bound).
+
+    Raises CTKGError naming the file (and line) if it is missing or does not parse.
+    """
+    path = Path(path)
+    graph = Graph()
+    for prefix, ns in CACHE_PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    for t in parse_cache_triples(path, display_path(path)):
+        graph.add((_ox_to_rdflib(t.subject), _ox_to_rdflib(t.predicate),
+                   _ox_to_rdflib(t.object)))
+    return graph
+
+
+def cache_meta_path(layout: Layout) -> Path:
+    """Where ``cache-meta.json`` (what the last refresh fetched, and the cache's hash) is."""
+    return layout.wikidata_cache.with_name(CACHE_META_NAME)

@@ -1,0 +1,125 @@
+"""A SPARQL lexer: the tokens of query text, after the engine's own ``\\uXXXX`` unescaping.
+
+A regular expression over raw query text is fooled by comments, strings and IRIs
+(``# SERVICE``, ``"FROM <x>"``) and by SPARQL's ``\\uXXXX`` escapes, which the engine
+expands *before* parsing. So the text is first unescaped exactly as the engine does and
+then cut into tokens; questions about a query (its form, its keywords, where its WHERE
+pattern starts) are answered on tokens only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n\r]|\\.)*"
+              |'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:\\[^\s]|%[0-9A-Fa-f]{2}|[\w:.%-])*)
+  | (?P<bnode>_:[\w.-]*)
+  | (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
+  | (?P<word>[^\W\d][\w]*)
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token of SPARQL text: its kind, its text and where it starts."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def unescape_codepoints(text: str) -> str:
+    """Expand ``\\uXXXX`` / ``\\UXXXXXXXX`` as SPARQL engines do before parsing (§19.2)."""
+    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of (already unescaped) SPARQL text, without whitespace and comments."""
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:  # pragma: no cover - the punct branch matches any character
+            break
+        kind = m.lastgroup or "punct"
+        if kind not in ("ws", "comment"):
+            # a word directly followed by ':' was already taken as a prefixed name
+            tokens.append(Token(kind, m.group(), pos))
+        pos = m.end()
+    return tokens
+
+
+def scan(text: str) -> list[Token]:
+    """Tokens of raw query text: unescaped first, as the engine does, then tokenized."""
+    return tokenize(unescape_codepoints(text))
+
+
+def keywords(tokens: list[Token]) -> list[str]:
+    """The upper-cased bare words (SPARQL keywords) among the tokens."""
+    return [t.text.upper() for t in tokens if t.kind == "word"]
+
+
+def has_order_by(text: str) -> bool:
+    """Whether the query sorts its rows (decides whether row order is meaningful)."""
+    toks = scan(text)
+    return any(
+        a.kind == "word" and a.text.upper() == "ORDER" and b.kind == "word"
+        and b.text.upper() == "BY"
+        for a, b in itertools.pairwise(toks)
+    )
+
+
+def uses_service(text: str) -> bool:
+    return "SERVICE" in keywords(scan(text))
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's first form keyword (SELECT if none)."""
+    for t in scan(text):
+        if t.kind == "word" and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return t.text.upper()
+    return "SELECT"
+
+
+def where_brace(text: str) -> int:
+    """Offset just after the ``{`` that opens the query's WHERE pattern (-1 if none)."""
+    tokens = tokenize(text)
+    depth = 0
+    form_seen = False
+    for i, t in enumerate(tokens):
+        up = t.text.upper() if t.kind == "word" else ""
+        if up in ("SELECT", "ASK", "DESCRIBE", "CONSTRUCT") and depth == 0 and not form_seen:
+            form_seen = True
+            if up == "CONSTRUCT" and not (i + 1 < len(tokens)
+                                          and tokens[i + 1].text.upper() == "WHERE"):
+                # CONSTRUCT { template } WHERE { ... }: skip to the WHERE keyword
+                for k in range(i + 1, len(tokens)):
+                    if tokens[k].kind == "word" and tokens[k].text.upper() == "WHERE":
+                        return _next_brace(tokens, k)
+                return -1
+            return _next_brace(tokens, i)
+    return -1
+
+
+def _next_brace(tokens: list[Token], i: int) -> int:
+    for t in tokens[i + 1:]:
+        if t.kind == "punct" and t.text == "{":
+            return t.start + 1
+    return -1
