@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ctkg.atomic import write_bytes_atomic
 from ctkg.brat import TextBound, parse_ann
 from ctkg.errors import CTKGError, display_path
 
@@ -134,18 +133,6 @@ def anchor_file(ann_path: Path) -> tuple[list[Outcome], bytes, bytes]:
         fields[1] = type_ + b" " + offsets_text(o.new).encode("ascii")
         lines[i] = b"\t".join(fields)
     return outcomes, raw, b"\n".join(lines)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename over the original."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run(args: argparse.Namespace) -> int:

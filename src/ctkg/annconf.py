@@ -19,8 +19,6 @@ annotations against the same :class:`Scheme`, so conf and checker cannot drift a
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from ctkg.atomic import write_text_atomic
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.namespaces import CTKG, ID
 
@@ -332,18 +331,6 @@ def stale_files(folder: Path, rendered: dict[str, str]) -> list[Problem]:
     return out
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     """``ctkg conf [--check]``."""
     from ctkg.paths import Layout
@@ -358,6 +345,6 @@ def run(args: argparse.Namespace) -> int:
         print("conf files are up to date")
         return 0
     for name, text in rendered.items():
-        write_atomic(layout.corpus / name, text)
+        write_text_atomic(layout.corpus / name, text)
         print(f"wrote {display_path(layout.corpus / name)}")
     return 0

@@ -11,11 +11,9 @@ never silently disagree.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import tempfile
-from pathlib import Path
 
+from ctkg.atomic import write_text_atomic
 from ctkg.brat import collection_documents
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.paths import Layout
@@ -78,19 +76,6 @@ def sync_text(ann_text: str, qids: dict[str, tuple[str, str]]) -> str:
     return "\n".join(out) + ("\n" if trailing_newline else "")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     """``ctkg wikidata-norms [--check]``."""
     layout = Layout(args.root)
@@ -109,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
                                  "Wikidata normalizations differ from data/wikidata/links.toml: "
                                  "run ctkg wikidata-norms"))
         else:
-            _write_atomic(ann, wanted)
+            write_text_atomic(ann, wanted)
             print(f"updated {display_path(ann)}")
     if stale:
         raise CTKGError(stale)

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDFS, SKOS
 
+from ctkg.atomic import write_files_atomically
 from ctkg.errors import CTKGError, Problem
 from ctkg.linkcache import CACHE_PREFIXES, WD_SCHEMA, WIKIBASE, cache_meta_path, sparql_prefixes
 from ctkg.links import linked_qids, load_links, qid_number
@@ -57,42 +55,6 @@ def serialize_cache(triples: Iterable[ox.Triple]) -> bytes:
         lines.pop(0)
     prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(CACHE_PREFIXES.items()))
     return CACHE_HEADER + prefixes.encode("utf-8") + b"\n" + b"\n".join(lines)
-
-
-def write_files_atomically(files: dict[Path, bytes]) -> None:
-    """Write every file to a temp file in its folder, fsync, then os.replace them in turn.
-
-    Nothing is replaced until every temp file is complete, so a failure leaves the old files
-    intact; the replacements themselves are renames.
-    """
-    temps: dict[Path, Path] = {}
-    try:
-        for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps[path] = Path(tmp)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-        for path, tmp in temps.items():
-            os.replace(tmp, path)
-        for folder in {p.parent for p in files}:
-            try:
-                dfd = os.open(folder, os.O_RDONLY)
-            except OSError:
-                continue
-            try:
-                os.fsync(dfd)
-            except OSError:
-                pass
-            finally:
-                os.close(dfd)
-    finally:
-        for tmp in temps.values():
-            if tmp.exists():
-                tmp.unlink()
 
 
 def fetch_query(qids: Sequence[str]) -> str:
