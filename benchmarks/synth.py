@@ -103,6 +103,19 @@ def zipf_pick(rng: random.Random, n: int, s: float = 1.1) -> int:
     return rng.choices(range(n), cum_weights=cum)[0]
 
 
+def concept_labels(concepts: Path) -> dict[str, str]:
+    """Concept slug -> its English skos:prefLabel in the ontology's concept schemes."""
+    import pyoxigraph as ox
+
+    pref = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    out: dict[str, str] = {}
+    for t in ox.parse(path=str(concepts), format=ox.RdfFormat.TURTLE):
+        if t.predicate.value == pref and isinstance(t.object, ox.Literal) \
+                and t.object.language == "en":
+            out[t.subject.value.rsplit("/", 1)[-1]] = t.object.value
+    return out
+
+
 def generate(n_docs: int, seed: int, out: Path) -> None:
     rng = random.Random(seed)
     n_people = max(20, n_docs // 4)
@@ -126,6 +139,7 @@ def generate(n_docs: int, seed: int, out: Path) -> None:
     corpus = out / "data" / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
+    main_events: set[str] = set()  # events some document dates to the day and places
     catalogue: list[str] = []
     for d in range(n_docs):
         doc_id = f"{d:05d}_synth"
@@ -141,6 +155,7 @@ def generate(n_docs: int, seed: int, out: Path) -> None:
         goal = GOALS[rng.randrange(len(GOALS))]
         tech = TECHS[rng.randrange(len(TECHS))]
         used.update({p1[1], p2[1], org[1], ev[1], prev[1], city[1], f"post-{org[1]}"})
+        main_events.add(ev[1])
 
         a.add("Addressing the ")
         t_ev = a.span("Conference", ev[0], f"CTKG:{ev[1]}")
@@ -209,12 +224,17 @@ def generate(n_docs: int, seed: int, out: Path) -> None:
         if slug in used:
             reg.append(f'[{slug}]\ntype = "Place"\nlabel = "{name}"\n')
     for name, slug, day, place in events:
-        if slug in used:
+        if slug in main_events:
             reg.append(f'[{slug}]\ntype = "Conference"\nlabel = "{name}"\nstart = "{day}"\n'
                        f'granularity = "day"\nplace = "{place}"\nstatus = "occurred"\n')
+        elif slug in used:  # only ever the earlier event, dated to the year, place unsaid
+            reg.append(f'[{slug}]\ntype = "Conference"\nlabel = "{name}"\n'
+                       f'start = "{day[:4]}"\ngranularity = "year"\nstatus = "occurred"\n')
+    labels = concept_labels(ROOT / "ontology" / "concepts.ttl")
     for label, slug in THREATS + GOALS + TECHS:
         kind = ("Threat" if (label, slug) in THREATS
                 else "PolicyGoal" if (label, slug) in GOALS else "Technology")
+        label = labels.get(slug, label)  # the registry label is the concept's prefLabel
         reg.append(f'[{slug}]\ntype = "{kind}"\nlabel = "{label}"\nkeep = true\n')
     (out / "data").mkdir(parents=True, exist_ok=True)
     (out / "data" / "registry.toml").write_text("\n".join(reg), encoding="utf-8")

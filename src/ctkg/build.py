@@ -6,14 +6,20 @@ replaced atomically, so a failed build leaves ``data/kg`` exactly as it was.
 
 Colleagues' steps are imported lazily (``ctkg.check``, ``ctkg.shacl``, ``ctkg.qc``,
 ``ctkg.link``, ``ctkg.rdfio``); a missing module skips its step with a note in the report.
-``--jobs`` and ``--cache`` are accepted and ignored: compiling the corpus takes a few
-milliseconds, so processes would cost more than they save (see benchmarks/bench_build.py).
+``--jobs N`` compiles documents and validates SHACL units (:mod:`ctkg.units`) in N
+processes; ``--cache DIR`` keeps each document's compilation and each unit's validation
+under a hash of its inputs (:mod:`ctkg.pipeline`), so an edit recompiles and revalidates
+only what it touches. Either gives byte-identical output to the plain build
+(tests/test_scale.py). Every build validates in units (one pySHACL run on the union graph
+grows quadratically: > 8 minutes at 1,000 synthetic documents); the union graph is
+validated whole only when the shapes use targets the split does not cover.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -23,8 +29,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ctkg import brat, graphs, serialize
-from ctkg.compile import Quad, Source, compile_document
+from ctkg import brat, graphs, pipeline, serialize
+from ctkg.compile import Quad, Source
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.paths import Layout
 from ctkg.registry import load_catalogue, load_registry
@@ -43,6 +49,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    peak_rss: dict[str, int] = field(default_factory=dict)  # KiB after each stage (Linux)
 
 
 def _stop_on_errors(problems: list[Problem]) -> list[Problem]:
@@ -62,9 +69,34 @@ def input_files(layout: Layout) -> list[Path]:
     return sorted(set(files))
 
 
-def build(layout: Layout) -> BuildResult:
-    """Everything ``ctkg build`` does except writing; raises CTKGError on any error."""
+def _peak_rss() -> int:
+    """Peak resident memory so far of this process plus its largest finished worker."""
+    import resource
+
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def _shared_key(layout: Layout) -> str:
+    """The inputs every document's compilation depends on (and the code, and the cwd,
+    which the reported paths are relative to)."""
+    files = [*layout.ontology_files(), layout.registry, layout.links, layout.wikidata_cache]
+    return pipeline.digest(pipeline.code_version(), os.getcwd(), str(layout.root.resolve()),
+                           *(p.read_bytes() if p.is_file() else b"-" for p in files))
+
+
+def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
+          progress: bool = False) -> BuildResult:
+    """Everything ``ctkg build`` does except writing; raises CTKGError on any error.
+
+    ``jobs`` > 1 compiles and validates in that many processes; ``cache_dir`` makes the
+    build incremental. The output is the same either way.
+    """
+    jobs = max(1, jobs or 1)
+    cache = pipeline.Cache(cache_dir)
+    bar = pipeline.Progress(progress)
     timings: dict[str, float] = {}
+    rss: dict[str, int] = {}
     notes: list[str] = []
     warnings: list[Problem] = []
     t = time.perf_counter()
@@ -96,7 +128,10 @@ def build(layout: Layout) -> BuildResult:
     if check_corpus is None:
         notes.append("ctkg.check.check_corpus not available: annotation checks skipped")
     else:
+        t_check = time.perf_counter()
         warnings += _stop_on_errors(check_corpus(layout))
+        timings["check"] = time.perf_counter() - t_check
+        rss["check"] = _peak_rss()
     ancestors = graphs.class_ancestors(onto_triples)
     registry = load_registry(layout.registry, class_names=set(ancestors))
     catalogue = load_catalogue(layout.catalogue)
@@ -119,20 +154,23 @@ def build(layout: Layout) -> BuildResult:
             continue
         docs.append(brat.read_document(txt))
     _stop_on_errors([p for d in docs for p in d.problems])
-    timings["read"] = time.perf_counter() - t
+    timings["read"] = time.perf_counter() - t - timings.get("check", 0.0)
+    rss["read"] = _peak_rss()
 
     # -- compile ------------------------------------------------------------------------------
     t = time.perf_counter()
     iris = graphs.entity_iris(registry, ancestors)
     sources: dict[str, Source] = {}
     doc_quads: list[Quad] = []
+    by_doc: dict[str, list[Quad]] = {}
     problems = []
-    for doc in sorted(docs, key=lambda d: d.doc_id):
-        try:
-            doc_quads += compile_document(doc, registry, catalogue.get(doc.doc_id),
-                                          iris=iris, sources=sources)
-        except CTKGError as exc:
-            problems += exc.problems
+    shared_key = _shared_key(layout) if cache_dir else ""
+    for doc_id, dq, dsources, dproblems in pipeline.compile_all(
+            docs, registry, catalogue, iris, jobs, cache, shared_key, bar):
+        problems += dproblems
+        sources.update(dsources)
+        by_doc[doc_id] = dq
+        doc_quads += dq
     if problems:
         raise CTKGError(problems)
     reg_where = display_path(layout.registry)
@@ -144,14 +182,15 @@ def build(layout: Layout) -> BuildResult:
                            Source(cat_where, centry.line, doc_id))
     wd_quads, wd_notes = graphs.wikidata_quads(layout.wikidata_cache)
     warnings += wd_notes
-    quads = serialize.sort_quads([
-        *doc_quads,
+    shared_quads = [
         *graphs.to_quads(onto_triples, "ontology"),
         *graphs.registry_quads(registry, iris, links),
         *graphs.catalogue_quads(catalogue, iris, lengths, layout.catalogue),
         *wd_quads,
-    ])
+    ]
+    quads = serialize.sort_quads([*doc_quads, *shared_quads])
     timings["compile"] = time.perf_counter() - t
+    rss["compile"] = _peak_rss()
 
     # -- validate -----------------------------------------------------------------------------
     t = time.perf_counter()
@@ -162,12 +201,22 @@ def build(layout: Layout) -> BuildResult:
     if validate_graph is None:
         notes.append("ctkg.shacl.validate_graph not available: SHACL validation skipped")
     else:
-        _conforms, results = validate_graph(graphs.to_rdflib(quads), shapes)
+        from ctkg import units as shacl_units
+
+        if shacl_units.partitionable(shapes):  # else the union graph in one pySHACL run
+            plan = shacl_units.plan(by_doc, shared_quads,
+                                    docs_per_unit=1 if cache_dir else 25,
+                                    shared_chunks=64 if cache_dir else 4 * jobs)
+            results = pipeline.validate_units(plan, layout.shapes.read_bytes(), jobs, cache,
+                                              bar)
+        else:
+            _conforms, results = validate_graph(graphs.to_rdflib(quads), shapes)
         index = assertion_index(doc_quads) if results else {}
-        for r in results:
-            problem = _shacl_problem(r, sources, index)
+        # a focus node can be reported by several SPARQL rows or units: one problem each
+        for problem in sorted({_shacl_problem(r, sources, index) for r in results}):
             (errors if problem.severity == "error" else warnings).append(problem)
     timings["validate"] = time.perf_counter() - t
+    rss["validate"] = _peak_rss()
     t = time.perf_counter()
     oxquads = serialize.oxigraph_quads(quads)
     run_qc = graphs.optional("qc", "run_qc")
@@ -185,6 +234,7 @@ def build(layout: Layout) -> BuildResult:
                 sev = "error" if res.severity == "error" else "warning"
                 (errors if sev == "error" else warnings).append(Problem(where, None, msg, sev))
     timings["qc"] = time.perf_counter() - t
+    rss["qc"] = _peak_rss()
     if errors:
         raise CTKGError(sorted(errors))
 
@@ -194,7 +244,9 @@ def build(layout: Layout) -> BuildResult:
     files = render_files(layout, quads, oxquads, onto_triples, doc_ids, docs,
                          sorted(warnings), notes)
     timings["serialize"] = time.perf_counter() - t
-    return BuildResult(quads, files, doc_ids, sorted(warnings), notes, timings)
+    rss["serialize"] = _peak_rss()
+    cache.prune()
+    return BuildResult(quads, files, doc_ids, sorted(warnings), notes, timings, rss)
 
 
 def render_files(layout: Layout, quads: list[Quad], oxquads: list[ox.Quad],
@@ -298,11 +350,9 @@ def run(args: argparse.Namespace) -> int:
     layout = Layout(Path(args.root))
     out = Path(args.out) if getattr(args, "out", None) else layout.kg
     quiet = getattr(args, "quiet", False)
-    result = build(layout)
-    if getattr(args, "jobs", 1) not in (None, 1) and not quiet:
-        print("note: --jobs is accepted but the build runs in one process", file=sys.stderr)
-    if getattr(args, "cache", None) and not quiet:
-        print("note: --cache is accepted but the build is not incremental", file=sys.stderr)
+    cache = getattr(args, "cache", None)
+    result = build(layout, jobs=getattr(args, "jobs", 1) or 1,
+                   cache_dir=Path(cache) if cache else None, progress=not quiet)
     if getattr(args, "check", False):
         stale = [name for name, data in sorted(result.files.items())
                  if not (out / name).is_file() or (out / name).read_bytes() != data]

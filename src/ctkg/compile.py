@@ -23,6 +23,7 @@ Decisions the contract leaves open, made here:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -163,7 +164,9 @@ class _Compiler:
 
     # -- helpers ---------------------------------------------------------------------------
     def add(self, s: str, p: str, o: str) -> None:
-        self.out.append((self.graph, s, p, o))
+        # interned: one string object per distinct term, so a document's quads (and their
+        # pickles from a worker process) share them instead of holding copies
+        self.out.append((self.graph, sys.intern(s), sys.intern(p), sys.intern(o)))
 
     def fail(self, line: int | None, message: str) -> CTKGError:
         return CTKGError.single(self.doc.ann_path, line, message)
