@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ctkg import __version__
+from ctkg.atomic import write_files_atomically
 from ctkg.compile import RDF_TYPE, Quad, ident, lit
 from ctkg.namespaces import GRAPH, PREFIXES
 
@@ -248,32 +248,13 @@ def render_manifest(inputs: str, graph_counts: Mapping[str, int],
 
 
 def write_atomically(out_dir: Path, files: Mapping[str, bytes], last: str | None = None) -> None:
-    """Write each file to a temp file in ``out_dir``, fsync, then os.replace it in place.
+    """Write the build's files into ``out_dir`` atomically (see :mod:`ctkg.atomic`).
 
     ``last`` (the manifest) is replaced after every other file, so a crash midway leaves a
     manifest that no longer matches, which ``build --check`` and ``ctkg load`` detect.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     order = sorted(n for n in files if n != last) + ([last] if last in files else [])
-    temps: list[tuple[Path, Path]] = []
-    try:
-        for name in order:
-            tmp = out_dir / f".{name}.tmp-{os.getpid()}"
-            with open(tmp, "wb") as fh:
-                fh.write(files[name])
-                fh.flush()
-                os.fsync(fh.fileno())
-            temps.append((tmp, out_dir / name))
-        for tmp, final in temps:
-            os.replace(tmp, final)
-        fd = os.open(out_dir, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    finally:
-        for tmp, _final in temps:
-            tmp.unlink(missing_ok=True)
+    write_files_atomically({out_dir / name: files[name] for name in order})
 
 
 def render_report(quads: list[Quad], counts: Mapping[str, int], docs: Iterable[Any],
