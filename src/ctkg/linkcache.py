@@ -8,15 +8,14 @@ writes it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace
 from rdflib.namespace import OWL, RDFS, SKOS, XSD
-from rdflib.term import Node
 
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.namespaces import WD, WDT
+from ctkg.oxterms import from_ox
 from ctkg.paths import Layout
 
 # Wikidata's own vocabulary. Note: Wikidata's schema: is http://schema.org/, not the https
@@ -41,19 +40,6 @@ CACHE_META_NAME = "cache-meta.json"
 def sparql_prefixes(*names: str) -> str:
     """``PREFIX`` lines for some of :data:`CACHE_PREFIXES`, in the order given."""
     return "".join(f"PREFIX {name}: <{CACHE_PREFIXES[name]}>\n" for name in names)
-
-
-def _ox_to_rdflib(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        if dt == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt), normalize=False)
-    raise TypeError(f"unsupported term {term!r}")
 
 
 def parse_cache_triples(path: Path, shown: str) -> list[ox.Triple]:
@@ -84,8 +70,8 @@ def load_cache(path: Path | str) -> Graph:
     for prefix, ns in CACHE_PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
     for t in parse_cache_triples(path, display_path(path)):
-        graph.add((_ox_to_rdflib(t.subject), _ox_to_rdflib(t.predicate),
-                   _ox_to_rdflib(t.object)))
+        graph.add((from_ox(t.subject), from_ox(t.predicate),
+                   from_ox(t.object)))
     return graph
 
 

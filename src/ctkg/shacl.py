@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate
-from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef, Variable
+from rdflib import Dataset, Graph, Literal, Node, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, SH
@@ -27,6 +27,7 @@ from rdflib.query import Result
 
 from ctkg.errors import CTKGError
 from ctkg.namespaces import PREFIXES
+from ctkg.oxterms import from_ox, to_ox
 
 INFERENCE = "none"
 
@@ -84,35 +85,6 @@ class PreparedQueryGraph(Graph):
                 prepared = cache[query_object] = prepareQuery(query_object)
             query_object = prepared
         return super().query(query_object, *args, **kwargs)
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _XSD_STRING)))
-    return ox.BlankNode(str(term))
-
-
-def from_ox(term: object) -> Node:
-    """A pyoxigraph term as an rdflib term (xsd:string literals plain, as rdflib parses them)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise TypeError(f"unexpected term {term!r}")
 
 
 class OxigraphQueryGraph(PreparedQueryGraph):
