@@ -18,8 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,6 +28,7 @@ from ctkg.errors import CTKGError
 from ctkg.load import GRAPH_PREFIX, STAGING_PREFIX, load_release, read_release, sha256_file
 from ctkg.oxiserver import OxigraphServer, free_port, start
 from ctkg.sparqlhttp import EndpointError, call_with_retries, derive_endpoints, scrub_url
+from tests.loopback import loopback_http
 
 FIXTURES = Path(__file__).parent / "fixtures" / "load"
 FAST = {"retries": 1, "base_delay": 0.01, "timeout": 10.0}
@@ -96,20 +96,6 @@ def put_foreign(server: OxigraphServer) -> dict[str, set[ox.Triple]]:
         urllib.request.urlopen(req, timeout=10).close()
     return {g: {q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)}
             for g, nt in foreign.items()}
-
-
-@contextmanager
-def loopback_http(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A throwaway HTTP server on 127.0.0.1; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 class _Quiet(http.server.BaseHTTPRequestHandler):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ import pytest
 from ctkg.errors import CTKGError
 from ctkg.oxiserver import OxigraphServer, free_port
 from ctkg.wikidata import WikidataClient, parse_retry_after, user_agent
+from tests.loopback import loopback_http
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wikidata"
 OK_BODY = json.dumps({
@@ -86,15 +87,8 @@ def listener(script: Script) -> Iterator[str]:
         def log_message(self, *args: object) -> None:  # keep the test output quiet
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with loopback_http(Handler) as base:
+        yield f"{base}/sparql"
 
 
 JSON_HEADERS = {"Content-Type": "application/sparql-results+json"}
