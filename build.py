@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from ctkg.cli import main
+from ctkg.cli.main import main
 
 if __name__ == "__main__":
     raise SystemExit(main(["build", *sys.argv[1:]]))

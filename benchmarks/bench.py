@@ -36,13 +36,13 @@ STAGES = ("read", "check", "compile", "validate", "qc", "serialize")
 _CHILD_BUILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from ctkg.build import build
+from ctkg.build.pipeline import build
 from ctkg.paths import Layout
 root, jobs, cache = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 t = time.perf_counter()
 r = build(Layout(root), jobs=jobs, cache_dir=Path(cache) if cache != "-" else None)
 wall = time.perf_counter() - t
-from ctkg import serialize
+from ctkg.build import serialize
 serialize.write_atomically(root / "data" / "kg", r.files, last="manifest.json")
 print(json.dumps({"wall": wall, "quads": len(r.quads), "timings": r.timings,
                   "rss": r.peak_rss,
@@ -97,12 +97,12 @@ def run_json(cmd: list[str], timeout: float | None = None) -> dict | None:
 
 
 def query_medians(trig: Path, runs: int) -> dict[str, float]:
-    """Median ms of every bundled non-network query (ctkg.query.run_query) on the build."""
+    """Median ms of every bundled non-network query (ctkg.sparql.query.run_query) on the build."""
     import pyoxigraph as ox
 
     sys.path.insert(0, str(REPO / "src"))
-    from ctkg.query import bundled_queries, read_query, run_query
-    from ctkg.sparqlsafety import parse_term
+    from ctkg.sparql.query import bundled_queries, read_query, run_query
+    from ctkg.sparql.safety import parse_term
 
     store = ox.Store()
     store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)

@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from ctkg.build import build  # noqa: E402
+from ctkg.build.pipeline import build  # noqa: E402
 from ctkg.paths import Layout  # noqa: E402
 
 STAGES = ("read", "compile", "validate", "qc", "serialize")

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ctkg.load import load_release, read_release, sha256_file
-from ctkg.oxiserver import start
 from ctkg.paths import find_root
+from ctkg.store.load import load_release, read_release, sha256_file
+from ctkg.store.server import start
 
 
 def synthetic_trig(path: Path, triples: int, per_graph: int = 1000) -> None:

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import pyoxigraph as ox
 
 from ctkg.errors import CTKGError
-from ctkg.query import bundled_queries, load_store, read_query, run_query
-from ctkg.sparqlsafety import parse_term
+from ctkg.sparql.query import bundled_queries, load_store, read_query, run_query
+from ctkg.sparql.safety import parse_term
 
 
 def main() -> int:
@@ -45,7 +45,7 @@ def main() -> int:
         return 1
     load_ms = (time.perf_counter() - started) * 1000
     print(f"load: {load_ms:.1f} ms, {len(store)} quads")
-    print("total = ctkg.query.run_query (safety checks included); engine = Store.query alone")
+    print("total = ctkg.sparql.query.run_query (safety checks included); engine = Store.query alone")
     print(f"{'query':<30} {'rows':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8} "
           f"{'engine median':>14}")
     for name, path, _title in bundled_queries(args.root):

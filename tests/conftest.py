@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.oxiserver import OxigraphServer, start
 from ctkg.paths import Layout
+from ctkg.store.server import OxigraphServer, start
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ctkg.anchor import anchor_file, run
+from ctkg.annotations.anchor import anchor_file, run
 
 TEXT = "The UN met. Then the UN spoke. Guterres spoke twice; Guterres left.\n"
 

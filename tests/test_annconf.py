@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.annconf import (
+from ctkg.annotations.conf import (
     build_scheme,
     load_ontology,
     render_all,

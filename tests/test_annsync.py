@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.annsync import run, sync_text
+from ctkg.annotations.wikidata_norms import run, sync_text
 from ctkg.errors import CTKGError
 from tests.conftest import ROOT
 

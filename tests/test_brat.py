@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ctkg.brat import base_role, parse_ann, read_document
+from ctkg.annotations.brat import base_role, parse_ann, read_document
 
 TEXT = "The United Nations and the Nations of the world met.\n"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.build import load_dataset, read_manifest
-from ctkg.cli import main
+from ctkg.build.pipeline import load_dataset, read_manifest
+from ctkg.cli.main import main
 from ctkg.errors import CTKGError
 from ctkg.paths import Layout
 

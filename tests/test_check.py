@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.check import check_collection, check_corpus
+from ctkg.annotations.check import check_collection, check_corpus
 from ctkg.errors import Problem
 from ctkg.paths import Layout
 

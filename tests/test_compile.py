@@ -8,10 +8,12 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 
-from ctkg import brat, graphs
-from ctkg.compile import compile_document
+from ctkg.annotations import brat
+from ctkg.build import shared as graphs
+from ctkg.build.compile import compile_document
 from ctkg.errors import CTKGError
-from ctkg.registry import load_catalogue, load_registry
+from ctkg.inputs.registry import load_catalogue, load_registry
+from ctkg.rdf.turtle import parse_turtle
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "compile"
@@ -27,7 +29,7 @@ def setup() -> tuple:
     triples = []
     for path in sorted((ROOT / "ontology").glob("*.ttl")):
         if path.name != "shapes.ttl":
-            triples += graphs.graph_triples(graphs.parse_turtle(path))
+            triples += graphs.graph_triples(parse_turtle(path))
     ancestors = graphs.class_ancestors(triples)
     registry = load_registry(FIXTURE / "data" / "registry.toml", class_names=set(ancestors))
     catalogue = load_catalogue(FIXTURE / "data" / "catalogue.toml")

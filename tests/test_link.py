@@ -16,9 +16,8 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
 
-from ctkg.cli import main
-from ctkg.errors import CTKGError, Problem
-from ctkg.link import (
+from ctkg.cli.main import main
+from ctkg.cli.wikidata import (
     check_links,
     judge_types,
     link_triples,
@@ -30,9 +29,10 @@ from ctkg.link import (
     suggest,
     wikidata_graph,
 )
-from ctkg.namespaces import CTKG, WD, WDT, entity_iri, graph_iri
-from ctkg.oxiserver import OxigraphServer, free_port
+from ctkg.errors import CTKGError, Problem
 from ctkg.paths import Layout
+from ctkg.rdf.namespaces import CTKG, WD, WDT, entity_iri, graph_iri
+from ctkg.store.server import OxigraphServer, free_port
 
 try:  # tests/ is a package in this repository; fall back to rootdir-style imports
     from tests.test_wikidata import JSON_HEADERS, Script, listener, load_fixture

@@ -25,9 +25,9 @@ import pyoxigraph as ox
 import pytest
 
 from ctkg.errors import CTKGError
-from ctkg.load import GRAPH_PREFIX, STAGING_PREFIX, load_release, read_release, sha256_file
-from ctkg.oxiserver import OxigraphServer, free_port, start
-from ctkg.sparqlhttp import EndpointError, call_with_retries, derive_endpoints, scrub_url
+from ctkg.store.load import GRAPH_PREFIX, STAGING_PREFIX, load_release, read_release, sha256_file
+from ctkg.store.protocol import EndpointError, call_with_retries, derive_endpoints, scrub_url
+from ctkg.store.server import OxigraphServer, free_port, start
 from tests.loopback import loopback_http
 
 FIXTURES = Path(__file__).parent / "fixtures" / "load"
@@ -154,7 +154,7 @@ def test_release2_replaces_release1_and_leaves_other_graphs(
 def test_update_protocol_chunks_large_graphs(oxigraph_server: OxigraphServer,
                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                              ) -> None:
-    monkeypatch.setattr("ctkg.load.CHUNK_BYTES", 300)  # many INSERT DATA requests per graph
+    monkeypatch.setattr("ctkg.store.load.CHUNK_BYTES", 300)  # many INSERT DATA requests per graph
     report = load_release(kg_folder(tmp_path, 1), oxigraph_server.query_url,
                           protocol="update", **FAST)
     assert report.requests > 2 * len(report.counts)

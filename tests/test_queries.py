@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.cli import main
-from ctkg.query import QueryInfo, bundled_queries, read_query
-from ctkg.sparqlsafety import has_order_by, tokenize, unescape_codepoints, uses_service
+from ctkg.cli.main import main
+from ctkg.sparql.query import QueryInfo, bundled_queries, read_query
+from ctkg.sparql.safety import has_order_by, tokenize, unescape_codepoints, uses_service
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"

@@ -14,11 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ctkg.cli import main
+from ctkg.cli.main import main
 from ctkg.errors import CTKGError
-from ctkg.oxiserver import OxigraphServer
-from ctkg.query import bundled_queries, read_query, render, run_query
-from ctkg.sparqlsafety import (
+from ctkg.sparql.query import bundled_queries, read_query, render, run_query
+from ctkg.sparql.safety import (
     XSD,
     ParamError,
     Term,
@@ -27,6 +26,7 @@ from ctkg.sparqlsafety import (
     parse_term,
     values_block,
 )
+from ctkg.store.server import OxigraphServer
 from tests.test_query_safety import Listener, listener  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -282,7 +282,7 @@ def test_error_build_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_error_unreachable_endpoint(mini_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ctkg.oxiserver import free_port
+    from ctkg.store.server import free_port
 
     url = f"http://127.0.0.1:{free_port()}/query"
     err = _one_line_error(capsys, "timeline", "--root", str(mini_root), "--endpoint", url)
@@ -319,7 +319,7 @@ def test_error_endpoint_not_sparql(listener: Listener, mini_root: Path,  # noqa:
 
 def test_run_query_without_store_or_build(monkeypatch: pytest.MonkeyPatch,
                                           tmp_path: Path) -> None:
-    monkeypatch.setattr("ctkg.query.find_root", lambda: tmp_path)
+    monkeypatch.setattr("ctkg.sparql.query.find_root", lambda: tmp_path)
     with pytest.raises(CTKGError, match="build missing"):
         run_query("ASK {}")
 

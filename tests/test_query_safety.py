@@ -16,10 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ctkg.cli import main
+from ctkg.cli.main import main
 from ctkg.errors import CTKGError
-from ctkg.query import run_query
-from ctkg.sparqlsafety import network_problems
+from ctkg.sparql.query import run_query
+from ctkg.sparql.safety import network_problems
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
 EMPTY_JSON = b'{"head":{"vars":["s","p","o"]},"results":{"bindings":[]}}'

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ctkg.errors import CTKGError
-from ctkg.rdfio import parse_turtle
+from ctkg.rdf.turtle import parse_turtle
 
 GOOD = """@prefix ex: <http://example.org/> .
 ex:a ex:b ex:c .

@@ -4,7 +4,7 @@ On a 12-document synthetic corpus (benchmarks/synth.py): ``--jobs 2`` and ``--ca
 byte-identical files to the plain build, also after editing a document or the registry; the
 cache is invalidated by a change of the shapes; violations planted in the annotations, and
 SHACL defects planted in the compiled graph, are reported the same way by the plain (union
-graph) and the split (ctkg.units) validation.
+graph) and the split (ctkg.validate.partition) validation.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from ctkg import units
-from ctkg.build import build
-from ctkg.compile import Quad
+from ctkg.build.compile import Quad
+from ctkg.build.pipeline import build
 from ctkg.errors import CTKGError
 from ctkg.paths import Layout
-from ctkg.shacl import validate_graph
+from ctkg.rdf.turtle import parse_turtle
+from ctkg.validate import partition as units
+from ctkg.validate.shacl import validate_graph
 
 REPO = Path(__file__).resolve().parents[1]
 N_DOCS = 12
@@ -154,7 +155,7 @@ def _key(results: list) -> set[tuple]:
 
 
 def test_planted_shacl_defects_are_found_alike(corpus: Path) -> None:
-    from ctkg import graphs
+    from ctkg.build import shared as graphs
 
     quads = list(build(Layout(corpus)).quads)
     ct, oa = "https://w3id.org/ctkg/ontology#", "http://www.w3.org/ns/oa#"
@@ -172,7 +173,7 @@ def test_planted_shacl_defects_are_found_alike(corpus: Path) -> None:
         ("<https://w3id.org/ctkg/graph/registry>", event, f"<{ct}endTime>",
          f'"2001"^^<{xsd}gYear>'),  # ends before it starts
     ]
-    shapes = graphs.parse_turtle(Layout(corpus).shapes)
+    shapes = parse_turtle(Layout(corpus).shapes)
     _ok, plain = validate_graph(graphs.to_rdflib(quads), shapes)
     by_doc, shared = _split(quads)
     for per_unit, chunks in ((1, 3), (5, 2)):

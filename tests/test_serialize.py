@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from ctkg import serialize
-from ctkg.build import BuildResult, build
+from ctkg.build import serialize
+from ctkg.build.pipeline import BuildResult, build
 from ctkg.paths import Layout
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.oxiserver import free_port
+from ctkg.store.server import free_port
 
 FIXTURES = Path(__file__).parent / "fixtures" / "load"
 

@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from ctkg.stats import collect, render_csv, render_json, render_table
+from ctkg.annotations.stats import collect, render_csv, render_json, render_table
 
 CLEAN = Path(__file__).parent / "fixtures" / "brat" / "clean"
 

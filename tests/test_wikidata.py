@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from ctkg.errors import CTKGError
-from ctkg.oxiserver import OxigraphServer, free_port
-from ctkg.wikidata import WikidataClient, parse_retry_after, user_agent
+from ctkg.store.server import OxigraphServer, free_port
+from ctkg.wikidata.client import WikidataClient, parse_retry_after, user_agent
 from tests.loopback import loopback_http
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wikidata"

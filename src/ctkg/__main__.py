@@ -1,5 +1,5 @@
 """Allow ``python -m ctkg``."""
 
-from ctkg.cli import main
+from ctkg.cli.main import main
 
 raise SystemExit(main())

@@ -1,0 +1,199 @@
+"""Parallel and incremental parts of the build: compiling documents and validating units.
+
+Why processes: compiling a document and validating a unit are pure Python (the GIL), and
+each depends only on its inputs, so a ProcessPoolExecutor spreads them over the cores.
+Why a cache: both are deterministic functions of their inputs, so their results are stored
+under a hash of exactly those inputs (and of the code), and an edit to one document
+recompiles and revalidates only what that edit changed. The union-level steps (the
+annotation checker, registry consistency, QC, serialization) always run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ctkg.annotations import brat
+from ctkg.build.compile import Quad, Source, compile_document
+from ctkg.errors import CTKGError, Problem
+
+CACHE_VERSION = "1"
+
+
+def code_version() -> str:
+    """A hash of the ctkg package's source: a code change invalidates the cache."""
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for path in sorted(Path(__file__).parents[1].rglob("*.py")):
+        h.update(path.relative_to(Path(__file__).parents[1]).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(str(len(data)).encode() + b":" + data)
+    return h.hexdigest()
+
+
+class Cache:
+    """Content-addressed pickles under ``folder/<kind>/``; entries unused by a build are
+    removed at its end (``prune``), so the cache holds one build's worth."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[Path] = set()
+        self.hits = self.misses = 0
+
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / kind / f"{key}.pickle"
+
+    def get(self, kind: str, key: str) -> Any | None:
+        if self.folder is None:
+            return None
+        path = self._path(kind, key)
+        self.used.add(path)
+        try:
+            value = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        path = self._path(kind, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        self.used.add(path)
+
+    def prune(self) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*/*.pickle"):
+            if path not in self.used:
+                path.unlink(missing_ok=True)
+
+
+class Progress:
+    """A one-line progress counter on stderr when it is a terminal (stdlib only)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.last = 0.0
+
+    def wrap(self, items: Iterable[Any], total: int, label: str) -> Iterator[Any]:
+        for i, item in enumerate(items, start=1):
+            now = time.monotonic()
+            if self.enabled and (now - self.last > 0.2 or i == total):
+                self.last = now
+                print(f"\r{label}: {i}/{total}", end="\n" if i == total else "",
+                      file=sys.stderr, flush=True)
+            yield item
+
+
+# -- compiling ---------------------------------------------------------------------------------
+
+_CTX: dict[str, Any] = {}
+
+
+def _init_compile(registry: Any, catalogue: Any, iris: Any) -> None:
+    _CTX.update(registry=registry, catalogue=catalogue, iris=iris)
+
+
+def _compile_one(doc: brat.Document) -> tuple[list[Quad], dict[str, Source], list[Problem]]:
+    sources: dict[str, Source] = {}
+    try:
+        quads = compile_document(doc, _CTX["registry"], _CTX["catalogue"].get(doc.doc_id),
+                                 iris=_CTX["iris"], sources=sources)
+    except CTKGError as exc:
+        return [], {}, exc.problems
+    return quads, sources, []
+
+
+def document_key(doc: brat.Document, catalogue: Any, shared_key: str) -> str:
+    """What one document's compilation depends on: its .txt, .ann, catalogue entry, and
+    the shared inputs (ontology, registry, links, code)."""
+    entry = catalogue.get(doc.doc_id)
+    return digest(shared_key, doc.doc_id, doc.txt_path.read_bytes(), doc.ann_path.read_bytes(),
+                  repr(sorted(entry.data.items())) if entry else "-",
+                  str(entry.line) if entry else "-")
+
+
+def compile_all(docs: list[brat.Document], registry: Any, catalogue: Any, iris: Any,
+                jobs: int, cache: Cache, shared_key: str, progress: Progress
+                ) -> list[tuple[str, list[Quad], dict[str, Source], list[Problem]]]:
+    """(doc id, quads, sources, problems) per document in doc-id order."""
+    docs = sorted(docs, key=lambda d: d.doc_id)
+    keys = {d.doc_id: document_key(d, catalogue, shared_key) for d in docs} \
+        if cache.folder else {}
+    done: dict[str, tuple[list[Quad], dict[str, Source], list[Problem]]] = {}
+    todo: list[brat.Document] = []
+    for d in docs:
+        hit = cache.get("compile", keys[d.doc_id]) if keys else None
+        if hit is not None:
+            done[d.doc_id] = hit
+        else:
+            todo.append(d)
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(jobs, initializer=_init_compile,
+                                 initargs=(registry, catalogue, iris)) as pool:
+            chunk = max(1, min(64, len(todo) // (jobs * 8)))
+            results = pool.map(_compile_one, todo, chunksize=chunk)
+            for d, r in progress.wrap(zip(todo, results, strict=True), len(todo), "compile"):
+                done[d.doc_id] = r
+    else:
+        _init_compile(registry, catalogue, iris)
+        for d in progress.wrap(todo, len(todo), "compile"):
+            done[d.doc_id] = _compile_one(d)
+    for d in todo:
+        if keys and not done[d.doc_id][2]:
+            cache.put("compile", keys[d.doc_id], done[d.doc_id])
+    return [(d.doc_id, *done[d.doc_id]) for d in docs]
+
+
+# -- validating units --------------------------------------------------------------------------
+
+def validate_units(units: list[Any], shapes_ttl: bytes, jobs: int, cache: Cache,
+                   progress: Progress) -> list[Any]:
+    """Every unit's SHACL results; a unit's results are cached under the hash of its data,
+    the shapes and the code."""
+    from ctkg.validate.partition import _init_worker, run_unit
+
+    shape_key = digest(shapes_ttl, code_version() if cache.folder else "")
+    keys = [digest(shape_key, u.data, "\n".join(u.focus)) for u in units] \
+        if cache.folder else []
+    out: dict[int, list[Any]] = {}
+    todo: list[int] = []
+    for i, _u in enumerate(units):
+        hit = cache.get("validate", keys[i]) if keys else None
+        if hit is not None:
+            out[i] = hit
+        else:
+            todo.append(i)
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker,
+                                 initargs=(shapes_ttl,)) as pool:
+            results = pool.map(run_unit, [units[i] for i in todo])
+            for i, r in progress.wrap(zip(todo, results, strict=True), len(todo), "validate"):
+                out[i] = r
+    else:
+        _init_worker(shapes_ttl)
+        for i in progress.wrap(todo, len(todo), "validate"):
+            out[i] = run_unit(units[i])
+    for i in todo:
+        if keys:
+            cache.put("validate", keys[i], out[i])
+    return [r for i in range(len(units)) for r in out[i]]

@@ -1,0 +1,80 @@
+"""The offline Wikidata cache ``data/wikidata/cache.ttl``: its vocabulary and reading it.
+
+The cache keeps what Wikidata says about each linked item in Wikidata's own vocabulary, so
+that builds and checks run offline; ``ctkg link --refresh`` (:mod:`ctkg.wikidata.refresh`)
+writes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Namespace
+from rdflib.namespace import OWL, RDFS, SKOS, XSD
+
+from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.paths import Layout
+from ctkg.rdf.convert import from_ox
+from ctkg.rdf.namespaces import WD, WDT
+
+# Wikidata's own vocabulary. Note: Wikidata's schema: is http://schema.org/, not the https
+# form CTKG uses elsewhere; the cache keeps Wikidata's IRIs unchanged.
+WD_SCHEMA = Namespace("http://schema.org/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
+
+CACHE_PREFIXES: dict[str, str] = {
+    "owl": str(OWL),
+    "rdfs": str(RDFS),
+    "schema": str(WD_SCHEMA),
+    "skos": str(SKOS),
+    "wd": str(WD),
+    "wdt": str(WDT),
+    "wikibase": str(WIKIBASE),
+    "xsd": str(XSD),
+}
+
+CACHE_META_NAME = "cache-meta.json"
+
+
+def sparql_prefixes(*names: str) -> str:
+    """``PREFIX`` lines for some of :data:`CACHE_PREFIXES`, in the order given."""
+    return "".join(f"PREFIX {name}: <{CACHE_PREFIXES[name]}>\n" for name in names)
+
+
+def parse_cache_triples(path: Path, shown: str) -> list[ox.Triple]:
+    """The cache's triples; CTKGError naming the file and line if it does not parse."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CTKGError([Problem(shown, None, "missing: run ctkg link --refresh")]) from None
+    try:
+        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+    except SyntaxError as exc:
+        msg = exc.msg if hasattr(exc, "msg") else str(exc)
+        raise CTKGError([Problem(shown, exc.lineno, f"does not parse as Turtle: {msg}")]
+                        ) from None
+    for t in triples:
+        if any(isinstance(x, ox.BlankNode) for x in (t.subject, t.object)):
+            raise CTKGError([Problem(shown, None, "blank nodes are not allowed in the cache")])
+    return triples
+
+
+def load_cache(path: Path | str) -> Graph:
+    """The offline cache as an rdflib Graph (Wikidata vocabulary, prefixes bound).
+
+    Raises CTKGError naming the file (and line) if it is missing or does not parse.
+    """
+    path = Path(path)
+    graph = Graph()
+    for prefix, ns in CACHE_PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    for t in parse_cache_triples(path, display_path(path)):
+        graph.add((from_ox(t.subject), from_ox(t.predicate),
+                   from_ox(t.object)))
+    return graph
+
+
+def cache_meta_path(layout: Layout) -> Path:
+    """Where ``cache-meta.json`` (what the last refresh fetched, and the cache's hash) is."""
+    return layout.wikidata_cache.with_name(CACHE_META_NAME)

@@ -1,0 +1,174 @@
+"""What a SPARQL query may reach, and safe parameter injection into its text.
+
+Decisions are made on keyword tokens of :mod:`ctkg.sparql.lexer` (never on raw text, which
+comments, strings and ``\\uXXXX`` escapes can disguise). As a second, independent opinion
+rdflib's parser is asked for SERVICE patterns and dataset clauses whenever it understands
+the query. The lexer, :class:`~ctkg.sparql.terms.Term` and the ``--param`` grammar
+(:mod:`ctkg.sparql.params`) are re-exported here for existing callers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ctkg.sparql.lexer import (
+    Token,
+    has_order_by,
+    keywords,
+    tokenize,
+    unescape_codepoints,
+    uses_service,
+    where_brace,
+)
+from ctkg.sparql.params import PARAM_TYPES, ParamError, known_prefixes, parse_term
+from ctkg.sparql.terms import RDF_LANGSTRING, XSD, XSD_STRING, Term
+
+__all__ = [
+    "LOCAL_IRI_PREFIX",
+    "PARAM_TYPES",
+    "RDF_LANGSTRING",
+    "UPDATE_KEYWORDS",
+    "XSD",
+    "XSD_STRING",
+    "ParamError",
+    "Term",
+    "Token",
+    "has_order_by",
+    "inject_values",
+    "keywords",
+    "known_prefixes",
+    "network_problems",
+    "parse_term",
+    "tokenize",
+    "unescape_codepoints",
+    "uses_service",
+    "values_block",
+    "where_brace",
+]
+
+# Graphs named in FROM / FROM NAMED that are part of the build, so never fetched.
+LOCAL_IRI_PREFIX = "https://w3id.org/ctkg/"
+
+UPDATE_KEYWORDS = frozenset(
+    {"LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "INSERT", "DELETE", "WITH"}
+)
+
+
+def _prefix_map(tokens: list[Token]) -> tuple[dict[str, str], str | None]:
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    for i, t in enumerate(tokens):
+        if t.kind == "word" and t.text.upper() == "PREFIX" and i + 2 < len(tokens):
+            name, iri = tokens[i + 1], tokens[i + 2]
+            if name.kind == "pname" and iri.kind == "iri":
+                prefixes[name.text[:-1]] = iri.text[1:-1]
+        elif (t.kind == "word" and t.text.upper() == "BASE" and i + 1 < len(tokens)
+              and tokens[i + 1].kind == "iri"):
+            base = tokens[i + 1].text[1:-1]
+    return prefixes, base
+
+
+def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str:
+    if tok.kind == "iri":
+        iri = tok.text[1:-1]
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+            from urllib.parse import urljoin
+
+            iri = urljoin(base or "", iri)
+        return iri
+    prefix, _, local = tok.text.partition(":")
+    return prefixes.get(prefix, f"<undeclared prefix {prefix}:>") + local
+
+
+def network_problems(text: str, *, allow_network: bool = False) -> list[str]:
+    """Why this query must not run: updates always, network access unless allowed.
+
+    Returns plain-language reasons (empty when the query is safe to execute).
+    """
+    clear = unescape_codepoints(text)
+    tokens = tokenize(clear)
+    words = keywords(tokens)
+    reasons: list[str] = []
+    updates = sorted(set(words) & UPDATE_KEYWORDS)
+    if updates:
+        what = "LOAD fetches a URL and " if "LOAD" in updates else ""
+        reasons.append(f"SPARQL Update ({', '.join(updates)}) is refused: {what}"
+                       "ctkg query only reads")
+    if allow_network:
+        return reasons
+    if "SERVICE" in words:
+        reasons.append("SERVICE calls another endpoint over the network; "
+                       "pass --allow-network to permit it")
+    prefixes, base = _prefix_map(tokens)
+    for i, t in enumerate(tokens):
+        if t.kind == "word" and t.text.upper() == "FROM":
+            j = i + 1
+            if j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() == "NAMED":
+                j += 1
+            if j < len(tokens) and tokens[j].kind in ("iri", "pname"):
+                iri = _resolve(tokens[j], prefixes, base)
+                if not iri.startswith(LOCAL_IRI_PREFIX):
+                    reasons.append(f"FROM <{iri}> is not a CTKG graph and may be fetched "
+                                   "over the network; pass --allow-network to permit it")
+    reasons.extend(r for r in _rdflib_opinion(clear) if r not in reasons)
+    return reasons
+
+
+def _rdflib_opinion(text: str) -> list[str]:
+    """A second check from rdflib's parse tree; silent when rdflib cannot parse the text."""
+    try:
+        from rdflib.plugins.sparql.parser import parseQuery
+        from rdflib.plugins.sparql.parserutils import CompValue
+
+        tree = parseQuery(text)
+    except Exception:  # rdflib's grammar is narrower than Oxigraph's: no opinion
+        return []
+    reasons: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                reasons.append("SERVICE calls another endpoint over the network; "
+                               "pass --allow-network to permit it")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                walk(item)
+
+    walk(list(tree))
+    return reasons
+
+
+# One serialized RDF term: an IRI, or a string with an optional language tag or datatype.
+_TERM_TEXT = re.compile(
+    r'<[^<>"{}|^`\\\x00-\x20]*>'
+    r'|"(?:[^"\\\n\r]|\\[tbnrf"\'\\])*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*'
+    r'|\^\^<[^<>"{}|^`\\\x00-\x20]*>)?'
+)
+
+
+def values_block(bindings: dict[str, str]) -> str:
+    """``VALUES (?a ?b) { (t1 t2) }`` from variable names and serialized terms.
+
+    Every term text is re-checked to be exactly one RDF term, so a value can never
+    close a brace, start a comment or add a clause.
+    """
+    for name, term in bindings.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"bad variable name {name!r}")
+        if not _TERM_TEXT.fullmatch(term):
+            raise ValueError(f"not a single RDF term: {term!r}")
+    names = " ".join(f"?{n}" for n in bindings)
+    terms = " ".join(bindings.values())
+    return f" VALUES ({names}) {{ ({terms}) }} "
+
+
+def inject_values(text: str, bindings: dict[str, str]) -> str:
+    """The query with a VALUES block at the top of its WHERE pattern."""
+    if not bindings:
+        return text
+    at = where_brace(text)  # on the text as given: unescaping could alter its strings
+    if at < 0:
+        raise ValueError("the query has no WHERE pattern to bind parameters in")
+    return text[:at] + values_block(bindings) + text[at:]
