@@ -45,7 +45,8 @@ def main() -> int:
         return 1
     load_ms = (time.perf_counter() - started) * 1000
     print(f"load: {load_ms:.1f} ms, {len(store)} quads")
-    print("total = ctkg.sparql.query.run_query (safety checks included); engine = Store.query alone")
+    print("total = ctkg.sparql.query.run_query (safety checks included); "
+          "engine = Store.query alone")
     print(f"{'query':<30} {'rows':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8} "
           f"{'engine median':>14}")
     for name, path, _title in bundled_queries(args.root):

@@ -9,8 +9,7 @@ import pytest
 
 from ctkg.paths import Layout
 from ctkg.store.server import OxigraphServer, start
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
 
 
 @pytest.fixture(scope="session")

@@ -5,16 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ctkg.errors import CTKGError
+
 
 def find_root(start: Path | None = None) -> Path:
-    """The project root: the nearest folder upwards holding ``ontology/ctkg.ttl``."""
+    """The project root: the nearest folder upwards holding ``ontology/ctkg.ttl``.
+
+    There is no guess beyond that: a command run outside a project says so and asks for
+    ``--root``, rather than building some other checkout.
+    """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "ontology" / "ctkg.ttl").is_file():
             return folder
-    # Fall back to the source checkout this package was imported from.
-    src_root = Path(__file__).resolve().parents[2]
-    return src_root
+    raise CTKGError.single(here, None, "not inside a CTKG project (no ontology/ctkg.ttl here "
+                                       "or above): give --root")
 
 
 @dataclass(frozen=True)

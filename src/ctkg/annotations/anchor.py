@@ -10,14 +10,12 @@ occurrences are an ambiguity and no occurrence is a miss: both are reported, nev
 
 from __future__ import annotations
 
-import argparse
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 from ctkg.annotations.brat import TextBound, parse_ann
-from ctkg.atomic import write_bytes_atomic
-from ctkg.errors import CTKGError, display_path
+from ctkg.errors import CTKGError
 
 Fragments = tuple[tuple[int, int], ...]
 
@@ -133,24 +131,3 @@ def anchor_file(ann_path: Path) -> tuple[list[Outcome], bytes, bytes]:
         fields[1] = type_ + b" " + offsets_text(o.new).encode("ascii")
         lines[i] = b"\t".join(fields)
     return outcomes, raw, b"\n".join(lines)
-
-
-def run(args: argparse.Namespace) -> int:
-    """``ctkg anchor FILE.ann... [--write]``: exit 1 if anything stays unresolved."""
-    unresolved = 0
-    for ann in args.ann:
-        outcomes, before, after = anchor_file(Path(ann))
-        where = display_path(ann)
-        for o in outcomes:
-            if o.new:
-                verb = "re-anchored" if args.write else "would re-anchor"
-                print(f"{where}:{o.line}: {o.ann_id}: {verb} {offsets_text(o.old)} -> "
-                      f"{offsets_text(o.new)}")
-            else:
-                unresolved += 1
-                print(f"{where}:{o.line}: error: {o.ann_id}: not re-anchored: {o.reason}")
-        if args.write and after != before:
-            write_bytes_atomic(Path(ann), after)
-        if not outcomes:
-            print(f"{where}: every T line matches its text")
-    return 1 if unresolved else 0

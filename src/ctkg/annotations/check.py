@@ -11,41 +11,19 @@ is checked by :mod:`ctkg.annotations.check_document` (whose names are re-exporte
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ctkg.annotations.brat import Document, parse_ann
 from ctkg.annotations.check_document import (
-    NOTE_KEYS,
     Context,
     check_document,
-    check_norm,
-    check_note,
-    check_spans,
-    compatible,
 )
 from ctkg.annotations.conf import Ontology, build_scheme, load_ontology, render_all, stale_files
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.registry import load_catalogue, load_registry, read_toml
 from ctkg.rdf.namespaces import CONCEPT_KINDS
-
-__all__ = [
-    "NOTE_KEYS",
-    "Context",
-    "check_collection",
-    "check_corpus",
-    "check_document",
-    "check_norm",
-    "check_note",
-    "check_spans",
-    "compatible",
-    "decode",
-    "read_doc",
-    "run",
-    "sort_problems",
-]
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -193,18 +171,3 @@ def check_corpus(layout: Any, corpus: Path | None = None) -> list[Problem]:
     return check_collection(folder, layout.registry, ontology=layout.ontology_files(),
                             links=layout.links, catalogue=layout.catalogue,
                             conf=corpus is None or folder.resolve() == layout.corpus.resolve())
-
-
-def run(args: argparse.Namespace) -> int:
-    """``ctkg check [corpus]``: print every problem, exit 1 if any is an error."""
-    from ctkg.paths import Layout
-
-    layout = Layout(args.root)
-    problems = check_corpus(layout, getattr(args, "corpus", None))
-    for p in problems:
-        print(p)
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    docs = len(list((args.corpus or layout.corpus).glob("*.ann")))
-    print(f"{docs} annotated documents: {errors} errors, {warnings} warnings")
-    return 1 if errors else 0

@@ -2,8 +2,8 @@
 
 Every check here looks at one brat document and the :class:`Context` it is checked against
 (the scheme, the ontology, the registry and links as read once for the corpus); corpus-wide
-checks and reading the files are :mod:`ctkg.annotations.check`'s. Problems are collected, never raised,
-so that every defect of a file is reported at once.
+checks and reading the files are :mod:`ctkg.annotations.check`'s. Problems are collected,
+never raised, so that every defect of a file is reported at once.
 """
 
 from __future__ import annotations

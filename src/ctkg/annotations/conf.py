@@ -11,14 +11,13 @@ the ontology is its authority for names. The rule that ties the two together:
   (``Convener`` -> ``ctkg:convener``), except the roles in :data:`ROLE_ONLY` (``Time``);
 * every event type except ``Statement`` must be a subclass of ``ctkg:Event``.
 
-Labels come from the ontology's ``rdfs:label``. The checker (:mod:`ctkg.annotations.check`) validates
-annotations against the same :class:`Scheme`, so conf and checker cannot drift apart, and
+Labels come from the ontology's ``rdfs:label``. The checker (:mod:`ctkg.annotations.check`)
+validates annotations against the same :class:`Scheme`, so conf and checker cannot drift apart, and
 ``ctkg conf --check`` fails when the committed conf files differ from what the ontology gives.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,6 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ctkg.atomic import write_text_atomic
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.rdf.namespaces import CTKG, ID
 
@@ -329,22 +327,3 @@ def stale_files(folder: Path, rendered: dict[str, str]) -> list[Problem]:
             out.append(Problem(display_path(path), None, f"{display_path(path)} {what}: "
                                                          "run ctkg conf"))
     return out
-
-
-def run(args: argparse.Namespace) -> int:
-    """``ctkg conf [--check]``."""
-    from ctkg.paths import Layout
-
-    layout = Layout(args.root)
-    scheme = scheme_from_files(layout.ontology_files())
-    rendered = render_all(scheme)
-    if getattr(args, "check", False):
-        problems = stale_files(layout.corpus, rendered)
-        if problems:
-            raise CTKGError(problems)
-        print("conf files are up to date")
-        return 0
-    for name, text in rendered.items():
-        write_text_atomic(layout.corpus / name, text)
-        print(f"wrote {display_path(layout.corpus / name)}")
-    return 0

@@ -13,7 +13,6 @@ while annotation is in progress; run ``ctkg check`` for correctness. Definitions
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -153,14 +152,3 @@ def render_csv(docs: list[DocStats], total: DocStats) -> str:
 def render_json(docs: list[DocStats], total: DocStats) -> str:
     return json.dumps({"documents": [s.as_dict() for s in docs], "total": total.as_dict()},
                       indent=2, ensure_ascii=False) + "\n"
-
-
-def run(args: argparse.Namespace) -> int:
-    """``ctkg stats [--format table|csv|json]``."""
-    from ctkg.paths import Layout
-
-    layout = Layout(args.root)
-    docs, total = collect(layout.corpus, layout.links)
-    render = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
-    print(render(docs, total), end="")
-    return 0

@@ -10,12 +10,13 @@ never silently disagree.
 
 from __future__ import annotations
 
-import argparse
 import re
+from pathlib import Path
 
 from ctkg.annotations.brat import collection_documents
 from ctkg.atomic import write_text_atomic
 from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.inputs.links import load_links
 from ctkg.paths import Layout
 
 _N_RE = re.compile(r"^(N\d+)\tReference (\S+) (CTKG|Wikidata):(\S+)(?:\t.*)?$")
@@ -28,8 +29,6 @@ def qids_by_slug(layout: Layout) -> dict[str, tuple[str, str]]:
     ``skos:closeMatch``/``exactMatch``, not identity, and a brat normalization reads as "this
     mention denotes that item".
     """
-    from ctkg.cli.wikidata import load_links
-
     links = load_links(layout.links)
     out: dict[str, tuple[str, str]] = {}
     for slug, table in links.items():
@@ -76,11 +75,12 @@ def sync_text(ann_text: str, qids: dict[str, tuple[str, str]]) -> str:
     return "\n".join(out) + ("\n" if trailing_newline else "")
 
 
-def run(args: argparse.Namespace) -> int:
-    """``ctkg wikidata-norms [--check]``."""
-    layout = Layout(args.root)
+def sync_collection(layout: Layout, *, check: bool = False) -> list[Path]:
+    """Rewrite every ``.ann`` whose Wikidata lines differ from links.toml and return them;
+    with ``check``, write nothing and raise CTKGError naming each stale file."""
     qids = qids_by_slug(layout)
     stale: list[Problem] = []
+    changed: list[Path] = []
     for txt in collection_documents(layout.corpus):
         ann = txt.with_suffix(".ann")
         if not ann.exists():
@@ -89,13 +89,13 @@ def run(args: argparse.Namespace) -> int:
         wanted = sync_text(current, qids)
         if current == wanted:
             continue
-        if args.check:
+        if check:
             stale.append(Problem(display_path(ann), None,
                                  "Wikidata normalizations differ from data/wikidata/links.toml: "
                                  "run ctkg wikidata-norms"))
         else:
             write_text_atomic(ann, wanted)
-            print(f"updated {display_path(ann)}")
+            changed.append(ann)
     if stale:
         raise CTKGError(stale)
-    return 0
+    return changed

@@ -30,8 +30,9 @@ CACHE_VERSION = "1"
 def code_version() -> str:
     """A hash of the ctkg package's source: a code change invalidates the cache."""
     h = hashlib.sha256(CACHE_VERSION.encode())
-    for path in sorted(Path(__file__).parents[1].rglob("*.py")):
-        h.update(path.relative_to(Path(__file__).parents[1]).as_posix().encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).parents[1]
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 

@@ -4,8 +4,6 @@ Every stage reports all its problems at once, naming the file and line (or offse
 id) they come from. Nothing is written unless every check passed, and each output file is
 replaced atomically, so a failed build leaves ``data/kg`` exactly as it was.
 
-Colleagues' steps are imported lazily (``ctkg.annotations.check``, ``ctkg.validate.shacl``, ``ctkg.validate.qc``,
-``ctkg.cli.wikidata``, ``ctkg.rdf.turtle``); a missing module skips its step with a note in the report.
 ``--jobs N`` compiles documents and validates SHACL units (:mod:`ctkg.validate.partition`) in N
 processes; ``--cache DIR`` keeps each document's compilation and each unit's validation
 under a hash of its inputs (:mod:`ctkg.build.parallel`), so an edit recompiles and revalidates
@@ -17,11 +15,9 @@ validated whole only when the shapes use targets the split does not cover.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,23 +26,20 @@ from typing import Any
 import pyoxigraph as ox
 
 from ctkg.annotations import brat
-
-from ctkg.build import shared as graphs
-
+from ctkg.annotations.check import check_corpus
 from ctkg.build import parallel as pipeline
-
 from ctkg.build import serialize
+from ctkg.build import shared as graphs
 from ctkg.build.compile import Quad, Source
 from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.annotations.check import check_corpus
 from ctkg.inputs.links import load_links
+from ctkg.inputs.registry import load_catalogue, load_registry
 from ctkg.paths import Layout
 from ctkg.rdf.turtle import parse_turtle
 from ctkg.validate import partition
 from ctkg.validate.qc import run_qc
 from ctkg.validate.shacl import validate_graph
 from ctkg.wikidata.check import check_links
-from ctkg.inputs.registry import load_catalogue, load_registry
 
 MANIFEST = "manifest.json"
 _IRI_RE = re.compile(r"https://w3id\.org/ctkg/id/[^\s,<>\"]+")
@@ -63,6 +56,14 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     peak_rss: dict[str, int] = field(default_factory=dict)  # KiB after each stage (Linux)
+
+    @property
+    def quad_count(self) -> int:
+        return len(self.quads)
+
+    @property
+    def graph_count(self) -> int:
+        return len({q[0] for q in self.quads})
 
 
 def _stop_on_errors(problems: list[Problem]) -> list[Problem]:
@@ -270,6 +271,17 @@ def render_files(layout: Layout, quads: list[Quad], oxquads: list[ox.Quad],
     return files
 
 
+def stale_outputs(result: BuildResult, out: Path) -> list[str]:
+    """The output files in ``out`` that differ from (or are missing in) a build."""
+    return [name for name, data in sorted(result.files.items())
+            if not (out / name).is_file() or (out / name).read_bytes() != data]
+
+
+def write_outputs(result: BuildResult, out: Path) -> None:
+    """Write a build's files into ``out`` atomically, the manifest last."""
+    serialize.write_atomically(out, result.files, last=MANIFEST)
+
+
 def _expand(label: str | None) -> str | None:
     """pySHACL's readable node label (``<iri>``, ``prefix:local`` or a lexical form) -> IRI."""
     if label is None:
@@ -327,52 +339,6 @@ def _shacl_problem(r: Any, sources: dict[str, Source],
         text += "; also " + "; ".join(str(o) for o in sorted(set(origins[1:]), key=str))
     return Problem(where.file if where else "<graph>", where.line if where else None, text,
                    "error" if r.severity == "Violation" else "warning")
-
-
-def _summary(result: BuildResult, seconds: float, verb: str) -> str:
-    graphs_n = len({q[0] for q in result.quads})
-    return (f"{verb}: {len(result.documents)} documents, {len(result.quads)} quads in "
-            f"{graphs_n} graphs, 0 violations, {len(result.warnings)} warnings, "
-            f"{seconds:.2f} s")
-
-
-def run(args: argparse.Namespace) -> int:
-    """``ctkg build [--check] [--out DIR]``: build, then write (or compare) ``data/kg``."""
-    start = time.perf_counter()
-    layout = Layout(Path(args.root))
-    out = Path(args.out) if getattr(args, "out", None) else layout.kg
-    quiet = getattr(args, "quiet", False)
-    cache = getattr(args, "cache", None)
-    result = build(layout, jobs=getattr(args, "jobs", 1) or 1,
-                   cache_dir=Path(cache) if cache else None, progress=not quiet)
-    if getattr(args, "check", False):
-        stale = [name for name, data in sorted(result.files.items())
-                 if not (out / name).is_file() or (out / name).read_bytes() != data]
-        if stale:
-            print(f"{display_path(out)} is not current: rebuild with `python build.py`; "
-                  f"differs: {', '.join(stale)}", file=sys.stderr)
-            return 1
-        if not quiet:
-            print(_summary(result, time.perf_counter() - start, f"{display_path(out)} is "
-                                                                 "current"))
-        return 0
-    serialize.write_atomically(out, result.files, last=MANIFEST)
-    if not quiet:
-        for w in result.warnings:
-            print(w, file=sys.stderr)
-        print(_summary(result, time.perf_counter() - start, f"built {display_path(out)}"))
-    return 0
-
-
-def run_validate(args: argparse.Namespace) -> int:
-    """``ctkg validate``: every check of the build; writes nothing."""
-    start = time.perf_counter()
-    result = build(Layout(Path(args.root)))
-    if not getattr(args, "quiet", False):
-        for w in result.warnings:
-            print(w, file=sys.stderr)
-        print(_summary(result, time.perf_counter() - start, "valid"))
-    return 0
 
 
 def load_dataset(layout: Layout) -> ox.Store:

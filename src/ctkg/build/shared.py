@@ -8,7 +8,7 @@ output stays free of blank nodes and identical from one build to the next.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,9 @@ from ctkg.build.compile import (
 )
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.links import link_triples
+from ctkg.inputs.registry import CatalogueEntry, Registry
 from ctkg.inputs.wikidata_cache import load_cache
 from ctkg.rdf.namespaces import CTKG, FIXED_KINDS
-from ctkg.inputs.registry import CatalogueEntry, Registry
 
 Triple = tuple[str, str, str]
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -13,38 +13,11 @@ import re
 
 from ctkg.sparql.lexer import (
     Token,
-    has_order_by,
     keywords,
     tokenize,
     unescape_codepoints,
-    uses_service,
     where_brace,
 )
-from ctkg.sparql.params import PARAM_TYPES, ParamError, known_prefixes, parse_term
-from ctkg.sparql.terms import RDF_LANGSTRING, XSD, XSD_STRING, Term
-
-__all__ = [
-    "LOCAL_IRI_PREFIX",
-    "PARAM_TYPES",
-    "RDF_LANGSTRING",
-    "UPDATE_KEYWORDS",
-    "XSD",
-    "XSD_STRING",
-    "ParamError",
-    "Term",
-    "Token",
-    "has_order_by",
-    "inject_values",
-    "keywords",
-    "known_prefixes",
-    "network_problems",
-    "parse_term",
-    "tokenize",
-    "unescape_codepoints",
-    "uses_service",
-    "values_block",
-    "where_brace",
-]
 
 # Graphs named in FROM / FROM NAMED that are part of the build, so never fetched.
 LOCAL_IRI_PREFIX = "https://w3id.org/ctkg/"

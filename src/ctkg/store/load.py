@@ -11,11 +11,9 @@ was. Graphs outside ``https://w3id.org/ctkg/graph/`` are never touched.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import secrets
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -25,8 +23,7 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
-from ctkg.errors import CTKGError, display_path
-from ctkg.paths import Layout
+from ctkg.errors import CTKGError
 from ctkg.store.protocol import (
     EndpointError,
     SparqlClient,
@@ -346,15 +343,3 @@ def print_summary(report: LoadReport, out: TextIO) -> None:
         print(f"  removed {g}", file=out)
     print(f"{len(report.counts)} graphs, {report.total} triples in {report.seconds:.2f} s "
           f"({report.throughput:,.0f} triples/s, {report.requests} requests)", file=out)
-
-
-def run(args: argparse.Namespace) -> int:
-    """CLI entry: load ``<root>/data/kg`` into ``--endpoint``."""
-    folder = Layout(Path(args.root)).kg
-    try:
-        load_release(folder, args.endpoint, graph_store=args.graph_store, update=args.update,
-                     timeout=args.timeout, retries=args.retries, out=sys.stdout)
-    except OSError as exc:  # e.g. an unreadable build file
-        raise CTKGError.single(display_path(folder), None, f"cannot read the build: "
-                                                           f"{exc.strerror or exc}") from None
-    return 0

@@ -9,7 +9,6 @@ union default graph so that bundled queries need no ``GRAPH`` clauses.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import signal
 import socket
@@ -21,7 +20,6 @@ from pathlib import Path
 from types import FrameType
 
 from ctkg.errors import CTKGError
-from ctkg.paths import Layout
 from ctkg.store.load import check_build
 from ctkg.store.server import oxigraph_binary, start
 
@@ -51,11 +49,10 @@ def _interrupt(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run(args: argparse.Namespace) -> int:
-    """Load the build into a temporary store, serve it on 127.0.0.1 until interrupted."""
-    kg = Layout(Path(args.root)).kg
+def serve(kg: Path, port: int, *, writable: bool = False) -> None:
+    """Load the build in ``kg`` into a temporary store, serve it on 127.0.0.1 until
+    interrupted (read-only unless ``writable``)."""
     manifest = check_build(kg)
-    port = int(args.port)
     if not 0 < port < 65536:
         raise CTKGError.single("ctkg serve", None, f"--port {port}: not a TCP port")
     if not _port_free(port):
@@ -69,16 +66,16 @@ def run(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         fill_store(kg / "ctkg.trig", tmp / "store")
         loaded = time.perf_counter() - t0
-        server = start(tmp / "store", port, read_only=not args.writable,
+        server = start(tmp / "store", port, read_only=not writable,
                        union_default_graph=True, stderr=None)
         graphs = manifest.get("graphs", {})
         triples = sum(int(v.get("triples", 0)) for v in graphs.values())
         url = server.query_url
-        mode = "read-write" if args.writable else "read-only"
+        mode = "read-write" if writable else "read-only"
         print(f"CTKG {manifest.get('version', '?')}: {triples} triples in {len(graphs)} graphs, "
               f"loaded in {loaded:.1f} s; serving {mode}, union default graph")
         print(f"SPARQL query endpoint: {url}")
-        if args.writable:
+        if writable:
             print(f"SPARQL update endpoint: {server.update_url}")
             print(f"Graph Store endpoint: {server.store_url}")
         print("Try:")
@@ -100,4 +97,3 @@ def run(args: argparse.Namespace) -> int:
         if server is not None:
             server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    return 0

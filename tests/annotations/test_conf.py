@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 
@@ -12,14 +11,14 @@ from ctkg.annotations.conf import (
     build_scheme,
     load_ontology,
     render_all,
-    run,
     scheme_from_files,
     stale_files,
 )
+from ctkg.cli.main import main
 from ctkg.errors import CTKGError
 from ctkg.paths import Layout
 
-FIXTURE_ONTOLOGY = Path(__file__).parent / "fixtures" / "brat" / "ontology" / "ctkg.ttl"
+FIXTURE_ONTOLOGY = Path(__file__).parent / "fixtures" / "ontology" / "ctkg.ttl"
 
 
 def rendered(path: Path = FIXTURE_ONTOLOGY) -> dict[str, str]:
@@ -82,19 +81,19 @@ def _project(tmp_path: Path) -> Layout:
     return Layout(tmp_path)
 
 
-def test_conf_check_fails_when_ontology_and_conf_drift(tmp_path: Path) -> None:
+def test_conf_check_fails_when_ontology_and_conf_drift(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
     layout = _project(tmp_path)
-    assert run(argparse.Namespace(root=tmp_path, check=False)) == 0
-    assert run(argparse.Namespace(root=tmp_path, check=True)) == 0
+    assert main(["conf", "--root", str(tmp_path)]) == 0
+    assert main(["conf", "--root", str(tmp_path), "--check"]) == 0
     # the ontology renames a label: the committed visual.conf is now stale
     onto = layout.ontology
     onto.write_text(onto.read_text(encoding="utf-8").replace('"side event"@en',
                                                              '"side-event"@en'),
                     encoding="utf-8")
-    with pytest.raises(CTKGError) as exc:
-        run(argparse.Namespace(root=tmp_path, check=True))
-    (problem,) = exc.value.problems
-    assert problem.message.endswith("data/corpus/visual.conf is out of date: run ctkg conf")
+    assert main(["conf", "--root", str(tmp_path), "--check"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.endswith("data/corpus/visual.conf is out of date: run ctkg conf")
 
 
 def test_missing_conf_is_reported(tmp_path: Path) -> None:

@@ -16,20 +16,17 @@ import pytest
 
 from ctkg.cli.main import main
 from ctkg.errors import CTKGError
-from ctkg.sparql.query import bundled_queries, read_query, render, run_query
-from ctkg.sparql.safety import (
-    XSD,
-    ParamError,
-    Term,
-    has_order_by,
-    inject_values,
-    parse_term,
-    values_block,
-)
+from ctkg.sparql.lexer import has_order_by
+from ctkg.sparql.params import ParamError, parse_term
+from ctkg.sparql.query import load_store, run_query
+from ctkg.sparql.queryfile import bundled_queries, read_query
+from ctkg.sparql.results import render
+from ctkg.sparql.safety import inject_values, values_block
+from ctkg.sparql.terms import XSD, Term
 from ctkg.store.server import OxigraphServer
-from tests.test_query_safety import Listener, listener  # noqa: F401  (fixture)
+from tests.paths import ROOT
+from tests.sparql.test_safety import Listener, listener  # noqa: F401  (fixture)
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
 CTKGID = "https://w3id.org/ctkg/id/"
 GUTERRES = CTKGID + "person/antonio-guterres"
@@ -317,10 +314,13 @@ def test_error_endpoint_not_sparql(listener: Listener, mini_root: Path,  # noqa:
     assert "did not answer with SPARQL JSON results" in err
 
 
-def test_run_query_without_store_or_build(monkeypatch: pytest.MonkeyPatch,
-                                          tmp_path: Path) -> None:
-    monkeypatch.setattr("ctkg.sparql.query.find_root", lambda: tmp_path)
+def test_load_store_without_build(tmp_path: Path) -> None:
     with pytest.raises(CTKGError, match="build missing"):
+        load_store(tmp_path)
+
+
+def test_run_query_needs_a_store_or_an_endpoint() -> None:
+    with pytest.raises(ValueError, match="needs a store or an endpoint"):
         run_query("ASK {}")
 
 

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import ROOT
 from ctkg.cli.main import main
-from ctkg.sparql.query import QueryInfo, bundled_queries, read_query
-from ctkg.sparql.safety import has_order_by, tokenize, unescape_codepoints, uses_service
+from ctkg.sparql.queryfile import QueryInfo, bundled_queries, read_query
+from ctkg.sparql.lexer import has_order_by, tokenize, unescape_codepoints, uses_service
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
-FIXTURE_EXPECTED = Path(__file__).parent / "fixtures" / "query_expected"
+FIXTURE = ROOT / "tests" / "sparql" / "fixtures" / "mini.trig"
+FIXTURE_EXPECTED = ROOT / "tests" / "sparql" / "fixtures" / "query_expected"
 BUILD = ROOT / "data" / "kg" / "ctkg.trig"
 BUILD_EXPECTED = ROOT / "queries" / "expected"
 

@@ -20,6 +20,7 @@ from ctkg.cli.main import main
 from ctkg.errors import CTKGError
 from ctkg.sparql.query import run_query
 from ctkg.sparql.safety import network_problems
+from tests.paths import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
 EMPTY_JSON = b'{"head":{"vars":["s","p","o"]},"results":{"bindings":[]}}'
@@ -168,6 +169,6 @@ def test_service_runs_when_network_is_allowed(listener: Listener, store: ox.Stor
 
 
 def test_bundled_network_query_needs_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     assert main(["query", "wikidata-federated", "--root", str(root)]) == 1
     assert "--allow-network" in capsys.readouterr().err

@@ -13,9 +13,9 @@ from rdflib import Dataset, Graph
 from ctkg.build import serialize
 from ctkg.build.pipeline import BuildResult, build
 from ctkg.paths import Layout
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "compile"
+FIXTURE = ROOT / "tests" / "build" / "fixtures"
 
 
 def make_project(dest: Path) -> Layout:

@@ -11,7 +11,7 @@ from ctkg.annotations.check import check_collection, check_corpus
 from ctkg.errors import Problem
 from ctkg.paths import Layout
 
-FIXTURES = Path(__file__).parent / "fixtures" / "brat"
+FIXTURES = Path(__file__).parent / "fixtures"
 ONTOLOGY = [FIXTURES / "ontology" / "ctkg.ttl", FIXTURES / "ontology" / "concepts.ttl"]
 
 

@@ -15,9 +15,9 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from tests.paths import ROOT
 from ctkg.validate.qc import load_queries, run_qc
 
-ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_DIR = ROOT / "ontology"
 QC_DIR = ROOT / "queries" / "qc"
 FILES = ["ctkg.ttl", "concepts.ttl", "alignment.ttl", "shapes.ttl"]

@@ -8,6 +8,7 @@ import pytest
 
 from ctkg.errors import CTKGError
 from ctkg.rdf.turtle import parse_turtle
+from tests.paths import ROOT
 
 GOOD = """@prefix ex: <http://example.org/> .
 ex:a ex:b ex:c .
@@ -50,6 +51,6 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_ontology_files_parse() -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     for f in sorted((root / "ontology").glob("*.ttl")):
         assert len(parse_turtle(f)) > 0

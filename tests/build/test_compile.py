@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
@@ -14,9 +12,9 @@ from ctkg.build.compile import compile_document
 from ctkg.errors import CTKGError
 from ctkg.inputs.registry import load_catalogue, load_registry
 from ctkg.rdf.turtle import parse_turtle
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "compile"
+FIXTURE = ROOT / "tests" / "build" / "fixtures"
 CTKG = "https://w3id.org/ctkg/ontology#"
 ID = "https://w3id.org/ctkg/id/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -25,7 +25,7 @@ from ctkg.store.server import OxigraphServer, free_port
 from ctkg.wikidata.client import WikidataClient, parse_retry_after, user_agent
 from tests.loopback import loopback_http
 
-FIXTURES = Path(__file__).parent / "fixtures" / "wikidata"
+FIXTURES = Path(__file__).parent / "fixtures"
 OK_BODY = json.dumps({
     "head": {"vars": ["x"]},
     "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]},

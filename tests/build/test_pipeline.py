@@ -16,9 +16,9 @@ from ctkg.build.pipeline import load_dataset, read_manifest
 from ctkg.cli.main import main
 from ctkg.errors import CTKGError
 from ctkg.paths import Layout
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "compile"
+FIXTURE = ROOT / "tests" / "build" / "fixtures"
 OUTPUTS = ["build-report.md", "context.jsonld", "ctkg.jsonld", "ctkg.nq", "ctkg.trig",
            "ctkg.ttl", "manifest.json", "void.ttl"]
 

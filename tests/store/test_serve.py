@@ -19,7 +19,7 @@ import pytest
 
 from ctkg.store.server import free_port
 
-FIXTURES = Path(__file__).parent / "fixtures" / "load"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def project(tmp_path: Path) -> Path:

@@ -30,7 +30,7 @@ from ctkg.store.protocol import EndpointError, call_with_retries, derive_endpoin
 from ctkg.store.server import OxigraphServer, free_port, start
 from tests.loopback import loopback_http
 
-FIXTURES = Path(__file__).parent / "fixtures" / "load"
+FIXTURES = Path(__file__).parent / "fixtures"
 FAST = {"retries": 1, "base_delay": 0.01, "timeout": 10.0}
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
 
-from ctkg.annotations.wikidata_norms import run, sync_text
-from ctkg.errors import CTKGError
-from tests.conftest import ROOT
+from ctkg.annotations.wikidata_norms import sync_text
+from ctkg.cli.main import main
+from tests.paths import ROOT
 
 QIDS = {"antonio-guterres": ("Q311440", "António Guterres")}
 ANN = (
@@ -44,10 +43,11 @@ def test_drops_a_stale_link_and_fixes_a_changed_one() -> None:
 
 
 def test_committed_corpus_is_in_sync() -> None:
-    run(argparse.Namespace(root=ROOT, check=True))
+    main(["wikidata-norms", "--root", str(ROOT), "--check"])
 
 
-def test_check_reports_a_file_out_of_sync(tmp_path: Path) -> None:
+def test_check_reports_a_file_out_of_sync(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     for sub in ("data/corpus", "data/wikidata"):
         (tmp_path / sub).mkdir(parents=True)
     (tmp_path / "data/corpus/doc.txt").write_text("António Guterres in Minsk", "utf-8")
@@ -55,8 +55,8 @@ def test_check_reports_a_file_out_of_sync(tmp_path: Path) -> None:
     (tmp_path / "data/wikidata/links.toml").write_text(
         '[antonio-guterres]\nqid = "Q311440"\nevidence = "test"\n'
         'wikidata_label = "António Guterres"\n', "utf-8")
-    with pytest.raises(CTKGError) as err:
-        run(argparse.Namespace(root=tmp_path, check=True))
-    assert "doc.ann" in str(err.value) and "run ctkg wikidata-norms" in str(err.value)
-    run(argparse.Namespace(root=tmp_path, check=False))
-    run(argparse.Namespace(root=tmp_path, check=True))
+    assert main(["wikidata-norms", "--root", str(tmp_path), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "doc.ann" in err and "run ctkg wikidata-norms" in err
+    assert main(["wikidata-norms", "--root", str(tmp_path)]) == 0
+    assert main(["wikidata-norms", "--root", str(tmp_path), "--check"]) == 0

@@ -17,29 +17,20 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
 
 from ctkg.cli.main import main
-from ctkg.cli.wikidata import (
-    check_links,
-    judge_types,
-    link_triples,
-    linked_qids,
-    load_cache,
-    load_links,
-    normalize_label,
-    serialize_cache,
-    suggest,
-    wikidata_graph,
-)
 from ctkg.errors import CTKGError, Problem
+from ctkg.inputs.links import link_triples, linked_qids, load_links
+from ctkg.inputs.wikidata_cache import load_cache
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import CTKG, WD, WDT, entity_iri, graph_iri
 from ctkg.store.server import OxigraphServer, free_port
+from ctkg.wikidata.check import check_links, normalize_label
+from ctkg.wikidata.refresh import serialize_cache
+from ctkg.wikidata.suggest import suggest
+from ctkg.wikidata.type_rules import judge_types
+from tests.paths import ROOT
+from tests.wikidata.test_client import JSON_HEADERS, Script, listener, load_fixture
 
-try:  # tests/ is a package in this repository; fall back to rootdir-style imports
-    from tests.test_wikidata import JSON_HEADERS, Script, listener, load_fixture
-except ImportError:  # pragma: no cover
-    from test_wikidata import JSON_HEADERS, Script, listener, load_fixture  # type: ignore
-
-FIXTURES = Path(__file__).parent / "fixtures" / "wikidata"
+FIXTURES = Path(__file__).parent / "fixtures"
 LINKS = "data/wikidata/links.toml"
 CACHE = "data/wikidata/cache.ttl"
 
@@ -447,20 +438,6 @@ def test_link_triples() -> None:
     assert triples == sorted(triples, key=lambda t: tuple(x.n3() for x in t))
 
 
-def test_wikidata_graph_quads(tmp_path: Path) -> None:
-    layout = make_project(tmp_path)
-    offline_cache(layout)
-    quads = wikidata_graph(layout)
-    g_wd, g_reg = graph_iri("wikidata"), graph_iri("registry")
-    assert {q[3] for q in quads} == {g_wd, g_reg}
-    assert (WD.Q98765401, WDT.P31, WD.Q5, g_wd) in quads
-    assert (entity_iri("person", "alma-testperson"), OWL.sameAs, WD.Q98765401, g_reg) in quads
-    assert (entity_iri("org", "ecto"), OWL.sameAs, WD.Q98765402, g_reg) in quads
-    assert (entity_iri("threat", "test-threat"), SKOS.closeMatch, WD.Q98765411,
-            g_reg) in quads
-    assert wikidata_graph(layout) == quads  # stable
-
-
 def test_serialize_cache_is_order_independent() -> None:
     import pyoxigraph as ox
 
@@ -489,7 +466,7 @@ def test_enrich_queries_against_the_fixture(oxigraph_server: OxigraphServer) -> 
         store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                           ox.NamedNode(str(CTKG[cls])), g))
         store.add(ox.Quad(s, ox.NamedNode(str(OWL.sameAs)), ox.NamedNode(str(WD[qid])), g))
-    queries = Path(__file__).resolve().parents[1] / "queries"
+    queries = ROOT / "queries"
 
     def run(name: str) -> list[dict[str, str]]:
         text = (queries / name).read_text("utf-8")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from ctkg.annotations.anchor import anchor_file, run
+from ctkg.annotations.anchor import anchor_file
+from ctkg.cli.main import main
 
 TEXT = "The UN met. Then the UN spoke. Guterres spoke twice; Guterres left.\n"
 
@@ -25,9 +25,9 @@ def test_unique_occurrence_is_reanchored_and_other_bytes_kept(tmp_path: Path) ->
     outcomes, before, after = anchor_file(path)
     assert [(o.ann_id, o.new) for o in outcomes] == [("T1", ((31, 39),))]
     assert after == before.replace(b"Person 0 5", b"Person 31 39")
-    code = run(argparse.Namespace(ann=[path], write=False))
+    code = main(["anchor", str(path)])
     assert code == 0 and path.read_bytes() == before  # report only
-    assert run(argparse.Namespace(ann=[path], write=True)) == 0
+    assert main(["anchor", "--write", str(path)]) == 0
     assert path.read_bytes() == after
 
 
@@ -38,7 +38,7 @@ def test_ambiguous_is_reported_not_guessed(tmp_path: Path, capsys) -> None:
     assert len(outcomes) == 1 and outcomes[0].new is None
     assert "ambiguous: 2 occurrences equally near 5" in outcomes[0].reason
     assert after == before
-    assert run(argparse.Namespace(ann=[path], write=True)) == 1
+    assert main(["anchor", "--write", str(path)]) == 1
     assert path.read_bytes() == before
     assert "d.ann:1: error: T1: not re-anchored" in capsys.readouterr().out
 
@@ -47,7 +47,7 @@ def test_missing_text_is_reported(tmp_path: Path) -> None:
     path = write(tmp_path, "T1\tPerson 0 5\tNobody\n")
     outcomes, _, _ = anchor_file(path)
     assert outcomes[0].new is None and "'Nobody' not found" in outcomes[0].reason
-    assert run(argparse.Namespace(ann=[path], write=False)) == 1
+    assert main(["anchor", str(path)]) == 1
 
 
 def test_nearest_of_several_wins_when_strictly_nearest(tmp_path: Path) -> None:

@@ -14,10 +14,10 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from tests.paths import ROOT
 from ctkg.validate.shacl import validate_graph
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "shapes"
+FIXTURES = Path(__file__).parent / "shapes"
 SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
 ONTOLOGY = [ROOT / "ontology" / name for name in ("ctkg.ttl", "concepts.ttl", "alignment.ttl")]
 SHAPES_NS = "https://w3id.org/ctkg/shapes#"

@@ -23,8 +23,9 @@ from ctkg.paths import Layout
 from ctkg.rdf.turtle import parse_turtle
 from ctkg.validate import partition as units
 from ctkg.validate.shacl import validate_graph
+from tests.paths import ROOT
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = ROOT
 N_DOCS = 12
 
 

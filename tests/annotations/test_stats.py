@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ctkg.annotations.stats import collect, render_csv, render_json, render_table
 
-CLEAN = Path(__file__).parent / "fixtures" / "brat" / "clean"
+CLEAN = Path(__file__).parent / "fixtures" / "clean"
 
 
 def test_counts_of_the_clean_fixture() -> None:

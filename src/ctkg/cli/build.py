@@ -1,0 +1,74 @@
+"""Command-line adapters of the build: ``ctkg build`` and ``ctkg validate``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ctkg.cli.common import Commands, layout_of
+
+if TYPE_CHECKING:
+    from ctkg.build.pipeline import BuildResult
+
+
+def register(commands: Commands) -> None:
+    p = commands.add("build", run_build, "compile, validate and write the knowledge graph")
+    p.add_argument("--check", action="store_true",
+                   help="rebuild in memory and fail if the committed build differs")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default data/kg)")
+    p.add_argument("--jobs", "-j", type=int, default=1,
+                   help="compile and validate documents in N processes")
+    p.add_argument("--cache", type=Path, default=None,
+                   help="incremental build cache folder (off by default)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    p = commands.add("validate", run_validate, "run every check of the build, write nothing")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+
+
+def _summary(result: BuildResult, seconds: float, verb: str) -> str:
+    return (f"{verb}: {len(result.documents)} documents, {result.quad_count} quads in "
+            f"{result.graph_count} graphs, 0 violations, {len(result.warnings)} warnings, "
+            f"{seconds:.2f} s")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Build, then write (or, with ``--check``, compare) the output folder."""
+    from ctkg.build.pipeline import build, stale_outputs, write_outputs
+    from ctkg.errors import display_path
+
+    start = time.perf_counter()
+    layout = layout_of(args)
+    out = args.out or layout.kg
+    result = build(layout, jobs=max(1, args.jobs), cache_dir=args.cache, progress=not args.quiet)
+    if args.check:
+        stale = stale_outputs(result, out)
+        if stale:
+            print(f"{display_path(out)} is not current: rebuild with `python build.py`; "
+                  f"differs: {', '.join(stale)}", file=sys.stderr)
+            return 1
+        if not args.quiet:
+            seconds = time.perf_counter() - start
+            print(_summary(result, seconds, f"{display_path(out)} is current"))
+        return 0
+    write_outputs(result, out)
+    if not args.quiet:
+        for w in result.warnings:
+            print(w, file=sys.stderr)
+        print(_summary(result, time.perf_counter() - start, f"built {display_path(out)}"))
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Every check of the build; writes nothing."""
+    from ctkg.build.pipeline import build
+
+    start = time.perf_counter()
+    result = build(layout_of(args))
+    if not args.quiet:
+        for w in result.warnings:
+            print(w, file=sys.stderr)
+        print(_summary(result, time.perf_counter() - start, "valid"))
+    return 0

@@ -1,0 +1,43 @@
+"""Command-line adapters of the store stage: ``ctkg load`` and ``ctkg serve``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ctkg.cli.common import Commands, layout_of
+
+
+def register(commands: Commands) -> None:
+    p = commands.add("load", run_load, "load the build into a SPARQL 1.1 store, atomically")
+    p.add_argument("--endpoint", required=True, help="SPARQL query endpoint URL")
+    p.add_argument("--graph-store", help="Graph Store Protocol URL (default: derived)")
+    p.add_argument("--update", help="SPARQL Update URL (default: derived)")
+    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--retries", type=int, default=3)
+    p = commands.add("serve", run_serve, "serve the build with a local Oxigraph SPARQL server")
+    p.add_argument("--port", type=int, default=7878)
+    p.add_argument("--writable", action="store_true", help="allow SPARQL Update")
+
+
+def run_load(args: argparse.Namespace) -> int:
+    """Load ``data/kg`` into ``--endpoint``."""
+    from ctkg.errors import CTKGError, display_path
+    from ctkg.store.load import load_release
+
+    folder = layout_of(args).kg
+    try:
+        load_release(folder, args.endpoint, graph_store=args.graph_store, update=args.update,
+                     timeout=args.timeout, retries=args.retries, out=sys.stdout)
+    except OSError as exc:  # e.g. an unreadable build file
+        raise CTKGError.single(display_path(folder), None, f"cannot read the build: "
+                                                           f"{exc.strerror or exc}") from None
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the build on 127.0.0.1 until interrupted."""
+    from ctkg.store.serve import serve
+
+    serve(layout_of(args).kg, args.port, writable=args.writable)
+    return 0
