@@ -1,4 +1,4 @@
-"""Shared fixtures: the project layout and a real Oxigraph server on loopback."""
+"""Shared fixtures: the project layout, expected-output files and a real Oxigraph server."""
 
 from __future__ import annotations
 
@@ -9,7 +9,20 @@ import pytest
 
 from ctkg.paths import Layout
 from ctkg.store.server import OxigraphServer, start
+from tests.expected import Expected
 from tests.paths import ROOT
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-expected", action="store_true", default=False,
+                     help="rewrite expected-output files from the current code instead of "
+                          "comparing (review the result with git diff)")
+
+
+@pytest.fixture(scope="session")
+def expected(request: pytest.FixtureRequest) -> Expected:
+    """Compare outputs with their expected files (or rewrite them: --update-expected)."""
+    return Expected(bool(request.config.getoption("--update-expected")))
 
 
 @pytest.fixture(scope="session")

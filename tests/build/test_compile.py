@@ -10,7 +10,8 @@ from ctkg.annotations import brat
 from ctkg.build import shared as graphs
 from ctkg.build.compile import compile_document
 from ctkg.errors import CTKGError
-from ctkg.inputs.registry import load_catalogue, load_registry
+from ctkg.inputs.catalogue import load_catalogue
+from ctkg.inputs.registry import load_registry
 from ctkg.rdf.turtle import parse_turtle
 from tests.paths import ROOT
 

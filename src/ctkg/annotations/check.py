@@ -22,7 +22,9 @@ from ctkg.annotations.check_document import (
 )
 from ctkg.annotations.conf import Ontology, build_scheme, load_ontology, render_all, stale_files
 from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.inputs.registry import load_catalogue, load_registry, read_toml
+from ctkg.inputs.catalogue import load_catalogue
+from ctkg.inputs.registry import load_registry
+from ctkg.inputs.toml import read_toml
 from ctkg.rdf.namespaces import CONCEPT_KINDS
 
 
@@ -133,7 +135,7 @@ def _check_catalogue(path: Path, doc_ids: set[str], ctx: Context) -> list[Proble
     for doc_id, entry in cat.items():
         if doc_id not in doc_ids:
             out.append(Problem(where, entry.line, f"{doc_id}: no such document in the corpus"))
-        pub = entry.get("publisher")
+        pub = entry.publisher
         if pub:
             ctx.used.add(pub)
             if ctx.registry is not None and pub not in ctx.registry:

@@ -23,7 +23,7 @@ from typing import Any
 
 from ctkg.annotations.brat import collection_documents, read_document
 from ctkg.annotations.conf import EVENT_TYPES, STATEMENT
-from ctkg.inputs.registry import read_toml
+from ctkg.inputs.toml import read_toml
 from ctkg.rdf.namespaces import CONCEPT_KINDS
 
 EVENTS = frozenset((*EVENT_TYPES, STATEMENT))

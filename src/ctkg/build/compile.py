@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from ctkg.annotations import brat
 from ctkg.errors import CTKGError, display_path
-from ctkg.inputs.registry import CatalogueEntry, Registry
+from ctkg.inputs.catalogue import CatalogueEntry
+from ctkg.inputs.registry import Registry
 from ctkg.inputs.timex import XSD_DATE, XSD_GYEAR, XSD_GYEARMONTH, TimeValue, parse_iso
 
 Quad = tuple[str, str, str, str]  # (graph, subject, predicate, object), N-Triples forms
@@ -153,10 +154,10 @@ class _Compiler:
                  sources: dict[str, Source]) -> None:
         self.doc, self.registry, self.iris, self.sources = doc, registry, iris, sources
         self.where = display_path(doc.ann_path)
-        if cat is None or not cat.get("date"):
+        if cat is None or not cat.date:
             raise CTKGError.single(doc.ann_path, None,
                                    f"document {doc.doc_id} has no dated catalogue entry")
-        self.as_of = date_literal(cat.get("date"))
+        self.as_of = date_literal(cat.date)
         self.graph = graph_of(doc.doc_id)
         self.doc_iri = ident(f"document/{doc.doc_id}")
         self.out: list[Quad] = []

@@ -129,7 +129,7 @@ def document_key(doc: brat.Document, catalogue: Any, shared_key: str) -> str:
     the shared inputs (ontology, registry, links, code)."""
     entry = catalogue.get(doc.doc_id)
     return digest(shared_key, doc.doc_id, doc.txt_path.read_bytes(), doc.ann_path.read_bytes(),
-                  repr(sorted(entry.data.items())) if entry else "-",
+                  repr(entry) if entry else "-",
                   str(entry.line) if entry else "-")
 
 

@@ -32,8 +32,9 @@ from ctkg.build import serialize
 from ctkg.build import shared as graphs
 from ctkg.build.compile import Quad, Source
 from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.inputs.catalogue import load_catalogue
 from ctkg.inputs.links import load_links
-from ctkg.inputs.registry import load_catalogue, load_registry
+from ctkg.inputs.registry import load_registry
 from ctkg.paths import Layout
 from ctkg.rdf.turtle import parse_turtle
 from ctkg.validate import partition

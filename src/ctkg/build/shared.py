@@ -30,8 +30,9 @@ from ctkg.build.compile import (
     lit,
 )
 from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.links import link_triples
-from ctkg.inputs.registry import CatalogueEntry, Registry
+from ctkg.inputs.registry import Registry
 from ctkg.inputs.wikidata_cache import load_cache
 from ctkg.rdf.namespaces import CTKG, FIXED_KINDS
 
@@ -150,18 +151,18 @@ def registry_quads(registry: Registry, iris: Mapping[str, str],
         out.append((g, s, f"<{_RDFS}label>", label))
         out.append((g, s, f"<{_SKOS}prefLabel>", label))
         out.extend((g, s, f"<{_SKOS}altLabel>", lit(a, lang="en")) for a in entry.alt_labels)
-        if entry.get("start"):
-            out.append((g, s, ctkg("startTime"), date_literal(entry.get("start"))))
-        if entry.get("end"):
-            out.append((g, s, ctkg("endTime"), date_literal(entry.get("end"))))
-        if entry.get("granularity"):
-            out.append((g, s, ctkg("timeGranularity"), f"<{UNITS[entry.get('granularity')]}>"))
-        if entry.get("qualifier"):
-            out.append((g, s, ctkg("timeQualifier"), lit(str(entry.get("qualifier")))))
-        if entry.get("place"):
-            out.append((g, s, ctkg("place"), f"<{iris[entry.get('place')]}>"))
-        if entry.get("status"):
-            out.append((g, s, ctkg("status"), ctkg(str(entry.get("status")).capitalize())))
+        if entry.start:
+            out.append((g, s, ctkg("startTime"), date_literal(entry.start)))
+        if entry.end:
+            out.append((g, s, ctkg("endTime"), date_literal(entry.end)))
+        if entry.granularity:
+            out.append((g, s, ctkg("timeGranularity"), f"<{UNITS[entry.granularity]}>"))
+        if entry.qualifier:
+            out.append((g, s, ctkg("timeQualifier"), lit(str(entry.qualifier))))
+        if entry.place:
+            out.append((g, s, ctkg("place"), f"<{iris[entry.place]}>"))
+        if entry.status:
+            out.append((g, s, ctkg("status"), ctkg(str(entry.status).capitalize())))
     if links:
         from rdflib import URIRef
 
@@ -186,38 +187,38 @@ def catalogue_quads(catalogue: Mapping[str, CatalogueEntry], iris: Mapping[str, 
         if doc_id not in lengths:
             raise CTKGError.single(where, e.line, f"{doc_id}: no such text in the corpus")
         s = ident(f"document/{doc_id}")
-        lang = str(e.get("language", "en"))
+        lang = str(e.language)
 
         def add(p: str, o: str, s: str = s) -> None:
             out.append((g, s, p, o))
 
         add(RDF_TYPE, ctkg("SourceDocument"))
-        add(f"<{_DCT}title>", lit(str(e.get("title")), lang=lang))
-        publisher = e.get("publisher")
+        add(f"<{_DCT}title>", lit(str(e.title), lang=lang))
+        publisher = e.publisher
         if publisher:
             if publisher not in iris:
                 raise CTKGError.single(where, e.line, f"{doc_id}: publisher {publisher!r} is "
                                                       "not a registry slug")
             add(ctkg("publisher"), f"<{iris[publisher]}>")
-        add(ctkg("publicationDate"), date_literal(str(e.get("date"))))
-        add(ctkg("dateInferred"), lit(bool(e.get("date_inferred", False))))
-        if e.get("date_evidence"):
-            add(ctkg("dateEvidence"), lit(str(e.get("date_evidence"))))
-        add(ctkg("documentKind"), ctkg(str(e.get("kind"))))
+        add(ctkg("publicationDate"), date_literal(str(e.date)))
+        add(ctkg("dateInferred"), lit(bool(e.date_inferred)))
+        if e.date_evidence:
+            add(ctkg("dateEvidence"), lit(str(e.date_evidence)))
+        add(ctkg("documentKind"), ctkg(str(e.kind)))
         add(f"<{_DCT}language>", lit(lang))
-        if e.get("url"):
+        if e.url:
             try:
-                add("<https://schema.org/url>", iri(str(e.get("url"))))
+                add("<https://schema.org/url>", iri(str(e.url)))
             except ValueError as exc:
                 raise CTKGError.single(where, e.line, f"{doc_id}: url: {exc}") from None
-        if e.get("derived_from"):
+        if e.derived_from:
             add("<http://www.w3.org/ns/prov#wasDerivedFrom>",
-                ident(f"document/{e.get('derived_from')}"))
-        if e.get("derivation_evidence"):
-            add(f"<{_RDFS}comment>", lit(f"derivation: {e.get('derivation_evidence')}"))
-        add(ctkg("truncated"), lit(bool(e.get("truncated", False))))
-        if e.get("truncation_note"):
-            add(f"<{_RDFS}comment>", lit(f"truncation: {e.get('truncation_note')}"))
+                ident(f"document/{e.derived_from}"))
+        if e.derivation_evidence:
+            add(f"<{_RDFS}comment>", lit(f"derivation: {e.derivation_evidence}"))
+        add(ctkg("truncated"), lit(bool(e.truncated)))
+        if e.truncation_note:
+            add(f"<{_RDFS}comment>", lit(f"truncation: {e.truncation_note}"))
         add(ctkg("characterCount"), lit(lengths[doc_id]))
     return out
 
@@ -285,20 +286,20 @@ def check_event_times(registry: Registry, iris: Mapping[str, str], doc_quads: It
             origin = f" ({sources[claim[2]]})" if claim and claim[2] in sources else ""
             problems.append(Problem(where, line, f"{slug}: {msg}{origin}", sev))
 
-        rs, re_ = entry.get("start"), entry.get("end")
+        rs, re_ = entry.start, entry.end
         reg: dict[str, str] = {}
         if rs:
             reg["startTime"] = date_literal(rs)
         if re_:
             reg["endTime"] = date_literal(re_)
-        if entry.get("granularity"):
-            reg["timeGranularity"] = f"<{UNITS[entry.get('granularity')]}>"
-        if entry.get("qualifier"):
-            reg["timeQualifier"] = lit(str(entry.get("qualifier")))
-        if entry.get("place") in iris:
-            reg["place"] = f"<{iris[entry.get('place')]}>"
-        if entry.get("status"):
-            reg["status"] = ctkg(str(entry.get("status")).capitalize())
+        if entry.granularity:
+            reg["timeGranularity"] = f"<{UNITS[entry.granularity]}>"
+        if entry.qualifier:
+            reg["timeQualifier"] = lit(str(entry.qualifier))
+        if entry.place in iris:
+            reg["place"] = f"<{iris[entry.place]}>"
+        if entry.status:
+            reg["status"] = ctkg(str(entry.status).capitalize())
         ends_by_doc = {g for _o, g, _a in docs("endTime")}
         points = [c for c in docs("startTime") if c[1] not in ends_by_doc]
         for prop, value in reg.items():

@@ -1,56 +1,25 @@
-"""Read the entity registry and the source catalogue (TOML), keeping each table's line.
+"""The entity registry ``data/registry.toml``: one typed :class:`Entry` per real-world thing.
 
-TOML is read with the standard library's :mod:`tomllib`, which does not report where a
-table starts; the line of each ``[slug]`` header is found by scanning the text so that
-every error can name ``file:line``.
+Each ``[slug]`` table names a thing with a stable slug (design.md): its ontology type, its
+labels and, for events, the settled time, place and status that the documents must state.
+Every problem of the file is reported at once, each with its line.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.inputs.timex import parse_iso
+from ctkg.inputs.toml import read_toml
 from ctkg.rdf.namespaces import SLUG_RE
-
-_HEADER_RE = re.compile(r'^\s*\[\s*("?)([^\]"]+)\1\s*\]\s*(?:#.*)?$')
-_DOC_ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 GRANULARITIES = ("day", "month", "season", "year")
 STATUSES = ("occurred", "planned")
-DOCUMENT_KINDS = ("NewsArticle", "InterviewArticle", "SpeechTranscript", "ThirdPartyRewrite")
-
-
-def header_lines(text: str) -> dict[str, int]:
-    """Map every top-level table name (``[name]`` or ``["name"]``) to its 1-based line."""
-    lines: dict[str, int] = {}
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        m = _HEADER_RE.match(line)
-        if m and not line.lstrip().startswith("[["):
-            lines.setdefault(m.group(2).strip(), lineno)
-    return lines
-
-
-def read_toml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    """Parse a TOML file; a syntax error becomes a CTKGError naming file and line."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CTKGError.single(path, None, "file not found") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CTKGError.single(path, None, f"not UTF-8 (byte {exc.start})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else None
-        raise CTKGError.single(path, line, f"TOML syntax error: {exc}") from None
-    return data, header_lines(text)
+_TEXT_FIELDS = ("start", "end", "granularity", "qualifier", "place", "status", "note")
+_KNOWN = {"type", "label", "alt_labels", "keep", *_TEXT_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -60,12 +29,16 @@ class Entry:
     slug: str
     type: str
     label: str
-    alt_labels: tuple[str, ...]
-    line: int | None
-    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
+    alt_labels: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
+    granularity: str | None = None
+    qualifier: str | None = None
+    place: str | None = None
+    status: str | None = None
+    note: str | None = None
+    keep: bool = False  # kept although no mention uses it
+    line: int | None = None
 
 
 @dataclass
@@ -75,7 +48,7 @@ class Registry:
     path: Path
     entries: dict[str, Entry]
 
-    def __contains__(self, slug: str) -> bool:
+    def __contains__(self, slug: object) -> bool:
         return slug in self.entries
 
     def __getitem__(self, slug: str) -> Entry:
@@ -93,119 +66,78 @@ def load_registry(path: Path, *, class_names: set[str] | None = None) -> Registr
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}
     for slug, table in data.items():
-        line = lines.get(slug)
-        if not isinstance(table, dict):
-            problems.append(Problem(where, line, f"{slug}: expected a table [{slug}]"))
-            continue
-        if not SLUG_RE.match(slug):
-            problems.append(Problem(where, line, f"{slug!r}: a slug is lowercase ASCII letters, "
-                                                 "digits and single hyphens"))
-        type_ = table.get("type")
-        if not type_:
-            problems.append(Problem(where, line, f"{slug}: missing 'type'"))
-            continue
-        if class_names is not None and type_ not in class_names:
-            problems.append(Problem(where, line, f"{slug}: unknown type {type_!r} "
-                                                 "(not a class of the ontology)"))
-        label = table.get("label")
-        if not isinstance(label, str) or not label.strip():
-            problems.append(Problem(where, line, f"{slug}: missing 'label'"))
-            continue
-        alts = table.get("alt_labels", [])
-        if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
-            problems.append(Problem(where, line, f"{slug}: 'alt_labels' must be a list of "
-                                                 "strings"))
-            alts = []
-        problems.extend(_check_event_fields(where, line, slug, table))
-        entries[slug] = Entry(slug, type_, label, tuple(alts), line, dict(table))
+        entry, found = _entry(where, lines.get(slug), slug, table, class_names)
+        problems += found
+        if entry is not None:
+            entries[slug] = entry
     for slug, entry in entries.items():
-        place = entry.get("place")
-        if place is not None and place not in entries:
+        if entry.place is not None and entry.place not in entries:
             problems.append(Problem(where, entry.line,
-                                    f"{slug}: place {place!r} is not a registry slug"))
+                                    f"{slug}: place {entry.place!r} is not a registry slug"))
     if problems:
         raise CTKGError(problems)
     return Registry(path, entries)
 
 
-def _check_event_fields(where: str, line: int | None, slug: str,
-                        table: dict[str, Any]) -> list[Problem]:
-    from ctkg.inputs.timex import parse_iso  # local: timex imports nothing from here
+def _entry(where: str, line: int | None, slug: str, table: Any,
+           class_names: set[str] | None) -> tuple[Entry | None, list[Problem]]:
+    """One ``[slug]`` table as an Entry (None if unusable) and its problems."""
+    def bad(message: str) -> Problem:
+        return Problem(where, line, f"{slug}: {message}")
 
+    if not isinstance(table, dict):
+        return None, [Problem(where, line, f"{slug}: expected a table [{slug}]")]
     problems: list[Problem] = []
-    for key in ("start", "end"):
+    if not SLUG_RE.match(slug):
+        problems.append(Problem(where, line, f"{slug!r}: a slug is lowercase ASCII letters, "
+                                             "digits and single hyphens"))
+    problems += [bad(f"unknown key {key!r} (known: {', '.join(sorted(_KNOWN))})")
+                 for key in sorted(set(table) - _KNOWN)]
+    type_, label = table.get("type"), table.get("label")
+    if not isinstance(type_, str) or not type_:
+        return None, [*problems, bad("missing 'type'")]
+    if class_names is not None and type_ not in class_names:
+        problems.append(bad(f"unknown type {type_!r} (not a class of the ontology)"))
+    if not isinstance(label, str) or not label.strip():
+        return None, [*problems, bad("missing 'label'")]
+    alts = table.get("alt_labels", [])
+    if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
+        problems.append(bad("'alt_labels' must be a list of strings"))
+        alts = []
+    text: dict[str, str | None] = {}
+    for key in _TEXT_FIELDS:
         value = table.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            problems.append(Problem(where, line, f"{slug}: {key} must be a quoted ISO date "
-                                                 f"string, not {type(value).__name__}"))
-            continue
-        try:
-            parse_iso(value)
-        except ValueError as exc:
-            problems.append(Problem(where, line, f"{slug}: {key}: {exc}"))
-    if "start" in table and "end" in table and isinstance(table["start"], str) \
-            and isinstance(table["end"], str) and table["end"] < table["start"]:
-        problems.append(Problem(where, line, f"{slug}: end {table['end']} is before start "
-                                             f"{table['start']}"))
-    gran = table.get("granularity")
-    if gran is not None and gran not in GRANULARITIES:
-        problems.append(Problem(where, line, f"{slug}: granularity {gran!r} is not one of "
-                                             f"{', '.join(GRANULARITIES)}"))
-    status = table.get("status")
-    if status is not None and status not in STATUSES:
-        problems.append(Problem(where, line, f"{slug}: status {status!r} is not one of "
-                                             f"{', '.join(STATUSES)}"))
-    return problems
+        if value is not None and not isinstance(value, str):
+            problems.append(bad(f"{key} must be a quoted string, not {type(value).__name__}"))
+            value = None
+        text[key] = value
+    keep = table.get("keep", False)
+    if not isinstance(keep, bool):
+        problems.append(bad("keep must be true or false"))
+        keep = False
+    problems += [bad(m) for m in _event_field_problems(text)]
+    entry = Entry(slug, type_, label, tuple(alts), text["start"], text["end"],
+                  text["granularity"], text["qualifier"], text["place"], text["status"],
+                  text["note"], keep, line)
+    return entry, problems
 
 
-@dataclass(frozen=True)
-class CatalogueEntry:
-    """The description of one source document."""
-
-    doc_id: str
-    line: int | None
-    data: dict[str, Any]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-
-def load_catalogue(path: Path) -> dict[str, CatalogueEntry]:
-    """Read ``catalogue.toml``: one table per document id; report every problem at once."""
-    from ctkg.inputs.timex import parse_iso
-
-    data, lines = read_toml(path)
-    where = display_path(path)
-    problems: list[Problem] = []
-    out: dict[str, CatalogueEntry] = {}
-    for doc_id, table in data.items():
-        line = lines.get(doc_id)
-        if not isinstance(table, dict) or not _DOC_ID_RE.match(doc_id):
-            problems.append(Problem(where, line, f"{doc_id!r}: expected a table per document id"))
-            continue
-        for key in ("title", "date", "kind", "language"):
-            if not table.get(key):
-                problems.append(Problem(where, line, f"{doc_id}: missing {key!r}"))
-        date = table.get("date")
-        if isinstance(date, str):
+def _event_field_problems(fields: dict[str, str | None]) -> list[str]:
+    """What is wrong with an entry's start, end, granularity and status."""
+    out: list[str] = []
+    for key in ("start", "end"):
+        value = fields[key]
+        if value is not None:
             try:
-                parse_iso(date)
+                parse_iso(value)
             except ValueError as exc:
-                problems.append(Problem(where, line, f"{doc_id}: date: {exc}"))
-        elif date is not None:
-            problems.append(Problem(where, line, f"{doc_id}: date must be a quoted ISO string"))
-        kind = table.get("kind")
-        if kind and kind not in DOCUMENT_KINDS:
-            problems.append(Problem(where, line, f"{doc_id}: kind {kind!r} is not one of "
-                                                 f"{', '.join(DOCUMENT_KINDS)}"))
-        out[doc_id] = CatalogueEntry(doc_id, line, dict(table))
-    for doc_id, entry in out.items():
-        src = entry.get("derived_from")
-        if src and src not in out:
-            problems.append(Problem(where, entry.line,
-                                    f"{doc_id}: derived_from {src!r} is not a catalogued document"))
-    if problems:
-        raise CTKGError(problems)
+                out.append(f"{key}: {exc}")
+    start, end = fields["start"], fields["end"]
+    if start is not None and end is not None and end < start:
+        out.append(f"end {end} is before start {start}")
+    gran, status = fields["granularity"], fields["status"]
+    if gran is not None and gran not in GRANULARITIES:
+        out.append(f"granularity {gran!r} is not one of {', '.join(GRANULARITIES)}")
+    if status is not None and status not in STATUSES:
+        out.append(f"status {status!r} is not one of {', '.join(STATUSES)}")
     return out
