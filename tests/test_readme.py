@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 
 def _sh_blocks(text: str) -> list[str]:
