@@ -80,11 +80,11 @@ def _load_registry(path: Path, onto: Ontology, problems: list[Problem]) \
         load_registry(path, class_names=onto.classes)
     except CTKGError as exc:
         problems.extend(exc.problems)
-    try:
-        data, lines = read_toml(path)
-    except CTKGError:
+    toml = read_toml(path)
+    if not toml.readable:
         return None, {}
-    return {k: v for k, v in data.items() if isinstance(v, dict)}, lines
+    lines = {k: line for k in toml.data if (line := toml.lines.header(k))}
+    return {k: v for k, v in toml.data.items() if isinstance(v, dict)}, lines
 
 
 def check_collection(corpus: Path, registry: Path, *, ontology: Sequence[Path],
@@ -101,11 +101,9 @@ def check_collection(corpus: Path, registry: Path, *, ontology: Sequence[Path],
     reg, reg_lines = _load_registry(registry, onto, problems)
     link_data: dict[str, dict[str, Any]] | None = None
     if links is not None and links.is_file():
-        try:
-            raw, _ = read_toml(links)
-            link_data = {k: v for k, v in raw.items() if isinstance(v, dict)}
-        except CTKGError as exc:
-            problems += exc.problems
+        raw = read_toml(links)
+        link_data = {k: v for k, v in raw.data.items() if isinstance(v, dict)}
+        problems += raw.problems
     txts = {p.stem: p for p in corpus.glob("*.txt")}
     anns = {p.stem: p for p in corpus.glob("*.ann")}
     ctx = Context(scheme, onto, reg, reg_lines, display_path(registry), link_data,

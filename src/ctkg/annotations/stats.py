@@ -80,7 +80,7 @@ class DocStats:
 def linked_slugs(links: Path | None) -> set[str]:
     if links is None or not links.is_file():
         return set()
-    data, _ = read_toml(links)
+    data = read_toml(links).data
     return {slug for slug, t in data.items() if isinstance(t, dict) and t.get("qid")}
 
 

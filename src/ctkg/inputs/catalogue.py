@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.errors import CTKGError, Problem
 from ctkg.inputs.timex import parse_iso
 from ctkg.inputs.toml import read_toml
 
@@ -44,24 +44,30 @@ class CatalogueEntry:
     line: int | None = None
 
 
-def load_catalogue(path: Path) -> dict[str, CatalogueEntry]:
-    """Read ``catalogue.toml``: one table per document id; report every problem at once."""
-    data, lines = read_toml(path)
-    where = display_path(path)
-    problems: list[Problem] = []
+def read_catalogue(path: Path) -> tuple[dict[str, CatalogueEntry], list[Problem]]:
+    """Read ``catalogue.toml`` (one table per document id): every usable entry and every
+    problem of the file."""
+    toml = read_toml(path)
+    problems = list(toml.problems)
     out: dict[str, CatalogueEntry] = {}
-    for doc_id, table in data.items():
-        entry, found = _entry(where, lines.get(doc_id), doc_id, table)
+    for doc_id, table in toml.data.items():
+        entry, found = _entry(toml.shown, toml.lines.header(doc_id), doc_id, table)
         problems += found
         if entry is not None:
             out[doc_id] = entry
     for doc_id, entry in out.items():
         if entry.derived_from and entry.derived_from not in out:
-            problems.append(Problem(where, entry.line, f"{doc_id}: derived_from "
+            problems.append(Problem(toml.shown, entry.line, f"{doc_id}: derived_from "
                                     f"{entry.derived_from!r} is not a catalogued document"))
+    return out, problems
+
+
+def load_catalogue(path: Path) -> dict[str, CatalogueEntry]:
+    """:func:`read_catalogue`, strict: CTKGError with every problem if there is any."""
+    catalogue, problems = read_catalogue(path)
     if problems:
         raise CTKGError(problems)
-    return out
+    return catalogue
 
 
 def _entry(where: str, line: int | None, doc_id: str,

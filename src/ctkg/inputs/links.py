@@ -1,31 +1,33 @@
-"""``data/wikidata/links.toml``: read it, report where it is wrong, turn it into triples.
+"""``data/wikidata/links.toml``: the curated Wikidata links, typed, and their triples.
 
-The links are curated by people (design.md); this module only reads them. tomllib does not
-report positions, so :class:`TomlLines` finds the line of every table and key by scanning
-the text, and every problem names ``file:line``.
+The links are curated by people (design.md); this module only reads them. An entity table
+``[slug]`` is an :class:`EntityLink` (``owl:sameAs``), a concept table ``[concept.slug]`` a
+:class:`ConceptLink` (``skos:exactMatch``/``closeMatch``). Every problem names ``file:line``.
 """
 
 from __future__ import annotations
 
-import re
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, SKOS
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.rdf.namespaces import CTKG, QID_RE, SLUG_RE, WD
+from ctkg.errors import CTKGError, Problem
+from ctkg.inputs.toml import TomlFile, TomlLines, read_toml
+from ctkg.rdf.namespaces import QID_RE, SLUG_RE
 
 MATCH_VALUES = {
     "exact": "exact", "exactmatch": "exact", "skos:exactmatch": "exact",
     "close": "close", "closematch": "close", "skos:closematch": "close",
 }
+_TEXT_KEYS = ("evidence", "wikidata_label", "unlinked", "note")
+_OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_EVIDENCE = "https://w3id.org/ctkg/ontology#wikidataEvidence"
+_WD = "http://www.wikidata.org/entity/"
 
 
 def qid_number(qid: str) -> tuple[int, str]:
@@ -33,193 +35,209 @@ def qid_number(qid: str) -> tuple[int, str]:
     return (int(qid[1:]), qid) if QID_RE.match(qid) else (sys.maxsize, qid)
 
 
-def _split_dotted(key: str) -> tuple[str, ...]:
-    parts = re.findall(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^.\s]+)', key)
-    return tuple(next(p for p in groups if p) if any(groups) else "" for groups in parts)
+@dataclass(frozen=True)
+class EntityLink:
+    """``[slug]``: a registry entry's Wikidata item (``qid``) or why it has none."""
+
+    slug: str
+    qid: str | None = None  # as written (a malformed one is reported, see :attr:`linked`)
+    evidence: str | None = None
+    wikidata_label: str | None = None
+    unlinked: str | None = None
+    note: str | None = None
+    line: int | None = None
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The table's name in messages."""
+        return self.slug
+
+    @property
+    def linked(self) -> bool:
+        """It has a well-formed QID."""
+        return self.qid is not None and QID_RE.match(self.qid) is not None
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key, self.line)
 
 
-@dataclass
-class TomlLines:
-    """Line numbers of table headers and of keys inside tables, found by scanning the text
-    (tomllib does not report positions)."""
+@dataclass(frozen=True)
+class ConceptLink(EntityLink):
+    """``[concept.slug]``: a concept's Wikidata match, ``exact`` or ``close``."""
 
-    headers: dict[tuple[str, ...], int] = field(default_factory=dict)
-    keys: dict[tuple[str, ...], int] = field(default_factory=dict)
+    match: str | None = None  # "exact" | "close"; None if missing or not one of those
 
-    @classmethod
-    def scan(cls, text: str) -> TomlLines:
-        found = cls()
-        current: tuple[str, ...] = ()
-        header = re.compile(r"^\s*\[(?!\[)\s*(.+?)\s*\]\s*(?:#.*)?$")
-        key = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\-"' ]+?)\s*=""")
-        for number, line in enumerate(text.splitlines(), start=1):
-            m = header.match(line)
-            if m:
-                current = _split_dotted(m.group(1))
-                found.headers.setdefault(current, number)
-                continue
-            m = key.match(line)
-            if m:
-                path = current + _split_dotted(m.group(1))
-                found.keys.setdefault(path, number)
-                # a dotted key `a.b = …` at top level also "opens" the table a
-                found.headers.setdefault(path[:-1], number) if len(path) > 1 else None
-        return found
-
-    def header(self, *path: str) -> int | None:
-        return self.headers.get(path) or self.keys.get(path)
-
-    def key(self, *path: str) -> int | None:
-        return self.keys.get(path) or self.header(*path[:-1])
+    @property
+    def name(self) -> str:
+        return f"concept.{self.slug}"
 
 
-def entity_tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The entity link tables (``[slug]``) of parsed links.toml."""
-    return {k: v for k, v in data.items() if k != "concept" and isinstance(v, dict)}
-
-
-def concept_tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The concept link tables (``[concept.slug]``) of parsed links.toml."""
-    c = data.get("concept", {})
-    return {k: v for k, v in c.items() if isinstance(v, dict)} if isinstance(c, dict) else {}
-
-
-@dataclass
+@dataclass(frozen=True)
 class Links:
-    """links.toml, parsed: raw tables plus where they are."""
+    """Every link of links.toml, by slug; ``exists`` is False when there is no file."""
 
     path: Path
-    data: dict[str, Any]
-    lines: TomlLines
-    problems: list[Problem]
+    entities: dict[str, EntityLink]
+    concepts: dict[str, ConceptLink]
+    exists: bool = True
 
-    def entities(self) -> dict[str, dict[str, Any]]:
-        return entity_tables(self.data)
+    def all(self) -> list[EntityLink]:
+        return [*self.entities.values(), *self.concepts.values()]
 
-    def concepts(self) -> dict[str, dict[str, Any]]:
-        return concept_tables(self.data)
-
-
-def toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
-    """The line a TOML syntax error names (tomllib only says it in the message)."""
-    m = re.search(r"line (\d+)", str(exc))
-    return int(m.group(1)) if m else None
+    def qid_of(self, slug: str) -> str | None:
+        """The well-formed QID linked to an entity slug."""
+        link = self.entities.get(slug)
+        return link.qid if link is not None and link.linked else None
 
 
-def parse_links(path: Path, shown: str | None = None) -> Links:
-    """Parse links.toml and collect the syntax problems (never raises for a bad file)."""
-    shown = shown or display_path(path)
-    problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Links(path, {}, TomlLines(), [])
-    except (OSError, UnicodeDecodeError) as exc:
-        return Links(path, {}, TomlLines(), [Problem(shown, None, f"cannot read: {exc}")])
-    lines = TomlLines.scan(text)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return Links(path, {}, lines, [Problem(shown, toml_error_line(exc),
-                                               f"not valid TOML: {msg}")])
-
-    def check_entry(prefix: tuple[str, ...], slug: str, entry: Any) -> None:
-        where = lines.header(*prefix, slug)
-        if not isinstance(entry, dict):
-            problems.append(Problem(shown, where, f"{'.'.join((*prefix, slug))} must be a "
-                                                  "table"))
-            return
-        if not SLUG_RE.match(slug):
-            problems.append(Problem(shown, where, f"'{slug}' is not a registry slug "
-                                                  "(lowercase ASCII, digits, '-')"))
-        if "qid" in entry:
-            qid = entry["qid"]
-            if not isinstance(qid, str) or not QID_RE.match(qid):
-                problems.append(Problem(
-                    shown, lines.key(*prefix, slug, "qid"),
-                    f"malformed QID {qid!r} for {slug}: want Q followed by digits, e.g. "
-                    "\"Q42\" (not a URL, not wd:Q42)"))
-        for text_key in ("evidence", "wikidata_label", "unlinked", "note"):
-            if text_key in entry and not isinstance(entry[text_key], str):
-                problems.append(Problem(shown, lines.key(*prefix, slug, text_key),
-                                        f"{text_key} of {slug} must be a string"))
-        if prefix:
-            match = entry.get("match")
-            if "qid" in entry and (not isinstance(match, str)
-                                   or match.lower() not in MATCH_VALUES):
-                problems.append(Problem(
-                    shown, lines.key(*prefix, slug, "match") if "match" in entry else where,
-                    f"concept {slug}: match must be \"exact\" or \"close\" "
-                    f"(skos:exactMatch / skos:closeMatch), got {match!r}"))
-
-    for slug, entry in data.items():
-        if slug == "concept" and isinstance(entry, dict):
-            for cslug, centry in entry.items():
-                check_entry(("concept",), cslug, centry)
+def read_links(path: Path, shown: str | None = None) -> tuple[Links, list[Problem]]:
+    """Read links.toml (a missing file is no links) and every problem of it."""
+    toml = read_toml(path, missing_ok=True, shown=shown)
+    problems = list(toml.problems)
+    entities: dict[str, EntityLink] = {}
+    concepts: dict[str, ConceptLink] = {}
+    for slug, table in toml.data.items():
+        if slug == "concept" and isinstance(table, dict):
+            for cslug, ctable in table.items():
+                link, found = _link(toml, ("concept",), cslug, ctable)
+                problems += found
+                if isinstance(link, ConceptLink):
+                    concepts[cslug] = link
         else:
-            check_entry((), slug, entry)
-    return Links(path, data, lines, problems)
+            link, found = _link(toml, (), slug, table)
+            problems += found
+            if link is not None:
+                entities[slug] = link
+    exists = toml.readable or bool(toml.problems)
+    return Links(path, entities, concepts, exists), problems
 
 
-def load_links(path: Path | str) -> dict[str, Any]:
-    """links.toml as a dict: ``{slug: {qid, evidence, wikidata_label} | {unlinked},
-    "concept": {slug: {qid, match, evidence}}}``.
+def _link(toml: TomlFile, prefix: tuple[str, ...], slug: str,
+          table: Any) -> tuple[EntityLink | None, list[Problem]]:
+    """One link table, typed, and its problems (None if it is not a table)."""
+    where = toml.lines.header(*prefix, slug)
+    name = ".".join((*prefix, slug))
+    if not isinstance(table, dict):
+        return None, [toml.problem(where, f"{name} must be a table")]
+    problems: list[Problem] = []
+    if not SLUG_RE.match(slug):
+        problems.append(toml.problem(where, f"'{slug}' is not a registry slug "
+                                            "(lowercase ASCII, digits, '-')"))
+    key_lines = {k: line for k in table if (line := toml.lines.keys.get((*prefix, slug, k)))}
+    qid = table.get("qid")
+    if qid is not None and (not isinstance(qid, str) or not QID_RE.match(qid)):
+        problems.append(toml.problem(
+            key_lines.get("qid", where), f"malformed QID {qid!r} for {slug}: want Q followed "
+                                         "by digits, e.g. \"Q42\" (not a URL, not wd:Q42)"))
+    text: dict[str, str | None] = {}
+    for key in _TEXT_KEYS:
+        value = table.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(toml.problem(key_lines.get(key, where),
+                                         f"{key} of {slug} must be a string"))
+            value = None
+        text[key] = value
+    fields: dict[str, Any] = dict(slug=slug, qid=None if qid is None else str(qid),
+                                  line=where, key_lines=key_lines, **text)
+    if not prefix:
+        return EntityLink(**fields), problems
+    match = table.get("match")
+    normal = MATCH_VALUES.get(match.lower()) if isinstance(match, str) else None
+    if qid is not None and normal is None:
+        problems.append(toml.problem(
+            key_lines.get("match", where),
+            f"concept {slug}: match must be \"exact\" or \"close\" "
+            f"(skos:exactMatch / skos:closeMatch), got {match!r}"))
+    return ConceptLink(**fields, match=normal), problems
 
-    A missing file is no links ({}). A file that does not parse, or a malformed QID or
-    concept match, raises CTKGError naming the file and line.
-    """
-    links = parse_links(Path(path))
-    errors = [p for p in links.problems if p.severity == "error"]
-    if errors:
-        raise CTKGError(errors)
-    return links.data
 
-
-def _match_predicate(match: str) -> URIRef:
-    return SKOS.exactMatch if MATCH_VALUES[match.lower()] == "exact" else SKOS.closeMatch
-
-
-def link_triples(links: dict[str, Any], iri_for_slug: Callable[[str], URIRef]
-                 ) -> list[tuple[Node, Node, Node]]:
-    """The link triples for the registry graph, sorted: entities get ``owl:sameAs wd:Q…``,
+@overload
+def link_triples(links: Links, iri_for_slug: Callable[[str], str]) -> list[ox.Triple]: ...
+@overload
+def link_triples(links: dict[str, Any], iri_for_slug: Callable[[str], Any]
+                 ) -> list[tuple[Any, Any, Any]]: ...
+def link_triples(links: Links | dict[str, Any], iri_for_slug: Callable[[str], Any]
+                 ) -> list[ox.Triple] | list[tuple[Any, Any, Any]]:
+    """The link triples of the registry graph, sorted: entities ``owl:sameAs wd:Q…``,
     concepts ``skos:exactMatch``/``skos:closeMatch wd:Q…``; both ``ctkg:wikidataEvidence``.
 
-    ``links`` is what :func:`load_links` returns; ``iri_for_slug`` maps a slug to its
-    instance IRI (its kind follows the registry type; KeyError propagates for unknown slugs).
+    ``iri_for_slug`` maps a slug to its instance IRI (KeyError propagates for unknown
+    slugs). Links with a malformed QID or match are left out: the reader reports them.
+    Given the dict of :func:`load_links` it returns rdflib terms (until the build takes
+    :class:`Links`).
     """
-    out: set[tuple[Node, Node, Node]] = set()
+    if isinstance(links, dict):
+        return link_triples_rdflib(links, iri_for_slug)
+    return _ox_link_triples(links, iri_for_slug)
 
-    def add(slug: str, entry: dict[str, Any], predicate: URIRef) -> None:
-        qid = entry.get("qid")
-        if qid is None:
-            return
-        if not isinstance(qid, str) or not QID_RE.match(qid):
-            raise CTKGError([Problem("data/wikidata/links.toml", None,
-                                     f"malformed QID {qid!r} for {slug}")])
-        subject = iri_for_slug(slug)
-        out.add((subject, predicate, WD[qid]))
-        evidence = entry.get("evidence")
-        if isinstance(evidence, str) and evidence.strip():
-            out.add((subject, CTKG.wikidataEvidence, Literal(evidence.strip())))
 
-    for slug, entry in entity_tables(links).items():
-        add(slug, entry, OWL.sameAs)
-    for slug, entry in concept_tables(links).items():
-        if entry.get("qid") is not None:
-            match = entry.get("match")
-            if not isinstance(match, str) or match.lower() not in MATCH_VALUES:
-                raise CTKGError([Problem("data/wikidata/links.toml", None,
-                                         f"concept {slug}: match must be exact or close")])
-            add(slug, entry, _match_predicate(match))
+def _ox_link_triples(links: Links, iri_for_slug: Callable[[str], str]) -> list[ox.Triple]:
+    out: set[ox.Triple] = set()
+    for link in links.all():
+        if not link.linked or link.qid is None:
+            continue
+        if isinstance(link, ConceptLink):
+            if link.match is None:
+                continue
+            predicate = f"{_SKOS}{link.match}Match"
+        else:
+            predicate = _OWL_SAME_AS
+        subject = ox.NamedNode(iri_for_slug(link.slug))
+        out.add(ox.Triple(subject, ox.NamedNode(predicate), ox.NamedNode(_WD + link.qid)))
+        if link.evidence and link.evidence.strip():
+            out.add(ox.Triple(subject, ox.NamedNode(_EVIDENCE),
+                              ox.Literal(link.evidence.strip())))
+    return sorted(out, key=str)
+
+
+def linked_qids(links: Links) -> list[str]:
+    """Every QID linked in links.toml (entities and concepts), sorted numerically, unique."""
+    return sorted({link.qid for link in links.all() if link.linked and link.qid},
+                  key=qid_number)
+
+
+# -- the dict form the build reads until it takes :class:`Links` --------------------------
+
+def load_links(path: Path | str) -> dict[str, Any]:
+    """links.toml as a dict (``{slug: {...}, "concept": {slug: {...}}}``); CTKGError if it
+    has a problem. Superseded by :func:`read_links`."""
+    _typed, problems = read_links(Path(path))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CTKGError(errors)
+    return read_toml(Path(path), missing_ok=True).data
+
+
+def link_triples_rdflib(links: dict[str, Any], iri_for_slug: Callable[[str], Any]
+                        ) -> list[tuple[Any, Any, Any]]:
+    """:func:`link_triples` for the dict of :func:`load_links`, as rdflib terms."""
+    from rdflib import Literal, URIRef
+
+    typed, _ = _from_dict(links)
+    out = []
+    for t in _ox_link_triples(typed, lambda slug: str(iri_for_slug(slug))):
+        obj = t.object
+        term = Literal(obj.value) if isinstance(obj, ox.Literal) else URIRef(str(obj)[1:-1])
+        out.append((URIRef(str(t.subject)[1:-1]), URIRef(t.predicate.value), term))
     return sorted(out, key=lambda t: tuple(x.n3() for x in t))
 
 
-def linked_qids(links: dict[str, Any]) -> list[str]:
-    """Every QID linked in links.toml (entities and concepts), sorted numerically, unique."""
-    qids: set[str] = set()
-    for entry in [*entity_tables(links).values(), *concept_tables(links).values()]:
-        qid = entry.get("qid")
-        if isinstance(qid, str) and QID_RE.match(qid):
-            qids.add(qid)
-    return sorted(qids, key=qid_number)
+def _from_dict(data: dict[str, Any]) -> tuple[Links, list[Problem]]:
+    toml = TomlFile(Path("data/wikidata/links.toml"), "data/wikidata/links.toml", data,
+                    TomlLines(), [], True)
+    entities: dict[str, EntityLink] = {}
+    concepts: dict[str, ConceptLink] = {}
+    problems: list[Problem] = []
+    for slug, table in data.items():
+        tables = table.items() if slug == "concept" and isinstance(table, dict) else \
+            [(slug, table)]
+        prefix = ("concept",) if slug == "concept" else ()
+        for s, t in tables:
+            link, found = _link(toml, prefix, s, t)
+            problems += found
+            if isinstance(link, ConceptLink):
+                concepts[s] = link
+            elif link is not None:
+                entities[s] = link
+    return Links(toml.path, entities, concepts), problems

@@ -7,11 +7,12 @@ Every problem of the file is reported at once, each with its line.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.errors import CTKGError, Problem
 from ctkg.inputs.timex import parse_iso
 from ctkg.inputs.toml import read_toml
 from ctkg.rdf.namespaces import SLUG_RE
@@ -43,10 +44,15 @@ class Entry:
 
 @dataclass
 class Registry:
-    """Every registry entry by slug, plus where the registry file is."""
+    """Every usable registry entry by slug, plus where the registry file is.
+
+    ``readable`` is False when the file itself could not be read (missing, not UTF-8, not
+    TOML): a lenient caller then skips the checks that need the registry.
+    """
 
     path: Path
     entries: dict[str, Entry]
+    readable: bool = True
 
     def __contains__(self, slug: object) -> bool:
         return slug in self.entries
@@ -54,33 +60,44 @@ class Registry:
     def __getitem__(self, slug: str) -> Entry:
         return self.entries[slug]
 
+    def get(self, slug: str) -> Entry | None:
+        return self.entries.get(slug)
 
-def load_registry(path: Path, *, class_names: set[str] | None = None) -> Registry:
-    """Read ``registry.toml``; report every malformed entry at once.
 
-    ``class_names`` (the ontology's class local names) lets the loader reject an unknown
-    type; without it only the presence of a type is checked.
+def read_registry(path: Path, *, class_names: Collection[str] | None = None
+                  ) -> tuple[Registry, list[Problem]]:
+    """Read ``registry.toml``: every usable entry, and every problem of the file.
+
+    ``class_names`` (the ontology's class local names) lets the reader reject an unknown
+    type; without it only the presence of a type is checked. An entry with a problem that
+    does not make it unusable (an unknown key, a bad date) is kept, so that a lenient
+    caller can still check what uses it.
     """
-    data, lines = read_toml(path)
-    where = display_path(path)
-    problems: list[Problem] = []
+    toml = read_toml(path)
+    problems = list(toml.problems)
     entries: dict[str, Entry] = {}
-    for slug, table in data.items():
-        entry, found = _entry(where, lines.get(slug), slug, table, class_names)
+    for slug, table in toml.data.items():
+        entry, found = _entry(toml.shown, toml.lines.header(slug), slug, table, class_names)
         problems += found
         if entry is not None:
             entries[slug] = entry
     for slug, entry in entries.items():
         if entry.place is not None and entry.place not in entries:
-            problems.append(Problem(where, entry.line,
+            problems.append(Problem(toml.shown, entry.line,
                                     f"{slug}: place {entry.place!r} is not a registry slug"))
+    return Registry(path, entries, toml.readable), problems
+
+
+def load_registry(path: Path, *, class_names: Collection[str] | None = None) -> Registry:
+    """:func:`read_registry`, strict: CTKGError with every problem if there is any."""
+    registry, problems = read_registry(path, class_names=class_names)
     if problems:
         raise CTKGError(problems)
-    return Registry(path, entries)
+    return registry
 
 
 def _entry(where: str, line: int | None, slug: str, table: Any,
-           class_names: set[str] | None) -> tuple[Entry | None, list[Problem]]:
+           class_names: Collection[str] | None) -> tuple[Entry | None, list[Problem]]:
     """One ``[slug]`` table as an Entry (None if unusable) and its problems."""
     def bad(message: str) -> Problem:
         return Problem(where, line, f"{slug}: {message}")

@@ -42,21 +42,34 @@ def sparql_prefixes(*names: str) -> str:
     return "".join(f"PREFIX {name}: <{CACHE_PREFIXES[name]}>\n" for name in names)
 
 
-def parse_cache_triples(path: Path, shown: str) -> list[ox.Triple]:
-    """The cache's triples; CTKGError naming the file and line if it does not parse."""
+def read_wikidata_cache(path: Path, shown: str | None = None
+                        ) -> tuple[list[ox.Triple], list[Problem]]:
+    """The cache's triples ([] when there is no cache file) and its problems: a line that
+    does not parse, or a blank node (the cache must stay stable and diffable)."""
+    where = shown or display_path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise CTKGError([Problem(shown, None, "missing: run ctkg link --refresh")]) from None
+        return [], []
+    except OSError as exc:
+        return [], [Problem(where, None, f"cannot read: {exc.strerror or exc}")]
     try:
         triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
     except SyntaxError as exc:
         msg = exc.msg if hasattr(exc, "msg") else str(exc)
-        raise CTKGError([Problem(shown, exc.lineno, f"does not parse as Turtle: {msg}")]
-                        ) from None
-    for t in triples:
-        if any(isinstance(x, ox.BlankNode) for x in (t.subject, t.object)):
-            raise CTKGError([Problem(shown, None, "blank nodes are not allowed in the cache")])
+        return [], [Problem(where, exc.lineno, f"does not parse as Turtle: {msg}")]
+    if any(isinstance(x, ox.BlankNode) for t in triples for x in (t.subject, t.object)):
+        return [], [Problem(where, None, "blank nodes are not allowed in the cache")]
+    return triples, []
+
+
+def load_wikidata_cache(path: Path) -> list[ox.Triple]:
+    """:func:`read_wikidata_cache`, strict: a missing or broken cache is a CTKGError."""
+    if not path.is_file():
+        raise CTKGError.single(path, None, "missing: run ctkg link --refresh")
+    triples, problems = read_wikidata_cache(path)
+    if problems:
+        raise CTKGError(problems)
     return triples
 
 
@@ -69,7 +82,7 @@ def load_cache(path: Path | str) -> Graph:
     graph = Graph()
     for prefix, ns in CACHE_PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
-    for t in parse_cache_triples(path, display_path(path)):
+    for t in load_wikidata_cache(path):
         graph.add((from_ox(t.subject), from_ox(t.predicate),
                    from_ox(t.object)))
     return graph

@@ -11,25 +11,21 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDFS, SKOS
 
-from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.inputs.links import MATCH_VALUES, parse_links
-from ctkg.inputs.wikidata_cache import CACHE_META_NAME, cache_meta_path, parse_cache_triples
+from ctkg.errors import Problem, display_path
+from ctkg.inputs import Inputs, read_inputs
+from ctkg.inputs.links import ConceptLink, EntityLink, Links
+from ctkg.inputs.registry import Entry
+from ctkg.inputs.wikidata_cache import CACHE_META_NAME, cache_meta_path
 from ctkg.paths import Layout
-from ctkg.rdf.namespaces import QID_RE, WD, WDT
-from ctkg.wikidata.targets import (
-    CONCEPT_TYPES,
-    RegistryEntry,
-    load_registry_entries,
-    ontology_concepts,
-)
+from ctkg.rdf.namespaces import WD, WDT
+from ctkg.wikidata.targets import is_concept, link_target
 from ctkg.wikidata.type_rules import judge_types
 
 
@@ -79,143 +75,156 @@ def _index_cache(triples: Iterable[ox.Triple]) -> dict[str, CachedItem]:
     return items
 
 
-def check_links(layout: Layout, registry: dict[str, RegistryEntry] | None = None
-                ) -> list[Problem]:
-    """Every link check, offline: errors and warnings, sorted by file and line.
+def check_links(layout: Layout) -> list[Problem]:
+    """``ctkg link --check``: read the inputs, then every link check, offline.
 
-    links.toml syntax and QIDs; slugs known to the registry and of the right table kind;
-    evidence present; one QID per registry entry; every QID in the cache; P31 type
-    compatibility; label agreement (warnings). ``registry`` defaults to data/registry.toml.
+    The reading problems of links.toml and (when something is linked) of the cache are
+    reported too, every file named relative to the project root.
     """
-    links_file = rel_path(layout, layout.links)
-    cache_file = rel_path(layout, layout.wikidata_cache)
-    registry_file = rel_path(layout, layout.registry)
-    links = parse_links(layout.links, links_file)
-    problems = list(links.problems)
-    if not layout.links.exists():
-        return problems
-    lines = links.lines
+    inputs = read_inputs(layout)
 
-    if registry is None:
-        try:
-            registry = load_registry_entries(layout.registry)
-        except CTKGError as exc:
-            problems += [Problem(registry_file, p.line, p.message + "; registry checks skipped",
-                                 "warning") for p in exc.problems]
-            registry = None
+    def shown(path: Path) -> str:
+        return rel_path(layout, path)
 
-    onto = ontology_concepts(layout)
-    # (slug, is_concept) -> entry with a well-formed qid
-    linked: dict[tuple[str, bool], dict[str, Any]] = {}
-    for is_concept, table in ((False, links.entities()), (True, links.concepts())):
-        prefix = ("concept",) if is_concept else ()
-        for slug, entry in table.items():
-            where = lines.header(*prefix, slug)
-            name = f"concept.{slug}" if is_concept else slug
+    files = {display_path(layout.links): shown(layout.links)}
+    if any(link.linked for link in inputs.links.all()):
+        files[display_path(layout.wikidata_cache)] = shown(layout.wikidata_cache)
+    problems = [replace(p, file=files[p.file]) for p in inputs.problems if p.file in files]
+    if not inputs.registry.readable:
+        problems += [Problem(shown(layout.registry), p.line,
+                             f"{p.message}; registry checks skipped", "warning")
+                     for p in inputs.problems_of(layout.registry)]
+    return _sorted(problems + check_inputs(inputs, shown))
 
-            def err(msg: str, line: int | None = where, severity: str = "error") -> None:
-                problems.append(Problem(links_file, line, msg, severity))
 
-            has_qid = "qid" in entry
-            unlinked = entry.get("unlinked")
-            if has_qid and unlinked is not None:
-                err(f"{name}: both qid and unlinked; keep one")
-            elif not has_qid and unlinked is None:
-                err(f"{name}: needs qid (with evidence) or unlinked = \"reason\"")
-            elif unlinked is not None and (not isinstance(unlinked, str) or not unlinked.strip()):
-                err(f"{name}: unlinked needs a reason", lines.key(*prefix, slug, "unlinked"))
-            if has_qid:
-                evidence = entry.get("evidence")
-                if not isinstance(evidence, str) or not evidence.strip():
-                    err(f"{name}: a link needs evidence (a page URL, a dataset file and line, "
-                        "or a quote pairing the label and the ID)")
-            if is_concept and slug in onto:
-                stated = onto[slug].matches
-                mine = MATCH_VALUES.get(str(entry.get("match", "")).lower())
-                qid_here = entry.get("qid")
-                if stated and (qid_here not in stated or stated.get(qid_here) != mine):
-                    said = ", ".join(f"{m}Match {q}" for q, m in sorted(stated.items()))
-                    err(f"{name}: differs from ontology/concepts.ttl ({said}); keep them in "
-                        "agreement", severity="warning")
-            if registry is not None:
-                reg = registry.get(slug)
-                if reg is None and is_concept and slug in onto:
-                    pass  # a concept known to ontology/concepts.ttl only
-                elif reg is None:
-                    err(f"{name}: no such slug in {registry_file}"
-                        + (" or ontology/concepts.ttl" if is_concept else ""))
-                elif is_concept and reg.type not in CONCEPT_TYPES:
-                    err(f"{name}: {slug} is a {reg.type}, not a concept: link it under [{slug}] "
-                        "(owl:sameAs)")
-                elif not is_concept and reg.type in CONCEPT_TYPES:
-                    err(f"{slug}: {slug} is a concept ({reg.type}): link it under "
-                        f"[concept.{slug}] with match = \"exact\" or \"close\"")
-            qid = entry.get("qid")
-            if isinstance(qid, str) and QID_RE.match(qid):
-                linked[(slug, is_concept)] = entry
+def check_inputs(inputs: Inputs, shown: Callable[[Path], str] = display_path
+                 ) -> list[Problem]:
+    """Every link check on inputs already read (their reading problems are the reader's):
+    slugs known to the registry and of the right table kind, evidence present, one QID per
+    registry entry, every QID cached and not a redirect, P31 type compatibility, label
+    agreement (warnings). ``shown`` names the files in problems."""
+    links = inputs.links
+    if not links.exists:
+        return []
+    where = shown(links.path)
+    problems: list[Problem] = []
+    for link in links.all():
+        problems += [Problem(where, line, message, severity)
+                     for line, message, severity in _link_problems(link, inputs, shown)]
+    problems += _shared_qid_problems(links, where)
+    problems += _cache_problems(inputs, shown)
+    return _sorted(problems)
 
-    # One QID, one registry entry (closeMatch concepts may share: that is only a warning).
-    by_qid: dict[str, list[tuple[str, bool]]] = {}
-    for key, entry in linked.items():
-        by_qid.setdefault(entry["qid"], []).append(key)
-    for qid, keys in by_qid.items():
-        if len(keys) < 2:
-            continue
-        names = ", ".join(("concept." if c else "") + s for s, c in sorted(keys))
-        close = any(c and MATCH_VALUES.get(str(linked[(s, c)].get("match", "")).lower())
-                    == "close" for s, c in keys)
-        for slug, is_concept in sorted(keys):
-            problems.append(Problem(
-                links_file, lines.header(*(("concept",) if is_concept else ()), slug),
-                f"{qid} is linked from more than one registry entry: {names}",
-                "warning" if close else "error"))
 
-    # Everything below needs the cache.
-    items: dict[str, CachedItem] | None = None
-    if linked:
-        try:
-            items = _index_cache(parse_cache_triples(layout.wikidata_cache, cache_file))
-        except CTKGError as exc:
-            missing_cache = not layout.wikidata_cache.exists()
-            if not missing_cache:
-                problems += exc.problems
-                items = None
-            else:
-                items = {}
-        meta_problem = _check_meta(layout, cache_file)
-        if meta_problem:
-            problems.append(meta_problem)
-
-    for (slug, is_concept), entry in sorted(linked.items()):
-        if items is None:
-            break
-        prefix = ("concept",) if is_concept else ()
-        where = lines.header(*prefix, slug)
-        name = f"concept.{slug}" if is_concept else slug
-        qid = entry["qid"]
-        item = items.get(qid)
-        if item is None:
-            problems.append(Problem(links_file, where, f"{name}: {qid} not in the offline "
-                                                        "cache: run ctkg link --refresh"))
-            continue
-        if item.same_as:
-            problems.append(Problem(links_file, where, f"{name}: {qid} is a redirect to "
-                                    f"{item.same_as} on Wikidata: link {item.same_as} instead"))
-            continue
-        reg = registry.get(slug) if registry is not None else None
-        if reg is None and is_concept and slug in onto:
-            reg = onto[slug].entry
-        if reg is not None:
-            verdict, msg = judge_types(reg.type, item.p31, item.has_p279)
-            if verdict != "ok" and msg:
-                problems.append(Problem(links_file, where, f"{name} → {qid}: {msg}", verdict))
-            problems += _label_problems(links_file, where, name, qid, reg, entry, item)
+def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.severity, p.message))
 
 
-def _label_problems(file: str, line: int | None, name: str, qid: str, reg: RegistryEntry,
-                    entry: dict[str, Any], item: CachedItem) -> list[Problem]:
+Finding = tuple[int | None, str, str]  # line, message, severity
+
+
+def _link_problems(link: EntityLink, inputs: Inputs, shown: Callable[[Path], str]
+                   ) -> list[Finding]:
+    """What is wrong with one link table on its own."""
+    out: list[Finding] = []
+    name, has_qid = link.name, link.qid is not None
+    if has_qid and link.unlinked is not None:
+        out.append((link.line, f"{name}: both qid and unlinked; keep one", "error"))
+    elif not has_qid and link.unlinked is None:
+        out.append((link.line, f"{name}: needs qid (with evidence) or unlinked = \"reason\"",
+                    "error"))
+    elif link.unlinked is not None and not link.unlinked.strip():
+        out.append((link.line_of("unlinked"), f"{name}: unlinked needs a reason", "error"))
+    if has_qid and not (link.evidence and link.evidence.strip()):
+        out.append((link.line, f"{name}: a link needs evidence (a page URL, a dataset file "
+                                "and line, or a quote pairing the label and the ID)", "error"))
+    concept = inputs.ontology.concepts.get(link.slug)
+    if isinstance(link, ConceptLink) and concept is not None and concept.matches:
+        stated = concept.matches
+        if link.qid not in stated or stated.get(link.qid) != link.match:
+            said = ", ".join(f"{m}Match {q}" for q, m in sorted(stated.items()))
+            out.append((link.line, f"{name}: differs from ontology/concepts.ttl ({said}); "
+                                   "keep them in agreement", "warning"))
+    if inputs.registry.readable:
+        out += _registry_problems(link, inputs, shown(inputs.registry.path))
+    return out
+
+
+def _registry_problems(link: EntityLink, inputs: Inputs, registry_file: str
+                       ) -> list[Finding]:
+    """A link's slug must be a registry entry (or a concept) of the right table kind."""
+    slug, name = link.slug, link.name
+    is_concept_link = isinstance(link, ConceptLink)
+    reg = inputs.registry.get(slug)
+    if reg is None and is_concept_link and slug in inputs.ontology.concepts:
+        return []  # a concept known to ontology/concepts.ttl only
+    if reg is None:
+        also = " or ontology/concepts.ttl" if is_concept_link else ""
+        return [(link.line, f"{name}: no such slug in {registry_file}{also}", "error")]
+    if is_concept_link and not is_concept(reg.type, inputs):
+        return [(link.line, f"{name}: {slug} is a {reg.type}, not a concept: link it under "
+                            f"[{slug}] (owl:sameAs)", "error")]
+    if not is_concept_link and is_concept(reg.type, inputs):
+        return [(link.line, f"{slug}: {slug} is a concept ({reg.type}): link it under "
+                            f"[concept.{slug}] with match = \"exact\" or \"close\"", "error")]
+    return []
+
+
+def _shared_qid_problems(links: Links, where: str) -> list[Problem]:
+    """One QID, one registry entry (closeMatch concepts may share: only a warning)."""
+    by_qid: dict[str, list[EntityLink]] = {}
+    for link in links.all():
+        if link.linked and link.qid:
+            by_qid.setdefault(link.qid, []).append(link)
+    out: list[Problem] = []
+    for qid, sharing in by_qid.items():
+        if len(sharing) < 2:
+            continue
+        ordered = sorted(sharing, key=lambda x: (isinstance(x, ConceptLink), x.slug))
+        names = ", ".join(x.name for x in ordered)
+        close = any(isinstance(x, ConceptLink) and x.match == "close" for x in sharing)
+        out += [Problem(where, x.line, f"{qid} is linked from more than one registry entry: "
+                                       f"{names}", "warning" if close else "error")
+                for x in ordered]
+    return out
+
+
+def _cache_problems(inputs: Inputs, shown: Callable[[Path], str]) -> list[Problem]:
+    """Every linked QID against the offline cache: present, not a redirect, of a type
+    that fits, with labels that agree."""
+    linked = sorted((x for x in inputs.links.all() if x.linked and x.qid),
+                    key=lambda x: (x.slug, isinstance(x, ConceptLink)))
+    cache = inputs.layout.wikidata_cache
+    if not linked or inputs.problems_of(cache):
+        return []  # nothing to look up, or a broken cache (its reader reported it)
+    where = shown(inputs.links.path)
+    items = _index_cache(inputs.wikidata_cache)
+    out: list[Problem] = []
+    meta = _check_meta(inputs.layout, shown(cache))
+    if meta is not None:
+        out.append(meta)
+    for link in linked:
+        assert link.qid is not None
+        item = items.get(link.qid)
+        if item is None:
+            out.append(Problem(where, link.line, f"{link.name}: {link.qid} not in the offline "
+                                                 "cache: run ctkg link --refresh"))
+        elif item.same_as:
+            out.append(Problem(where, link.line, f"{link.name}: {link.qid} is a redirect to "
+                               f"{item.same_as} on Wikidata: link {item.same_as} instead"))
+        elif (target := link_target(link, inputs)) is not None:
+            verdict, msg = judge_types(target.type, item.p31, inputs.ontology, item.has_p279)
+            if verdict != "ok" and msg:
+                out.append(Problem(where, link.line, f"{link.name} → {link.qid}: {msg}",
+                                   verdict))
+            out += _label_problems(where, link, target, item)
+    return out
+
+
+def _label_problems(file: str, link: EntityLink, reg: Entry, item: CachedItem
+                    ) -> list[Problem]:
     """Warnings (never errors) where our names and Wikidata's do not agree."""
+    name, qid, line = link.name, link.qid, link.line
     out: list[Problem] = []
     theirs = {normalize_label(x) for x in item.labels + item.aliases} - {""}
     ours = {normalize_label(x) for x in (reg.label, *reg.alt_labels)} - {""}
@@ -228,12 +237,12 @@ def _label_problems(file: str, line: int | None, name: str, qid: str, reg: Regis
         out.append(Problem(file, line, f"{name} → {qid}: weak label match: ours "
                            f"\"{reg.label}\", Wikidata \"{wd_label}\""
                            + (f" (aliases: {aliases})" if aliases else ""), "warning"))
-    recorded = entry.get("wikidata_label")
-    if (isinstance(recorded, str) and wd_label is not None
+    recorded = link.wikidata_label
+    if (recorded is not None and wd_label is not None
             and normalize_label(recorded) not in {normalize_label(x) for x in item.labels}):
-        out.append(Problem(file, line, f"{name} → {qid}: wikidata_label \"{recorded}\" differs "
-                           f"from the cached label \"{wd_label}\" (changed on Wikidata?)",
-                           "warning"))
+        out.append(Problem(file, line, f"{name} → {qid}: wikidata_label \"{recorded}\" "
+                           f"differs from the cached label \"{wd_label}\" (changed on "
+                           "Wikidata?)", "warning"))
     return out
 
 

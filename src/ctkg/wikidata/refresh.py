@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDFS, SKOS
 
 from ctkg.atomic import write_files_atomically
 from ctkg.errors import CTKGError, Problem
-from ctkg.inputs.links import linked_qids, load_links, qid_number
+from ctkg.inputs.links import Links, linked_qids, qid_number, read_links
 from ctkg.inputs.wikidata_cache import (
     CACHE_PREFIXES,
     WD_SCHEMA,
@@ -163,11 +163,18 @@ class RefreshResult:
 
 def refresh(layout: Layout, endpoint: str = WDQS_ENDPOINT, timeout: float = 60.0,
             client: WikidataClient | None = None) -> RefreshResult:
-    """Fetch every linked QID and replace cache.ttl + cache-meta.json; on any failure the
-    old files stay as they were (nothing is written before everything is fetched)."""
-    links = load_links(layout.links)
-    qids = linked_qids(links)
-    client = client or WikidataClient(endpoint, timeout=timeout)
+    """Fetch every QID linked in links.toml and replace cache.ttl + cache-meta.json; on any
+    failure the old files stay as they were (nothing is written before everything is
+    fetched). A links.toml with errors is a CTKGError."""
+    links, problems = read_links(layout.links)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CTKGError(errors)
+    return refresh_links(layout, links, client or WikidataClient(endpoint, timeout=timeout))
+
+
+def fetch_triples(client: WikidataClient, qids: Sequence[str]) -> set[ox.Triple]:
+    """What Wikidata says about some QIDs, as cache triples (batched queries)."""
     triples: set[ox.Triple] = set()
     for start in range(0, len(qids), QUERY_BATCH):
         chunk = qids[start:start + QUERY_BATCH]
@@ -177,9 +184,16 @@ def refresh(layout: Layout, endpoint: str = WDQS_ENDPOINT, timeout: float = 60.0
         except MalformedAnswer as exc:
             raise CTKGError([Problem(client.endpoint, None, f"malformed answer: {exc}")]
                             ) from None
-    subjects = {t.subject.value for t in triples}
+    return triples
+
+
+def refresh_links(layout: Layout, links: Links, client: WikidataClient) -> RefreshResult:
+    """Fetch every QID of ``links`` and replace the cache files together."""
+    qids = linked_qids(links)
+    triples = fetch_triples(client, qids)
+    subjects = {str(t.subject)[1:-1] for t in triples}
     missing = [q for q in qids if str(WD[q]) not in subjects]
-    redirects = {t.subject.value.rsplit("/", 1)[1]: t.object.value.rsplit("/", 1)[1]
+    redirects = {str(t.subject)[1:-1].rsplit("/", 1)[1]: str(t.object)[1:-1].rsplit("/", 1)[1]
                  for t in triples if t.predicate.value == str(OWL.sameAs)}
     content = serialize_cache(triples)
     meta = {

@@ -12,16 +12,20 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
-from ctkg.inputs.links import load_links, qid_number
+import pyoxigraph as ox
+
+from ctkg.errors import CTKGError
+from ctkg.inputs import Inputs, read_inputs
+from ctkg.inputs.links import qid_number
+from ctkg.inputs.ontology import Ontology
+from ctkg.inputs.registry import Entry
 from ctkg.inputs.wikidata_cache import sparql_prefixes
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import QID_RE, WD
-from ctkg.sparql.results import shorten
-from ctkg.sparql.terms import Term
 from ctkg.wikidata.client import WDQS_ENDPOINT, WikidataClient
-from ctkg.wikidata.targets import CONCEPT_TYPES, RegistryEntry, kind_for_type, load_registry_entries
+from ctkg.wikidata.targets import is_concept
 from ctkg.wikidata.type_rules import class_list, judge_types
 
 NAME_BATCH = 40  # labels per suggest query
@@ -30,7 +34,7 @@ NO_ITEM_RE = re.compile(r"\bno\b.*\bitem\b", re.IGNORECASE)
 
 def suggest_query(names: Sequence[str]) -> str:
     """Exact English label / alias matches for some names, with what ranking needs."""
-    values = " ".join(Term.literal(n, lang="en").n3() for n in names)
+    values = " ".join(str(ox.Literal(n, language="en")) for n in names)
     prefixes = sparql_prefixes("wd", "wdt", "rdfs", "skos", "schema", "wikibase")
     return prefixes + f"""SELECT ?name ?how ?item ?label ?description ?sitelinks ?type WHERE {{
   VALUES ?name {{ {values} }}
@@ -56,8 +60,9 @@ class Candidate:
     sitelinks: int = 0
     p31: set[str] = field(default_factory=set)
 
-    def rank_key(self, reg_type: str) -> tuple[int, int, int, tuple[int, str]]:
-        verdict, _ = judge_types(reg_type, self.p31)
+    def rank_key(self, reg_type: str, ontology: Ontology
+                 ) -> tuple[int, int, int, tuple[int, str]]:
+        verdict, _ = judge_types(reg_type, self.p31, ontology)
         type_rank = {"ok": 0, "warning": 1, "error": 2}[verdict]
         return (self.how, type_rank, -self.sitelinks, qid_number(self.qid))
 
@@ -65,29 +70,29 @@ class Candidate:
 HOW_TEXT = {0: "label", 1: "label~alt", 2: "alias", 3: "alias~alt"}
 
 
-def suggest_targets(registry: dict[str, RegistryEntry], links: dict[str, Any]
-                    ) -> list[RegistryEntry]:
+def shorten(text: str, width: int) -> str:
+    """The text cut to ``width`` characters with an ellipsis, for a table column."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def suggest_targets(inputs: Inputs) -> list[Entry]:
     """Registry entries without a QID whose ``unlinked`` reason does not say "no item"."""
-    concepts = links.get("concept", {}) if isinstance(links.get("concept"), dict) else {}
+    links = inputs.links
     out = []
-    for slug, reg in sorted(registry.items()):
-        if reg.type in CONCEPT_TYPES:
-            entry = concepts.get(slug)
-        else:
-            entry = links.get(slug) if slug != "concept" else None
-        entry = entry if isinstance(entry, dict) else {}
-        if entry.get("qid"):
+    for slug, reg in sorted(inputs.registry.entries.items()):
+        table = links.concepts if is_concept(reg.type, inputs) else links.entities
+        link = table.get(slug)
+        if link is not None and link.qid:
             continue
-        reason = entry.get("unlinked")
-        if isinstance(reason, str) and NO_ITEM_RE.search(reason):
+        if link is not None and link.unlinked and NO_ITEM_RE.search(link.unlinked):
             continue
-        if kind_for_type(reg.type) is None or not reg.label:
+        if inputs.ontology.kind_of(reg.type) is None or not reg.label:
             continue
         out.append(reg)
     return out
 
 
-def find_candidates(client: WikidataClient, targets: Sequence[RegistryEntry]
+def find_candidates(client: WikidataClient, targets: Sequence[Entry]
                     ) -> dict[str, list[Candidate]]:
     """Slug → candidates (unranked) by exact English label and alias match."""
     names_of = {t.slug: [t.label, *[a for a in t.alt_labels if a != t.label]] for t in targets}
@@ -128,13 +133,13 @@ def find_candidates(client: WikidataClient, targets: Sequence[RegistryEntry]
     return out
 
 
-def print_suggestions(targets: Sequence[RegistryEntry], found: dict[str, list[Candidate]],
-                      limit: int, out: TextIO) -> None:
+def print_suggestions(targets: Sequence[Entry], found: dict[str, list[Candidate]],
+                      limit: int, out: TextIO, ontology: Ontology) -> None:
     """A ranked table per entity, for a person to confirm; never writes anything."""
     for t in targets:
         alts = f"  (alt: {', '.join(t.alt_labels)})" if t.alt_labels else ""
         print(f"\n{t.slug}  [{t.type}]  \"{t.label}\"{alts}", file=out)
-        cands = sorted(found.get(t.slug, []), key=lambda c: c.rank_key(t.type))[:limit]
+        cands = sorted(found.get(t.slug, []), key=lambda c: c.rank_key(t.type, ontology))[:limit]
         if not cands:
             print("  no exact label or alias match: search by hand, or record "
                   "unlinked = \"…\"", file=out)
@@ -142,7 +147,7 @@ def print_suggestions(targets: Sequence[RegistryEntry], found: dict[str, list[Ca
         print(f"  {'#':>2}  {'QID':<11} {'match':<10} {'type':<5} {'sitelinks':>9}  "
               "label — description (P31)", file=out)
         for n, c in enumerate(cands, start=1):
-            verdict, _ = judge_types(t.type, c.p31)
+            verdict, _ = judge_types(t.type, c.p31, ontology)
             type_text = {"ok": "ok", "warning": "?", "error": "NO"}[verdict]
             classes = class_list(c.p31) if c.p31 else "no P31"
             desc = f"{c.label} — {c.description}" if c.description else c.label
@@ -156,13 +161,15 @@ def suggest(layout: Layout, endpoint: str = WDQS_ENDPOINT, timeout: float = 60.0
             limit: int = 5, out: TextIO | None = None,
             client: WikidataClient | None = None) -> int:
     """Print ranked candidates for every unlinked registry entry; returns how many entries."""
-    registry = load_registry_entries(layout.registry)
-    links = load_links(layout.links)
-    targets = suggest_targets(registry, links)
+    inputs = read_inputs(layout)
+    unusable = [p for p in inputs.problems_of(layout.links) if p.severity == "error"]
+    if not inputs.registry.readable or unusable:
+        raise CTKGError(inputs.problems_of(layout.registry) + unusable)
+    targets = suggest_targets(inputs)
     out = out or sys.stdout
     if not targets:
         print("every registry entry is linked or marked as having no Wikidata item", file=out)
         return 0
     client = client or WikidataClient(endpoint, timeout=timeout)
-    print_suggestions(targets, find_candidates(client, targets), limit, out)
+    print_suggestions(targets, find_candidates(client, targets), limit, out, inputs.ontology)
     return len(targets)

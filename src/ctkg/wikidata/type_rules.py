@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ctkg.inputs.links import qid_number
-from ctkg.wikidata.targets import CONCEPT_TYPES, EVENT_TYPES, ORGANIZATION_TYPES, STATE_TYPES
+from ctkg.inputs.ontology import Ontology
 
 HUMAN = {"Q5": "human"}
 STATE_CLASSES = {
@@ -118,18 +118,14 @@ TYPE_RULES: dict[str, TypeRule] = {
 }
 
 
-def rule_name(reg_type: str) -> str | None:
-    """Which :data:`TYPE_RULES` entry applies to a registry type."""
-    if reg_type in STATE_TYPES:
-        return "State"
-    if reg_type in ORGANIZATION_TYPES:
-        return "Organization"
-    if reg_type in EVENT_TYPES:
-        return "Event"
-    if reg_type in CONCEPT_TYPES:
+def rule_name(reg_type: str, ontology: Ontology) -> str | None:
+    """Which :data:`TYPE_RULES` entry applies to a registry type: the rule of its nearest
+    class in the ontology that has one (a MemberState follows State, not Organization)."""
+    if reg_type in ontology.concept_types:
         return "Concept"
-    if reg_type in TYPE_RULES:
-        return reg_type
+    for name in ("State", "Organization", "Event", *TYPE_RULES):
+        if name in TYPE_RULES and ontology.is_subclass(reg_type, name):
+            return name
     return None
 
 
@@ -139,14 +135,14 @@ def class_list(qids: Iterable[str]) -> str:
                      for q in sorted(qids, key=qid_number))
 
 
-def judge_types(reg_type: str, p31: set[str], has_p279: bool = False
+def judge_types(reg_type: str, p31: set[str], ontology: Ontology, has_p279: bool = False
                 ) -> tuple[str, str | None]:
     """("ok" | "warning" | "error", message) for a registry type against an item's P31.
 
     Rule: a compatible class → ok; else an incompatible class (or a required one missing)
     → error; else (unknown classes, no P31) → warning for a person to judge.
     """
-    name = rule_name(reg_type)
+    name = rule_name(reg_type, ontology)
     if name is None:
         return "warning", f"no type rule for registry type {reg_type}: check the link by hand"
     rule = TYPE_RULES[name]
