@@ -1,18 +1,24 @@
-"""A throwaway HTTP server on 127.0.0.1 for tests that need a misbehaving peer."""
+"""Throwaway HTTP servers on 127.0.0.1 for tests that need a peer: a misbehaving one, or one
+that records what reached it."""
 
 from __future__ import annotations
 
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+EMPTY_JSON = b'{"head":{"vars":["s","p","o"]},"results":{"bindings":[]}}'
 
 
 @contextmanager
 def loopback_http(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
     """Serve ``handler`` on a free loopback port; yield its base URL; stop it afterwards."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -20,3 +26,54 @@ def loopback_http(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@dataclass
+class Listener:
+    """What a recording listener answers (one fixed response) and what reached it."""
+
+    base: str = ""
+    requests: list[str] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+    status: int = 200
+    body: bytes = EMPTY_JSON
+    content_type: str = "application/sparql-results+json"
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@contextmanager
+def recording_listener() -> Iterator[Listener]:
+    """A loopback server that records every request (``METHOD path`` and headers) and answers
+    with the listener's current status, body and headers; a silent listener proves that
+    nothing was sent."""
+    me = Listener()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            me.requests.append(f"{self.command} {self.path}")
+            me.headers.append(dict(self.headers.items()))
+            if me.delay:
+                time.sleep(me.delay)
+            try:
+                self.send_response(me.status)
+                self.send_header("Content-Type", me.content_type)
+                for k, v in me.extra_headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(me.body)))
+                self.end_headers()
+                self.wfile.write(me.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        do_GET = do_POST = do_PUT = _answer
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with loopback_http(Handler) as base:
+        me.base = base
+        yield me

@@ -18,26 +18,29 @@ from ctkg.cli.main import main
 from ctkg.errors import CTKGError
 from ctkg.sparql.lexer import has_order_by
 from ctkg.sparql.params import ParamError, parse_term
-from ctkg.sparql.query import load_store, run_query
+from ctkg.sparql.query import execute, load_store, run_query
 from ctkg.sparql.queryfile import bundled_queries, read_query
 from ctkg.sparql.results import render
 from ctkg.sparql.safety import inject_values, values_block
-from ctkg.sparql.terms import XSD, Term
 from ctkg.store.server import OxigraphServer
 from tests.paths import ROOT
-from tests.sparql.test_safety import Listener, listener  # noqa: F401  (fixture)
+from tests.loopback import Listener
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
 CTKGID = "https://w3id.org/ctkg/id/"
 GUTERRES = CTKGID + "person/antonio-guterres"
 INJECTION = '"x" } ; DROP ALL ; SELECT * { ?s ?p ?o'
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    s = ox.Store()
-    s.bulk_load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
-    return s
+def iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def lit(value: str, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
+    if lang:
+        return ox.Literal(value, language=lang)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype) if datatype else None)
 
 
 @pytest.fixture
@@ -59,19 +62,19 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 # --- the parameter grammar ---------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "kind", "expected"), [
-    (f"<{GUTERRES}>", "IRI", Term.iri(GUTERRES)),
-    ("ctkgid:person/antonio-guterres", "IRI", Term.iri(GUTERRES)),
-    ('"António"@en', "literal", Term.literal("António", lang="en")),
-    ('"a \\"quoted\\" \\\\ word\\n"', "literal", Term.literal('a "quoted" \\ word\n')),
-    ('"5"^^xsd:integer', "integer", Term.literal("5", XSD + "integer")),
-    ("2018", "integer", Term.literal("2018", XSD + "integer")),
-    ("-07", None, Term.literal("-7", XSD + "integer")),
-    ("2018-06-28", "date", Term.literal("2018-06-28", XSD + "date")),
-    ("2018-06", "date", Term.literal("2018-06", XSD + "gYearMonth")),
-    ("2018", "date", Term.literal("2018", XSD + "gYear")),
+    (f"<{GUTERRES}>", "IRI", iri(GUTERRES)),
+    ("ctkgid:person/antonio-guterres", "IRI", iri(GUTERRES)),
+    ('"António"@en', "literal", lit("António", lang="en")),
+    ('"a \\"quoted\\" \\\\ word\\n"', "literal", lit('a "quoted" \\ word\n')),
+    ('"5"^^xsd:integer', "integer", lit("5", XSD + "integer")),
+    ("2018", "integer", lit("2018", XSD + "integer")),
+    ("-07", None, lit("-7", XSD + "integer")),
+    ("2018-06-28", "date", lit("2018-06-28", XSD + "date")),
+    ("2018-06", "date", lit("2018-06", XSD + "gYearMonth")),
+    ("2018", "date", lit("2018", XSD + "gYear")),
     (INJECTION.replace('"x"', '"x\\"'), None, None),  # an unterminated string: error
 ])
-def test_parse_term(text: str, kind: str | None, expected: Term | None) -> None:
+def test_parse_term(text: str, kind: str | None, expected: ox.NamedNode | ox.Literal | None) -> None:
     if expected is None:
         with pytest.raises(ParamError):
             parse_term(text, kind)
@@ -128,7 +131,7 @@ def test_order_by_detection_ignores_comments() -> None:
 def test_embedded_union_default_graph_and_graph_patterns(store: ox.Store) -> None:
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     _v, rows = run_query(f"SELECT ?label WHERE {{ <{GUTERRES}> {label} ?label }}", store=store)
-    assert rows == [[Term.literal("António Guterres", lang="en")]]
+    assert rows == [[lit("António Guterres", lang="en")]]
     _v, rows = run_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g",
                          store=store)
     assert [r[0].value.rsplit("/", 1)[1] for r in rows] == [
@@ -147,7 +150,7 @@ def test_params_are_bound_as_terms(store: ox.Store) -> None:
 def test_injection_through_a_literal_parameter_is_harmless(store: ox.Store) -> None:
     before = len(store)
     query = ("SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }")
-    _v, rows = run_query(query, store=store, params={"label": Term.literal(INJECTION)})
+    _v, rows = run_query(query, store=store, params={"label": lit(INJECTION)})
     assert rows == []
     assert len(store) == before
 
@@ -169,23 +172,31 @@ def test_ask_and_construct(store: ox.Store) -> None:
         f"CONSTRUCT {{ <{GUTERRES}> <urn:p> ?o }} WHERE {{ <{GUTERRES}> "
         "<http://www.w3.org/2002/07/owl#sameAs> ?o }", store=store)
     assert variables == ["subject", "predicate", "object"]
-    assert rows == [[Term.iri(GUTERRES), Term.iri("urn:p"),
-                     Term.iri("http://www.wikidata.org/entity/Q311440")]]
-    assert render([], [[]], "json", ask=True).strip().endswith("}")
-    assert json.loads(render([], [], "json", ask=True)) == {"head": {}, "boolean": False}
+    assert rows == [[iri(GUTERRES), iri("urn:p"),
+                     iri("http://www.wikidata.org/entity/Q311440")]]
+    yes = execute("ASK { ?s ?p ?o }", store=store)
+    assert json.loads(render(yes, "json")) == {"head": {}, "boolean": True}
+    assert render(execute("ASK { <urn:none> ?p ?o }", store=store), "table") == "false\n"
 
 
 # --- output formats ----------------------------------------------------------------------
 
-ROWS: list[list[Term | None]] = [
-    [Term.iri(GUTERRES), Term.literal('says "hi",\n\tthen', lang="en"),
-     Term.literal("3", XSD + "integer")],
-    [Term.iri("https://w3id.org/ctkg/ontology#Person"), None, Term("bnode", "b0")],
-]
+def answer() -> ox.QuerySolutions:
+    """Two solutions with an IRI, an escaped language string, an integer, an unbound
+    variable and a blank node, as an endpoint would answer them."""
+    doc = {"head": {"vars": ["s", "label", "n"]}, "results": {"bindings": [
+        {"s": {"type": "uri", "value": GUTERRES},
+         "label": {"type": "literal", "value": 'says "hi",\n\tthen', "xml:lang": "en"},
+         "n": {"type": "literal", "value": "3", "datatype": XSD + "integer"}},
+        {"s": {"type": "uri", "value": "https://w3id.org/ctkg/ontology#Person"},
+         "n": {"type": "bnode", "value": "b0"}}]}}
+    parsed = ox.parse_query_results(json.dumps(doc), ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)
+    return parsed
 
 
 def test_csv_is_sparql_csv() -> None:
-    text = render(["s", "label", "n"], ROWS, "csv")
+    text = render(answer(), "csv")
     assert text.startswith("s,label,n\r\n")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[1] == [GUTERRES, 'says "hi",\n\tthen', "3"]
@@ -193,16 +204,15 @@ def test_csv_is_sparql_csv() -> None:
 
 
 def test_tsv_is_sparql_tsv() -> None:
-    lines = render(["s", "label", "n"], ROWS, "tsv").split("\n")
+    lines = render(answer(), "tsv").split("\n")
     assert lines[0] == "?s\t?label\t?n"
-    assert lines[1].split("\t") == [
-        f"<{GUTERRES}>", '"says \\"hi\\",\\n\\tthen"@en',
-        f'"3"^^<{XSD}integer>']
+    # Turtle forms: the integer is written as a number
+    assert lines[1].split("\t") == [f"<{GUTERRES}>", '"says \\"hi\\",\\n\\tthen"@en', "3"]
     assert lines[2].split("\t") == ["<https://w3id.org/ctkg/ontology#Person>", "", "_:b0"]
 
 
 def test_json_is_sparql_json() -> None:
-    doc = json.loads(render(["s", "label", "n"], ROWS, "json"))
+    doc = json.loads(render(answer(), "json"))
     assert doc["head"]["vars"] == ["s", "label", "n"]
     first, second = doc["results"]["bindings"]
     assert first["s"] == {"type": "uri", "value": GUTERRES}
@@ -212,7 +222,7 @@ def test_json_is_sparql_json() -> None:
 
 
 def test_table_uses_prefixed_names() -> None:
-    text = render(["s", "label", "n"], ROWS, "table")
+    text = render(answer(), "table")
     assert "ctkgid:person/antonio-guterres" in text and "ctkg:Person" in text
     assert text.rstrip().endswith("(2 rows)")
 
@@ -286,27 +296,32 @@ def test_error_unreachable_endpoint(mini_root: Path, capsys: pytest.CaptureFixtu
     assert "cannot reach endpoint" in err
 
 
-@pytest.mark.parametrize(("status", "needle"), [(500, "HTTP 500: boom"), (400, "HTTP 400"),
-                                                 (503, "HTTP 503")])
-def test_error_endpoint_http_status(status: int, needle: str, listener: Listener,  # noqa: F811
-                                    mini_root: Path,
+@pytest.mark.parametrize(("status", "needle", "attempts"), [
+    (500, "HTTP 500: boom (after 2 attempts)", 2), (503, "HTTP 503", 2), (400, "HTTP 400", 1),
+    (403, "HTTP 403", 1), (404, "HTTP 404", 1)])
+def test_error_endpoint_http_status(status: int, needle: str, attempts: int,
+                                    listener: Listener, mini_root: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """One line naming the status; retried only when waiting can heal it."""
     listener.status, listener.body, listener.content_type = status, b"boom\nsecond", "text/plain"
+    listener.extra_headers = {"Retry-After": "0"}
     err = _one_line_error(capsys, "timeline", "--root", str(mini_root),
-                          "--endpoint", f"{listener.base}/query")
+                          "--endpoint", f"{listener.base}/query", "--retries", "1")
     assert needle in err
-    assert len(listener.requests) == 1
+    assert len(listener.requests) == attempts
 
 
-def test_error_endpoint_timeout(listener: Listener, mini_root: Path,  # noqa: F811
+def test_error_endpoint_timeout(listener: Listener, mini_root: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     listener.delay = 3.0
     err = _one_line_error(capsys, "timeline", "--root", str(mini_root),
-                          "--endpoint", f"{listener.base}/query", "--timeout", "0.5")
+                          "--endpoint", f"{listener.base}/query", "--timeout", "0.5",
+                          "--retries", "0")
     assert "did not answer within 0.5 s" in err
+    assert len(listener.requests) == 1
 
 
-def test_error_endpoint_not_sparql(listener: Listener, mini_root: Path,  # noqa: F811
+def test_error_endpoint_not_sparql(listener: Listener, mini_root: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     listener.body, listener.content_type = b"<html>hello</html>", "text/html"
     err = _one_line_error(capsys, "timeline", "--root", str(mini_root),
@@ -380,11 +395,11 @@ def test_endpoint_injection_is_harmless(oxigraph_server: OxigraphServer) -> None
     before = _count(oxigraph_server)
     endpoint = oxigraph_server.query_url + "?union-default-graph"
     query = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
-    for value in [Term.literal(INJECTION), Term.literal("x' } DROP ALL # \\ \n"),
-                  Term.literal('"""'), Term.literal("x", lang="en")]:
+    for value in [lit(INJECTION), lit("x' } DROP ALL # \\ \n"),
+                  lit('"""'), lit("x", lang="en")]:
         _v, rows = run_query(query, endpoint=endpoint, params={"label": value})
         assert rows == []
     _v, rows = run_query(query, endpoint=endpoint,
-                         params={"label": Term.literal("António Guterres", lang="en")})
-    assert rows == [[Term.iri(GUTERRES), Term.literal("António Guterres", lang="en")]]
+                         params={"label": lit("António Guterres", lang="en")})
+    assert rows == [[iri(GUTERRES), lit("António Guterres", lang="en")]]
     assert _count(oxigraph_server) == before

@@ -6,11 +6,6 @@ and the allowed SERVICE call must reach it (so a silent listener means something
 
 from __future__ import annotations
 
-import http.server
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,72 +15,8 @@ from ctkg.cli.main import main
 from ctkg.errors import CTKGError
 from ctkg.sparql.query import run_query
 from ctkg.sparql.safety import network_problems
+from tests.loopback import Listener
 from tests.paths import ROOT
-
-FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
-EMPTY_JSON = b'{"head":{"vars":["s","p","o"]},"results":{"bindings":[]}}'
-
-
-@dataclass
-class Listener:
-    """A loopback HTTP server that records requests and answers with a fixed response."""
-
-    server: http.server.ThreadingHTTPServer
-    requests: list[str] = field(default_factory=list)
-    status: int = 200
-    body: bytes = EMPTY_JSON
-    content_type: str = "application/sparql-results+json"
-    delay: float = 0.0
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    holder: dict[str, Listener] = {}
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            me = holder["l"]
-            length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
-            me.requests.append(f"{self.command} {self.path}")
-            if me.delay:
-                time.sleep(me.delay)
-            try:
-                self.send_response(me.status)
-                self.send_header("Content-Type", me.content_type)
-                self.send_header("Content-Length", str(len(me.body)))
-                self.end_headers()
-                self.wfile.write(me.body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        do_GET = do_POST = _answer
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    holder["l"] = Listener(server)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield holder["l"]
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    s = ox.Store()
-    s.bulk_load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
-    return s
 
 
 def _network_queries(base: str) -> dict[str, str]:

@@ -26,7 +26,8 @@ import pytest
 
 from ctkg.errors import CTKGError
 from ctkg.store.load import GRAPH_PREFIX, STAGING_PREFIX, load_release, read_release, sha256_file
-from ctkg.store.protocol import EndpointError, call_with_retries, derive_endpoints, scrub_url
+from ctkg.http import EndpointError, scrub_url
+from ctkg.store.protocol import derive_endpoints
 from ctkg.store.server import OxigraphServer, free_port, start
 from tests.loopback import loopback_http
 
@@ -321,45 +322,6 @@ def test_read_only_endpoint_is_refused_and_untouched(tmp_path: Path) -> None:
 
 
 # -- retries ---------------------------------------------------------------------------------
-
-def test_retry_helper_backs_off_and_gives_up() -> None:
-    sleeps: list[float] = []
-    calls = {"n": 0}
-
-    def flaky() -> str:
-        calls["n"] += 1
-        if calls["n"] < 3:
-            raise EndpointError("http://127.0.0.1:1/x", "HTTP 503", status=503, transient=True)
-        return "ok"
-
-    assert call_with_retries(flaky, retries=3, base_delay=0.1, sleep=sleeps.append) == "ok"
-    assert sleeps == [0.1, 0.2]
-
-    def down() -> str:
-        raise EndpointError("http://127.0.0.1:1/x", "cannot connect", transient=True)
-
-    sleeps.clear()
-    with pytest.raises(EndpointError, match=r"\(after 4 attempts\)"):
-        call_with_retries(down, retries=3, base_delay=1, sleep=sleeps.append, max_delay=3)
-    assert sleeps == [1, 2, 3]
-
-    def bad_request() -> str:
-        raise EndpointError("http://127.0.0.1:1/x", "HTTP 400", status=400)
-
-    sleeps.clear()
-    with pytest.raises(EndpointError, match=r"^.*HTTP 400$"):
-        call_with_retries(bad_request, retries=3, base_delay=1, sleep=sleeps.append)
-    assert sleeps == []
-
-    def throttled() -> str:
-        raise EndpointError("http://127.0.0.1:1/x", "HTTP 429", status=429, transient=True,
-                            retry_after=2)
-
-    sleeps.clear()
-    with pytest.raises(EndpointError):
-        call_with_retries(throttled, retries=1, base_delay=0.1, sleep=sleeps.append)
-    assert sleeps == [2]
-
 
 def proxy_handler(backend: str, decide: Callable[[int, str, bytes], str]
                   ) -> type[http.server.BaseHTTPRequestHandler]:

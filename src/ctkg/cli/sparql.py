@@ -19,6 +19,8 @@ def register(commands: Commands) -> None:
     p.add_argument("--allow-network", action="store_true",
                    help="allow SERVICE, remote FROM and LOAD")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds (endpoint only)")
+    p.add_argument("--retries", type=int, default=2,
+                   help="retries of a transient endpoint failure (endpoint only)")
 
 
 def run_query(args: argparse.Namespace) -> int:
@@ -32,5 +34,5 @@ def run_query(args: argparse.Namespace) -> int:
         raise queryfile.fail("give a bundled query name or a .rq file (or --list)")
     sys.stdout.write(query.run_named(root, args.name, args.param, fmt=args.format,
                                      endpoint=args.endpoint, allow_network=args.allow_network,
-                                     timeout=args.timeout))
+                                     timeout=args.timeout, retries=args.retries))
     return 0

@@ -7,10 +7,16 @@ datatype, an integer or a date.
 
 from __future__ import annotations
 
+import datetime
 import re
 
+import pyoxigraph as ox
+
 from ctkg.rdf.namespaces import PREFIXES
-from ctkg.sparql.terms import XSD, Term
+
+XSD = PREFIXES["xsd"]
+#: A term a parameter binds: pyoxigraph's, as the store and parsed endpoint results give them.
+Term = ox.NamedNode | ox.Literal
 
 PARAM_TYPES = ("IRI", "literal", "integer", "date")
 
@@ -67,19 +73,36 @@ def _unescape(body: str) -> str:
     return "".join(out)
 
 
-def _check_date(year: str, month: str | None, day: str | None) -> Term:
-    import datetime
+def _typed(value: str, local: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + local))
 
+
+def _check_date(year: str, month: str | None, day: str | None) -> ox.Literal:
     try:
         if day:
             datetime.date(int(year), int(month or 0), int(day))
-            return Term.literal(f"{year}-{month}-{day}", XSD + "date")
+            return _typed(f"{year}-{month}-{day}", "date")
         if month:
             datetime.date(int(year), int(month), 1)
-            return Term.literal(f"{year}-{month}", XSD + "gYearMonth")
+            return _typed(f"{year}-{month}", "gYearMonth")
     except ValueError as exc:
         raise ParamError(f"not a calendar date: {exc}") from None
-    return Term.literal(year, XSD + "gYear")
+    return _typed(year, "gYear")
+
+
+def _string(text: str) -> ox.Literal:
+    """A quoted string with an optional ``@lang`` or ``^^datatype``."""
+    m = _STRING.match(text)
+    if not m:
+        raise ParamError(f"unterminated or ill-formed string {text!r}")
+    value, rest = _unescape(m.group(1)), text[m.end():]
+    if not rest:
+        return ox.Literal(value)
+    if _LANG.fullmatch(rest):
+        return ox.Literal(value, language=rest[1:].lower())
+    if rest.startswith("^^") and (dt := _parse_iri(rest[2:])) is not None:
+        return ox.Literal(value, datatype=ox.NamedNode(dt))
+    raise ParamError(f"unexpected {rest!r} after the string (want @lang or ^^datatype)")
 
 
 def parse_term(text: str, kind: str | None = None) -> Term:
@@ -91,28 +114,20 @@ def parse_term(text: str, kind: str | None = None) -> Term:
     """
     text = text.strip()
     term: Term | None = None
-    iri = _parse_iri(text)
-    if iri is not None:
-        term = Term.iri(iri)
-    elif text.startswith('"'):
-        m = _STRING.match(text)
-        if not m:
-            raise ParamError(f"unterminated or ill-formed string {text!r}")
-        value, rest = _unescape(m.group(1)), text[m.end():]
-        if not rest:
-            term = Term.literal(value)
-        elif _LANG.fullmatch(rest):
-            term = Term.literal(value, lang=rest[1:])
-        elif rest.startswith("^^") and (dt := _parse_iri(rest[2:])) is not None:
-            term = Term.literal(value, dt)
-        else:
-            raise ParamError(f"unexpected {rest!r} after the string (want @lang or ^^datatype)")
-    elif kind == "date" and (m := _DATE.fullmatch(text)):
-        term = _check_date(*m.groups())
-    elif _INTEGER.fullmatch(text):
-        term = Term.literal(str(int(text)), XSD + "integer")
-    elif m := _DATE.fullmatch(text):
-        term = _check_date(*m.groups())
+    try:
+        iri = _parse_iri(text)
+        if iri is not None:
+            term = ox.NamedNode(iri)
+        elif text.startswith('"'):
+            term = _string(text)
+        elif kind == "date" and (m := _DATE.fullmatch(text)):
+            term = _check_date(*m.groups())
+        elif _INTEGER.fullmatch(text):
+            term = _typed(str(int(text)), "integer")
+        elif m := _DATE.fullmatch(text):
+            term = _check_date(*m.groups())
+    except ValueError as exc:  # pyoxigraph refuses an IRI or a language tag
+        raise ParamError(str(exc)) from None
     if term is None:
         raise ParamError(f"cannot read {text!r}: write <IRI>, prefix:local, \"text\"@lang, "
                          "an integer or a date")
@@ -123,12 +138,12 @@ def parse_term(text: str, kind: str | None = None) -> Term:
 def _check_kind(term: Term, kind: str | None, text: str) -> None:
     if kind is None:
         return
+    datatype = term.datatype.value if isinstance(term, ox.Literal) else None
     ok = {
-        "IRI": term.kind == "uri",
-        "literal": term.kind == "literal",
-        "integer": term.kind == "literal" and term.datatype == XSD + "integer",
-        "date": term.kind == "literal" and term.datatype in
-        (XSD + "date", XSD + "gYearMonth", XSD + "gYear"),
+        "IRI": isinstance(term, ox.NamedNode),
+        "literal": isinstance(term, ox.Literal),
+        "integer": datatype == XSD + "integer",
+        "date": datatype in (XSD + "date", XSD + "gYearMonth", XSD + "gYear"),
     }.get(kind)
     if ok is None:
         raise ParamError(f"unknown parameter type {kind!r} (known: {', '.join(PARAM_TYPES)})")

@@ -1,8 +1,11 @@
 """Query files: the comment block that describes a query, finding one, binding its params.
 
-A bundled query ``queries/NAME.rq`` starts with ``# title:``, ``# question:``, ``# param:``
-… lines; they say what the query answers and which ``--param`` values it takes, so that a
-value is checked against its declared type before anything runs.
+A query file starts with a comment block of ``# key: value`` lines. Bundled queries
+``queries/NAME.rq`` use ``title``, ``question``, ``row``, ``network``, ``param``, ``params``
+and ``example``: they say what the query answers and which ``--param`` values it takes, so
+that a value is checked against its declared type before anything runs. The quality checks
+``queries/qc/*.rq`` use ``title``, ``severity`` and ``description``. One reader,
+:func:`header_fields`, serves both.
 """
 
 from __future__ import annotations
@@ -16,8 +19,7 @@ from pathlib import Path
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.paths import Layout
 from ctkg.sparql.lexer import scan
-from ctkg.sparql.params import PARAM_TYPES, ParamError, parse_term
-from ctkg.sparql.terms import Term
+from ctkg.sparql.params import PARAM_TYPES, ParamError, Term, parse_term
 
 
 def fail(message: str, file: str | Path = "ctkg query", line: int | None = None) -> CTKGError:
@@ -60,45 +62,75 @@ _PARAM_LINE = re.compile(
 )
 
 
-def read_query(path: Path, name: str | None = None) -> QueryInfo:
-    """Read a query file and its leading comment block (title, question, params, …)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read the query: {exc.__class__.__name__}", path) from None
-    info = QueryInfo(name or path.stem, path, text)
+_FIELD = re.compile(r"#\s*([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*)")
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """One ``# key: value`` line of a query file's leading comment block."""
+
+    line: int
+    key: str  # lower-cased
+    value: str
+
+
+def header_fields(text: str) -> list[HeaderField]:
+    """The ``# key: value`` lines of the leading comment block, in order.
+
+    The block ends at the first line that is neither blank nor a comment; comment lines
+    that are not ``key: value`` (continuations, prose) are skipped.
+    """
+    fields: list[HeaderField] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped:
             continue
         if not stripped.startswith("#"):
             break
-        key, sep, value = stripped.lstrip("#").strip().partition(":")
-        if not sep:
-            continue
-        key, value = key.strip().lower(), value.strip()
-        if key == "title":
-            info.title = value
-        elif key == "question":
-            info.question = (info.question + " " + value).strip()
-        elif key == "row":
-            info.row = value
-        elif key == "network":
-            info.network = value.lower() == "required"
-        elif key == "params" and value.lower() == "none":
+        m = _FIELD.fullmatch(stripped)
+        if m:
+            fields.append(HeaderField(lineno, m.group(1).lower(), m.group(2).strip()))
+    return fields
+
+
+def read_text(path: Path) -> str:
+    """A query file's text; a one-line error if it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read the query: {exc.__class__.__name__}", path) from None
+
+
+def _param_decl(value: str, path: Path, line: int) -> ParamDecl:
+    m = _PARAM_LINE.match(value)
+    if not m or m["kind"] not in PARAM_TYPES:
+        raise fail("a param line must read `# param: NAME (TYPE[, required|optional])"
+                   f" — meaning` with TYPE one of {', '.join(PARAM_TYPES)}", path, line)
+    return ParamDecl(m["name"], m["kind"], m["req"] != "optional", (m["doc"] or "").strip())
+
+
+def read_query(path: Path, name: str | None = None) -> QueryInfo:
+    """Read a query file and its leading comment block (title, question, params, …)."""
+    info = QueryInfo(name or path.stem, path, read_text(path))
+    for f in header_fields(info.text):
+        if f.key == "title":
+            info.title = f.value
+        elif f.key == "question":
+            info.question = (info.question + " " + f.value).strip()
+        elif f.key == "row":
+            info.row = f.value
+        elif f.key == "network":
+            info.network = f.value.lower() == "required"
+        elif f.key == "params" and f.value.lower() == "none":
             info.declared = True
-        elif key == "example":
-            pname, eq, pvalue = value.partition("=")
+        elif f.key == "example":
+            pname, eq, pvalue = f.value.partition("=")
             if eq:
                 info.examples[pname.strip()] = pvalue.strip()
-        elif key == "param":
-            m = _PARAM_LINE.match(value)
-            if not m or m["kind"] not in PARAM_TYPES:
-                raise fail("a param line must read `# param: NAME (TYPE[, required|optional])"
-                            f" — meaning` with TYPE one of {', '.join(PARAM_TYPES)}", path, lineno)
+        elif f.key == "param":
+            decl = _param_decl(f.value, path, f.line)
             info.declared = True
-            info.params[m["name"]] = ParamDecl(m["name"], m["kind"], m["req"] != "optional",
-                                               (m["doc"] or "").strip())
+            info.params[decl.name] = decl
     return info
 
 

@@ -1,15 +1,48 @@
-"""Query results as text: SPARQL 1.1 CSV, TSV and JSON, or an aligned table for a terminal."""
+"""Query results as text: SPARQL 1.1 CSV, TSV and JSON by pyoxigraph's serializers, or an
+aligned table for a terminal.
+
+Results are pyoxigraph's whichever engine answered: the embedded store gives them, and an
+endpoint's answer is parsed into them (:func:`pyoxigraph.parse_query_results`), so rows of
+both compare equal and are written by the same serializer.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+from collections.abc import Iterable
+
+import pyoxigraph as ox
 
 from ctkg.rdf.namespaces import PREFIXES
-from ctkg.sparql.terms import Term
 
-Row = list[Term | None]
+#: One cell of a result row: a term, or None where the variable is unbound.
+Cell = ox.NamedNode | ox.BlankNode | ox.Literal | None
+Row = list[Cell]
+#: A query's answer: solutions (SELECT, and CONSTRUCT/DESCRIBE as subject/predicate/object
+#: solutions) or a boolean (ASK).
+Result = ox.QuerySolutions | ox.QueryBoolean
+
+FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+           "json": ox.QueryResultsFormat.JSON}
+TRIPLE_VARIABLES = ["subject", "predicate", "object"]
+
+
+def triples_as_solutions(triples: Iterable[ox.Triple]) -> ox.QuerySolutions:
+    """CONSTRUCT/DESCRIBE triples as subject, predicate, object solutions, so that every
+    answer is written by the same result serializers."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    answer = store.query("SELECT ?subject ?predicate ?object "
+                         "WHERE { ?subject ?predicate ?object }")
+    assert isinstance(answer, ox.QuerySolutions)
+    return answer
+
+
+def rows_of(result: Result) -> tuple[list[str], list[Row]]:
+    """(variables, rows); an ASK answer is ``([], [[]])`` for true and ``([], [])`` for false."""
+    if isinstance(result, ox.QueryBoolean):
+        return [], [[]] if bool(result) else []
+    variables = [v.value for v in result.variables]
+    return variables, [[s[v] for v in variables] for s in result]
 
 
 def shorten(text: str, width: int) -> str:
@@ -17,46 +50,19 @@ def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def to_csv(variables: list[str], rows: list[Row]) -> str:
-    """SPARQL 1.1 Query Results CSV (CRLF lines, IRIs plain, literals lexical)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(variables)
-    for row in rows:
-        writer.writerow(["" if t is None else t.csv() for t in row])
-    return out.getvalue()
-
-
-def to_tsv(variables: list[str], rows: list[Row]) -> str:
-    """SPARQL 1.1 Query Results TSV (terms in N-Triples form)."""
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in rows]
-    return "\n".join(lines) + "\n"
-
-
-def to_json(variables: list[str], rows: list[Row], *, ask: bool = False) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    if ask:
-        return json.dumps({"head": {}, "boolean": bool(rows)}, indent=2) + "\n"
-    bindings = [{v: t.to_json() for v, t in zip(variables, row, strict=True) if t is not None}
-                for row in rows]
-    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def _short(term: Term | None, width: int = 60) -> str:
+def _short(term: Cell, width: int = 60) -> str:
     if term is None:
         return ""
-    if term.kind == "uri":
+    if isinstance(term, ox.NamedNode):
         text = term.value
         for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if text.startswith(ns) and len(text) > len(ns):
                 text = f"{prefix}:{text[len(ns):]}"
                 break
-    elif term.kind == "literal" and term.lang:
-        text = f"{term.value} @{term.lang}"
+    elif isinstance(term, ox.Literal):
+        text = f"{term.value} @{term.language}" if term.language else term.value
     else:
-        text = term.value if term.kind == "literal" else f"_:{term.value}"
+        text = f"_:{term.value}"
     return shorten(" ".join(text.split()), width)
 
 
@@ -72,11 +78,16 @@ def to_table(variables: list[str], rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(variables: list[str], rows: list[Row], fmt: str, *, ask: bool = False) -> str:
-    """The rows in ``fmt`` (csv, tsv, json, table); an ASK answer is true/false."""
-    if ask:
-        if fmt == "json":
-            return to_json(variables, rows, ask=True)
-        return ("true" if rows else "false") + "\n"
-    return {"csv": to_csv, "tsv": to_tsv, "json": to_json, "table": to_table}[fmt](
-        variables, rows)
+def render(result: Result, fmt: str) -> str:
+    """The answer in ``fmt``: ``table``, or SPARQL 1.1 ``csv``, ``tsv``, ``json``.
+
+    An ASK answer is ``true``/``false`` (JSON: the boolean document). Consumes ``result``.
+    """
+    if fmt == "table":
+        if isinstance(result, ox.QueryBoolean):
+            return ("true" if bool(result) else "false") + "\n"
+        return to_table(*rows_of(result))
+    data = result.serialize(format=FORMATS[fmt])
+    assert data is not None  # no output given: the serializer returns the bytes
+    text = data.decode("utf-8")
+    return text if text.endswith("\n") else text + "\n"

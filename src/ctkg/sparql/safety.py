@@ -3,8 +3,7 @@
 Decisions are made on keyword tokens of :mod:`ctkg.sparql.lexer` (never on raw text, which
 comments, strings and ``\\uXXXX`` escapes can disguise). As a second, independent opinion
 rdflib's parser is asked for SERVICE patterns and dataset clauses whenever it understands
-the query. The lexer, :class:`~ctkg.sparql.terms.Term` and the ``--param`` grammar
-(:mod:`ctkg.sparql.params`) are re-exported here for existing callers.
+the query.
 """
 
 from __future__ import annotations
@@ -113,11 +112,14 @@ def _rdflib_opinion(text: str) -> list[str]:
     return reasons
 
 
-# One serialized RDF term: an IRI, or a string with an optional language tag or datatype.
+# One serialized RDF term as pyoxigraph writes it (N-Triples): an IRI, or a string with an
+# optional language tag or datatype. The only \u escapes allowed are of control characters
+# (pyoxigraph's), since engines expand \u escapes before reading the query (SPARQL 1.1
+# §19.2) and an escaped quote or brace would end the string there.
 _TERM_TEXT = re.compile(
     r'<[^<>"{}|^`\\\x00-\x20]*>'
-    r'|"(?:[^"\\\n\r]|\\[tbnrf"\'\\])*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*'
-    r'|\^\^<[^<>"{}|^`\\\x00-\x20]*>)?'
+    r'|"(?:[^"\\\n\r]|\\[tbnrf"\'\\]|\\u00[01][0-9A-Fa-f]|\\u007[Ff])*"'
+    r'(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^<[^<>"{}|^`\\\x00-\x20]*>)?'
 )
 
 

@@ -11,6 +11,7 @@ was. Graphs outside ``https://w3id.org/ctkg/graph/`` are never touched.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import secrets
@@ -19,18 +20,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import pyoxigraph as ox
 
 from ctkg.errors import CTKGError
-from ctkg.store.protocol import (
-    EndpointError,
-    SparqlClient,
-    credentials_header,
-    derive_endpoints,
-    scrub_url,
-)
+from ctkg.http import EndpointError, credentials, scrub_url
+from ctkg.store.protocol import SparqlClient, derive_endpoints
 
 GRAPH_PREFIX = "https://w3id.org/ctkg/graph/"
 STAGING_PREFIX = "https://w3id.org/ctkg/staging/"
@@ -84,7 +80,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_build(folder: Path) -> dict:
+def check_build(folder: Path) -> dict[str, Any]:
     """The manifest of a present and current build, else a one-line 'missing/stale' error.
 
     Current means the sha256 of ``ctkg.trig`` equals the manifest's, so a hand-edited or
@@ -254,15 +250,16 @@ class Loader:
         ops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in self.staging.values())
         if not ops:
             return True
-        saved = self.client.retries
-        self.client.retries = min(saved, 2)
+        http = self.client.http
+        saved = http.policy
+        http.policy = dataclasses.replace(saved, retries=min(saved.retries, 2))
         try:
             self.client.update(ops)
             return True
         except CTKGError:
             return False
         finally:
-            self.client.retries = saved
+            http.policy = saved
 
     def run(self) -> list[str]:
         """Preflight, stage, verify, swap, verify; on any failure before the swap the live
@@ -318,7 +315,7 @@ def load_release(folder: Path, endpoint: str, *, graph_store: str | None = None,
     else:
         method = "gsp" if eps.graph_store else "update"
     client = SparqlClient(eps, timeout=timeout, retries=retries, base_delay=base_delay,
-                          auth=credentials_header())
+                          auth=credentials())
     loader = Loader(client, release, method=method, on_event=on_event,
                     payload_filter=payload_filter)
     t0 = time.perf_counter()

@@ -5,7 +5,8 @@ graphs (see docs/reference notes); Oxigraph answers these queries in millisecond
 the union of all named graphs as their default graph (``use_default_graph_as_union``), so a
 check can join the registry, the catalogue and every document graph.
 
-Each query file starts with a comment header::
+Each query file starts with a comment header, read by the same parser as the bundled
+queries (:func:`ctkg.sparql.queryfile.header_fields`)::
 
     # title: ...
     # severity: error|warning
@@ -14,8 +15,7 @@ Each query file starts with a comment header::
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,11 +24,11 @@ from rdflib import Dataset, Graph
 from rdflib.graph import ConjunctiveGraph
 
 from ctkg.errors import CTKGError
+from ctkg.sparql.queryfile import header_fields, read_text
 
 # Named graph that plain (non-dataset) input is loaded into.
 INPUT_GRAPH = "https://w3id.org/ctkg/graph/qc-input"
-
-_HEADER_RE = re.compile(r"^#\s*(title|severity|description):\s*(.*)$")
+_HEADER_KEYS = ("title", "severity", "description")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class QCResult:
     rows: list[str] = field(default_factory=list)
     title: str = ""
 
-    def __iter__(self):  # allows ``name, severity, rows = result``
+    def __iter__(self) -> Iterator[object]:  # allows ``name, severity, rows = result``
         return iter((self.name, self.severity, self.rows))
 
     @property
@@ -64,14 +64,11 @@ def load_queries(folder: str | Path) -> list[QCQuery]:
     """Read every ``*.rq`` of ``folder`` with its header; a file without one is an error."""
     out: list[QCQuery] = []
     for path in sorted(Path(folder).glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         header: dict[str, str] = {}
-        for line in text.splitlines():
-            if not line.startswith("#"):
-                break
-            m = _HEADER_RE.match(line)
-            if m:
-                header[m.group(1)] = m.group(2).strip()
+        for f in header_fields(text):
+            if f.key in _HEADER_KEYS:
+                header[f.key] = f.value
         severity = header.get("severity", "")
         if "title" not in header or severity not in {"error", "warning"}:
             raise CTKGError.single(path, 1, "QC query needs '# title:' and "
@@ -144,11 +141,3 @@ def run_qc(dataset_or_graph: ox.Store | Graph | Dataset | str | Path | Iterable[
     return [QCResult(q.name, q.severity, run_query(store, q), q.title)
             for q in load_queries(folder)]
 
-
-def format_results(results: Iterable[QCResult]) -> list[str]:
-    """Lines for the terminal: one per offending row, prefixed by query and severity."""
-    lines: list[str] = []
-    for r in results:
-        for row in r.rows:
-            lines.append(f"{r.name}: {r.severity}: {r.title}: {row}")
-    return lines

@@ -1,0 +1,291 @@
+"""The one HTTP client of CTKG: SPARQL endpoints, SPARQL Update / Graph Store and Wikidata.
+
+Every request CTKG sends goes through :class:`HttpClient`, so one policy holds everywhere:
+
+- one User-Agent, the form the Wikimedia policy asks for (:func:`user_agent`); its contact
+  comes from ``CTKG_CONTACT``;
+- a timeout on every request;
+- retries only for what can heal: timeouts, refused or dropped connections, and the statuses
+  of :data:`RETRY_STATUS` (429 and the 5xx of an overloaded or restarting server). Never a
+  4xx other than 429, never 501/505 (they will not change by waiting);
+- the wait honours ``Retry-After`` in seconds or as an HTTP date; without it, exponential
+  backoff capped at ``max_delay``. A server asking for more than ``max_wait`` seconds is not
+  retried early: the request fails and says how long it was asked to wait;
+- credentials only from the environment (:func:`credentials`), sent only to the URL given
+  (redirects are followed for GET alone, and requests drops ``Authorization`` when a
+  redirect leaves the host); ``~/.netrc`` is never read;
+- every URL in a message goes through :func:`scrub_url`, so no secret reaches a terminal.
+
+Built on ``requests``. Why our own retry loop rather than ``urllib3.util.Retry`` mounted on
+the adapter: ``Retry`` sleeps inside the connection pool with ``time.sleep`` (tests could not
+observe the waits without sleeping for real), it would sleep through a ``Retry-After`` of an
+hour instead of giving up, and it reports exhaustion as ``MaxRetryError`` without the last
+status and body, which our one-line errors need.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import os
+import re
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import requests
+
+from ctkg import __version__
+from ctkg.errors import CTKGError, Problem
+
+PROJECT_URL = "https://w3id.org/ctkg"
+DEFAULT_CONTACT = "contact via the project issue tracker"
+ENV_CONTACT = "CTKG_CONTACT"
+ENV_USER = "CTKG_ENDPOINT_USER"
+ENV_PASSWORD = "CTKG_ENDPOINT_PASSWORD"
+ENV_TOKEN = "CTKG_ENDPOINT_TOKEN"
+
+#: Statuses worth another try: rate limiting and the 5xx of an overloaded or restarting server.
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+
+_UNSAFE = re.compile(r"[^\x20-\x7e]|[()]")
+_SECRET_PARAM = re.compile(r"(?i)(token|key|pass|secret|auth|sig|cred)")
+
+
+def user_agent(contact: str | None = None) -> str:
+    """``ctkg/<version> (<project URL>; <contact>) requests/<version>``: the Wikimedia form.
+
+    The contact is ``contact`` or ``$CTKG_CONTACT``; control characters (header injection)
+    and parentheses (they delimit the comment) are removed from it.
+    """
+    raw = contact if contact is not None else os.environ.get(ENV_CONTACT, "")
+    cleaned = " ".join(_UNSAFE.sub(" ", raw).split())[:200] or DEFAULT_CONTACT
+    return f"ctkg/{__version__} ({PROJECT_URL}; {cleaned}) requests/{requests.__version__}"
+
+
+def credentials(env: Mapping[str, str] | None = None) -> str | None:
+    """The ``Authorization`` header value from the environment, or None (never logged).
+
+    ``CTKG_ENDPOINT_TOKEN`` gives a Bearer token; ``CTKG_ENDPOINT_USER`` with
+    ``CTKG_ENDPOINT_PASSWORD`` gives HTTP Basic.
+    """
+    env = os.environ if env is None else env
+    token = env.get(ENV_TOKEN)
+    if token:
+        return f"Bearer {token}"
+    user, password = env.get(ENV_USER), env.get(ENV_PASSWORD)
+    if not (user or password):
+        return None
+    if not (user and password):
+        raise CTKGError([Problem("ctkg", None,
+                                 f"set both {ENV_USER} and {ENV_PASSWORD} (or {ENV_TOKEN})")])
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+def scrub_url(url: str) -> str:
+    """The URL without userinfo and with secret-looking query values masked (safe to print)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    netloc = parts.netloc.rpartition("@")[2]
+    query = parts.query
+    if query:
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        query = urllib.parse.urlencode(
+            [(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs], safe="/:*")
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date); None if
+    absent or unreadable. A date in the past means no wait."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    """Text flattened to one line and cut, for an error message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def body_excerpt(body: bytes, limit: int = 160) -> str:
+    """The first line of a response body for a message ("an HTML page" for HTML)."""
+    text = body.decode("utf-8", "replace").strip()
+    if "<html" in text[:500].lower() or "<!doctype" in text[:500].lower():
+        return "an HTML page"
+    return one_line(text.splitlines()[0] if text else "", limit)
+
+
+class EndpointError(CTKGError):
+    """A failed exchange: one line naming the (scrubbed) URL and the cause.
+
+    ``cause`` is ``"http"`` (an answer with a failing status), ``"timeout"`` or
+    ``"connection"``; ``transient`` says whether waiting could help.
+    """
+
+    def __init__(self, url: str, message: str, *, status: int | None = None,
+                 cause: str = "http", transient: bool = False,
+                 retry_after: float | None = None) -> None:
+        super().__init__([Problem(scrub_url(url), None, message)])
+        self.url = scrub_url(url)
+        self.message = message
+        self.status = status
+        self.cause = cause
+        self.transient = transient
+        self.retry_after = retry_after
+
+    def with_message(self, message: str) -> EndpointError:
+        """The same failure with a different text (e.g. a note on what was left behind)."""
+        return EndpointError(self.url, message, status=self.status, cause=self.cause,
+                             transient=self.transient)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to wait before trying a transient failure again.
+
+    Without ``Retry-After`` the k-th wait is ``base_delay * 2**k`` capped at ``max_delay``;
+    a ``Retry-After`` is honoured as asked (never less than ``min_delay``) up to
+    ``max_wait``, beyond which the request gives up.
+    """
+
+    retries: int = 3
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    min_delay: float = 0.0
+    max_wait: float = 120.0
+
+    def wait(self, error: EndpointError, attempt: int) -> float:
+        """Seconds before attempt ``attempt + 1``; raises ``error`` when asked to wait too long."""
+        if error.retry_after is not None:
+            if error.retry_after > self.max_wait:
+                raise error.with_message(
+                    f"{error.message}: asked to wait {error.retry_after:.0f} s, more than the "
+                    f"{self.max_wait:g} s cap; try again later")
+            return max(self.min_delay, error.retry_after)
+        return max(self.min_delay, min(self.max_delay, self.base_delay * (2 ** attempt)))
+
+
+@dataclass(frozen=True)
+class Response:
+    """A finished 2xx exchange."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+class HttpClient:
+    """Requests with the project's User-Agent, timeout, retry policy and credentials.
+
+    ``lock`` (e.g. a process-wide lock for a service that asks for one request at a time) is
+    held for a whole request, its retries and waits included.
+    """
+
+    def __init__(self, *, timeout: float = 60.0, policy: RetryPolicy | None = None,
+                 auth: str | None = None, agent: str | None = None,
+                 lock: threading.Lock | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if timeout <= 0:
+            raise ValueError("the timeout must be positive")
+        self.timeout = float(timeout)
+        self.policy = policy or RetryPolicy()
+        self.auth = auth
+        self.agent = agent or user_agent()
+        self.sleep = sleep
+        self.requests = 0
+        self._lock: AbstractContextManager[object] = lock if lock is not None else nullcontext()
+        self._session = requests.Session()
+        self._session.trust_env = False  # no ~/.netrc credentials; proxies are added below
+
+    def request(self, method: str, url: str, *, data: bytes | Mapping[str, str] | None = None,
+                headers: Mapping[str, str] | None = None,
+                params: Mapping[str, str] | None = None) -> Response:
+        """One exchange, retried by the policy; a 2xx :class:`Response` or :class:`EndpointError`."""
+        with self._lock:
+            attempt = 0
+            while True:
+                try:
+                    return self._once(method, url, data, headers or {}, params)
+                except EndpointError as exc:
+                    if not exc.transient or attempt >= self.policy.retries:
+                        if attempt:
+                            raise exc.with_message(
+                                f"{exc.message} (after {attempt + 1} attempts)") from None
+                        raise
+                    self.sleep(self.policy.wait(exc, attempt))
+                    attempt += 1
+
+    def _once(self, method: str, url: str, data: bytes | Mapping[str, str] | None,
+              headers: Mapping[str, str], params: Mapping[str, str] | None) -> Response:
+        sent = {"User-Agent": self.agent, **headers}
+        if self.auth:
+            sent["Authorization"] = self.auth
+        self.requests += 1
+        try:
+            resp = self._session.request(
+                method, url, data=data, headers=sent, params=params, timeout=self.timeout,
+                allow_redirects=method == "GET", proxies=requests.utils.get_environ_proxies(url))
+        except requests.exceptions.RequestException as exc:
+            raise _transport_error(url, exc, self.timeout) from None
+        with resp:
+            body = resp.content
+        if 200 <= resp.status_code < 300:
+            return Response(resp.status_code, resp.headers.get("Content-Type", ""), body)
+        raise _status_error(url, resp.status_code, resp.reason or "", resp.headers, body)
+
+
+def _transport_error(url: str, exc: requests.exceptions.RequestException,
+                     timeout: float) -> EndpointError:
+    """A failure before any answer, worded for a person; timeouts and lost connections are
+    transient, a bad URL or an unknown host name is not."""
+    if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(exc).lower():
+        return EndpointError(url, f"no answer within {timeout:g} s (timeout)", cause="timeout",
+                             transient=True)
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                        requests.exceptions.InvalidSchema)):
+        return EndpointError(url, f"not a usable URL ({one_line(str(exc), 120)})",
+                             cause="connection")
+    text = str(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        return EndpointError(url, "cannot resolve the host name", cause="connection")
+    if "Connection refused" in text or "Errno 111" in text:
+        reason = "connection refused"
+    elif "RemoteDisconnected" in text or "reset" in text.lower():
+        reason = "the server closed the connection"
+    else:
+        reason = one_line(text, 120)
+    return EndpointError(url, f"cannot connect ({reason})", cause="connection", transient=True)
+
+
+def _status_error(url: str, status: int, reason: str, headers: Mapping[str, str],
+                  body: bytes) -> EndpointError:
+    detail = body_excerpt(body)
+    text = f"HTTP {status}" + (f": {detail}" if detail else "")
+    if 300 <= status < 400:
+        where = scrub_url(headers.get("Location", "") or "?")
+        return EndpointError(url, f"HTTP {status}: the endpoint redirects to {where}; give the "
+                                  "final URL", status=status)
+    if status in (401, 407):
+        return EndpointError(url, f"authentication refused (HTTP {status}): check {ENV_USER}/"
+                                  f"{ENV_PASSWORD} or {ENV_TOKEN}", status=status)
+    if status in RETRY_STATUS:
+        return EndpointError(url, text, status=status, transient=True,
+                             retry_after=parse_retry_after(headers.get("Retry-After")))
+    return EndpointError(url, text, status=status)
