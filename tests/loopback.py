@@ -30,7 +30,8 @@ def loopback_http(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator
 
 @dataclass
 class Listener:
-    """What a recording listener answers (one fixed response) and what reached it."""
+    """What a recording listener answers and what reached it: ``answers`` (status, headers,
+    body) are used one per request while there are any, then the fixed response."""
 
     base: str = ""
     requests: list[str] = field(default_factory=list)
@@ -40,6 +41,7 @@ class Listener:
     content_type: str = "application/sparql-results+json"
     extra_headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    answers: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
 
 
 @contextmanager
@@ -56,16 +58,20 @@ def recording_listener() -> Iterator[Listener]:
                 self.rfile.read(length)
             me.requests.append(f"{self.command} {self.path}")
             me.headers.append(dict(self.headers.items()))
+            if me.answers:
+                status, headers, body = me.answers.pop(0)
+            else:
+                headers = {"Content-Type": me.content_type, **me.extra_headers}
+                status, body = me.status, me.body
             if me.delay:
                 time.sleep(me.delay)
             try:
-                self.send_response(me.status)
-                self.send_header("Content-Type", me.content_type)
-                for k, v in me.extra_headers.items():
+                self.send_response(status)
+                for k, v in headers.items():
                     self.send_header(k, v)
-                self.send_header("Content-Length", str(len(me.body)))
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(me.body)
+                self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 

@@ -67,9 +67,9 @@ def listener(script: Script) -> Iterator[str]:
                 script.active += 1
                 script.max_active = max(script.max_active, script.active)
             try:
+                status, headers, body = script.next(dict(self.headers.items()))
                 if script.delay:
                     time.sleep(script.delay)
-                status, headers, body = script.next(dict(self.headers.items()))
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
