@@ -11,20 +11,29 @@ annotation checker, registry consistency, QC, serialization) always run.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+from tqdm import tqdm
 
 from ctkg.annotations import brat
-from ctkg.build.compile import Quad, Source, compile_document
+from ctkg.atomic import write_bytes_atomic
+from ctkg.build.compile import compile_document
 from ctkg.errors import CTKGError, Problem
+from ctkg.inputs.catalogue import CatalogueEntry
+from ctkg.inputs.registry import Registry
+from ctkg.rdf.sources import Sources
+from ctkg.validate.partition import Unit, init_worker, run_unit
+from ctkg.validate.shacl import ShaclResult
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+T = TypeVar("T")
+Compiled = tuple[list[ox.Quad], Sources, list[Problem]]
 
 
 def code_version() -> str:
@@ -51,7 +60,6 @@ class Cache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[Path] = set()
-        self.hits = self.misses = 0
 
     def _path(self, kind: str, key: str) -> Path:
         assert self.folder is not None
@@ -63,21 +71,15 @@ class Cache:
         path = self._path(kind, key)
         self.used.add(path)
         try:
-            value = pickle.loads(path.read_bytes())
+            return pickle.loads(path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError):
-            self.misses += 1
             return None
-        self.hits += 1
-        return value
 
-    def put(self, kind: str, key: str, value: Any) -> None:
+    def put(self, kind: str, key: str, value: object) -> None:
         if self.folder is None:
             return
         path = self._path(kind, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp-{os.getpid()}")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
+        write_bytes_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         self.used.add(path)
 
     def prune(self) -> None:
@@ -88,21 +90,10 @@ class Cache:
                 path.unlink(missing_ok=True)
 
 
-class Progress:
-    """A one-line progress counter on stderr when it is a terminal (stdlib only)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.last = 0.0
-
-    def wrap(self, items: Iterable[Any], total: int, label: str) -> Iterator[Any]:
-        for i, item in enumerate(items, start=1):
-            now = time.monotonic()
-            if self.enabled and (now - self.last > 0.2 or i == total):
-                self.last = now
-                print(f"\r{label}: {i}/{total}", end="\n" if i == total else "",
-                      file=sys.stderr, flush=True)
-            yield item
+def progress(items: Iterable[T], total: int, label: str, enabled: bool) -> Iterator[T]:
+    """``items`` with a progress bar on stderr when ``enabled`` and stderr is a terminal."""
+    yield from tqdm(items, total=total, desc=label, file=sys.stderr, leave=False,
+                    disable=not (enabled and sys.stderr.isatty()))
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -110,12 +101,13 @@ class Progress:
 _CTX: dict[str, Any] = {}
 
 
-def _init_compile(registry: Any, catalogue: Any, iris: Any) -> None:
+def _init_compile(registry: Registry, catalogue: Mapping[str, CatalogueEntry],
+                  iris: Mapping[str, ox.NamedNode]) -> None:
     _CTX.update(registry=registry, catalogue=catalogue, iris=iris)
 
 
-def _compile_one(doc: brat.Document) -> tuple[list[Quad], dict[str, Source], list[Problem]]:
-    sources: dict[str, Source] = {}
+def _compile_one(doc: brat.Document) -> Compiled:
+    sources: Sources = {}
     try:
         quads = compile_document(doc, _CTX["registry"], _CTX["catalogue"].get(doc.doc_id),
                                  iris=_CTX["iris"], sources=sources)
@@ -124,23 +116,24 @@ def _compile_one(doc: brat.Document) -> tuple[list[Quad], dict[str, Source], lis
     return quads, sources, []
 
 
-def document_key(doc: brat.Document, catalogue: Any, shared_key: str) -> str:
+def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
+                 shared_key: str) -> str:
     """What one document's compilation depends on: its .txt, .ann, catalogue entry, and
     the shared inputs (ontology, registry, links, code)."""
     entry = catalogue.get(doc.doc_id)
     return digest(shared_key, doc.doc_id, doc.txt_path.read_bytes(), doc.ann_path.read_bytes(),
-                  repr(entry) if entry else "-",
-                  str(entry.line) if entry else "-")
+                  repr(entry) if entry else "-")
 
 
-def compile_all(docs: list[brat.Document], registry: Any, catalogue: Any, iris: Any,
-                jobs: int, cache: Cache, shared_key: str, progress: Progress
-                ) -> list[tuple[str, list[Quad], dict[str, Source], list[Problem]]]:
+def compile_all(docs: list[brat.Document], registry: Registry,
+                catalogue: Mapping[str, CatalogueEntry], iris: Mapping[str, ox.NamedNode],
+                jobs: int, cache: Cache, shared_key: str, show: bool
+                ) -> list[tuple[str, list[ox.Quad], Sources, list[Problem]]]:
     """(doc id, quads, sources, problems) per document in doc-id order."""
     docs = sorted(docs, key=lambda d: d.doc_id)
     keys = {d.doc_id: document_key(d, catalogue, shared_key) for d in docs} \
         if cache.folder else {}
-    done: dict[str, tuple[list[Quad], dict[str, Source], list[Problem]]] = {}
+    done: dict[str, Compiled] = {}
     todo: list[brat.Document] = []
     for d in docs:
         hit = cache.get("compile", keys[d.doc_id]) if keys else None
@@ -153,11 +146,11 @@ def compile_all(docs: list[brat.Document], registry: Any, catalogue: Any, iris: 
                                  initargs=(registry, catalogue, iris)) as pool:
             chunk = max(1, min(64, len(todo) // (jobs * 8)))
             results = pool.map(_compile_one, todo, chunksize=chunk)
-            for d, r in progress.wrap(zip(todo, results, strict=True), len(todo), "compile"):
+            for d, r in progress(zip(todo, results, strict=True), len(todo), "compile", show):
                 done[d.doc_id] = r
     else:
         _init_compile(registry, catalogue, iris)
-        for d in progress.wrap(todo, len(todo), "compile"):
+        for d in progress(todo, len(todo), "compile", show):
             done[d.doc_id] = _compile_one(d)
     for d in todo:
         if keys and not done[d.doc_id][2]:
@@ -167,32 +160,29 @@ def compile_all(docs: list[brat.Document], registry: Any, catalogue: Any, iris: 
 
 # -- validating units --------------------------------------------------------------------------
 
-def validate_units(units: list[Any], shapes_ttl: bytes, jobs: int, cache: Cache,
-                   progress: Progress) -> list[Any]:
+def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache,
+                   show: bool) -> list[ShaclResult]:
     """Every unit's SHACL results; a unit's results are cached under the hash of its data,
     the shapes and the code."""
-    from ctkg.validate.partition import _init_worker, run_unit
-
     shape_key = digest(shapes_ttl, code_version() if cache.folder else "")
-    keys = [digest(shape_key, u.data, "\n".join(u.focus)) for u in units] \
+    keys = [digest(shape_key, u.text(), "\n".join(u.focus)) for u in units] \
         if cache.folder else []
-    out: dict[int, list[Any]] = {}
+    out: dict[int, list[ShaclResult]] = {}
     todo: list[int] = []
-    for i, _u in enumerate(units):
+    for i in range(len(units)):
         hit = cache.get("validate", keys[i]) if keys else None
         if hit is not None:
             out[i] = hit
         else:
             todo.append(i)
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker,
-                                 initargs=(shapes_ttl,)) as pool:
+        with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(shapes_ttl,)) as pool:
             results = pool.map(run_unit, [units[i] for i in todo])
-            for i, r in progress.wrap(zip(todo, results, strict=True), len(todo), "validate"):
+            for i, r in progress(zip(todo, results, strict=True), len(todo), "validate", show):
                 out[i] = r
     else:
-        _init_worker(shapes_ttl)
-        for i in progress.wrap(todo, len(todo), "validate"):
+        init_worker(shapes_ttl)
+        for i in progress(todo, len(todo), "validate", show):
             out[i] = run_unit(units[i])
     for i in todo:
         if keys:

@@ -36,7 +36,8 @@ def _summary(result: BuildResult, seconds: float, verb: str) -> str:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build, then write (or, with ``--check``, compare) the output folder."""
-    from ctkg.build.pipeline import build, stale_outputs, write_outputs
+    from ctkg.build.outputs import stale_outputs, write_outputs
+    from ctkg.build.pipeline import build
     from ctkg.errors import display_path
 
     start = time.perf_counter()
@@ -44,7 +45,7 @@ def run_build(args: argparse.Namespace) -> int:
     out = args.out or layout.kg
     result = build(layout, jobs=max(1, args.jobs), cache_dir=args.cache, progress=not args.quiet)
     if args.check:
-        stale = stale_outputs(result, out)
+        stale = stale_outputs(result.files, out)
         if stale:
             print(f"{display_path(out)} is not current: rebuild with `python build.py`; "
                   f"differs: {', '.join(stale)}", file=sys.stderr)
@@ -53,7 +54,7 @@ def run_build(args: argparse.Namespace) -> int:
             seconds = time.perf_counter() - start
             print(_summary(result, seconds, f"{display_path(out)} is current"))
         return 0
-    write_outputs(result, out)
+    write_outputs(result.files, out)
     if not args.quiet:
         for w in result.warnings:
             print(w, file=sys.stderr)

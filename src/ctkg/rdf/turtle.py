@@ -1,10 +1,11 @@
 """Reading RDF files with errors that name the file and the line.
 
-Why two parsers: pyoxigraph's ``SyntaxError`` carries the line (``lineno``) and column as
-attributes, so it locates an error reliably and fast; rdflib's ``BadSyntax`` only has the
-line inside its message text ("at line N of <>"). We check the syntax with pyoxigraph first,
-then build the rdflib graph the rest of the code works with; if rdflib still rejects the file
-(it is stricter in a few corners), the line is taken from its message.
+:func:`parse_turtle` gives an rdflib Graph, for the one place of the build that needs
+rdflib: pySHACL's shapes graph. Why two parsers: pyoxigraph's ``SyntaxError`` carries the
+line (``lineno``) and column as attributes, so it locates an error reliably and fast;
+rdflib's ``BadSyntax`` only has the line inside its message text ("at line N of <>"). We
+check the syntax with pyoxigraph first, then build the rdflib graph; if rdflib still rejects
+the file (it is stricter in a few corners), the line is taken from its message.
 """
 
 from __future__ import annotations

@@ -22,62 +22,61 @@ mention's selectors (local) and its document's ``ctkg:characterCount`` (catalogu
 Every focus node is in exactly one unit, and each unit holds every triple a shape reads for
 its focus nodes, so the union of the units' results is the result of validating the union
 graph. Shapes that target nodes by ``sh:targetNode`` or ``sh:targetObjectsOf`` (a node need
-not be a subject) are not covered: :func:`partitionable` says so and the build then
-validates the union as one unit. tests/test_scale.py checks plain and split validation find
-the same violations.
+not be a subject) are not covered: :func:`ctkg.validate.shacl.partitionable` says so and
+the build then validates the union as one unit. tests/build/test_parallel.py checks that plain and split
+validation find the same violations.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from ctkg.build.compile import RDF_TYPE, Quad
+import pyoxigraph as ox
 
-_LOCAL_RE = re.compile(r"^<https://w3id\.org/ctkg/id/(?:mention|statement|assertion)/([^/>]+)/")
-SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
-DOC_GRAPH_PREFIX = "<https://w3id.org/ctkg/graph/"
+from ctkg.rdf.namespaces import ID_NS
+from ctkg.rdf.terms import RDF_TYPE, RDFS_SUBCLASS_OF, iri_of
+from ctkg.validate.shacl import ShaclResult, Shapes, parse_shapes, validate_triples
+
+_LOCAL_RE = re.compile(rf"^{re.escape(ID_NS)}(?:mention|statement|assertion)/([^/]+)/")
 SHARED_GRAPHS = ("ontology", "registry", "catalogue", "wikidata")
-Triple = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A piece of validation: N-Triples text of the data, and the nodes to validate."""
+    """A piece of validation: the data (sorted triples) and the nodes (IRIs) to validate."""
 
-    data: str
+    triples: tuple[ox.Triple, ...]
     focus: tuple[str, ...]
 
+    def text(self) -> str:
+        """The data as canonical N-Triples (what a cache key hashes)."""
+        return "".join(f"{t} .\n" for t in self.triples)
 
-def local_doc(term: str) -> str | None:
-    """The document a document-local node belongs to (None for a shared node)."""
-    m = _LOCAL_RE.match(term)
+
+def local_doc(term: object) -> str | None:
+    """The document a document-local node belongs to (None for a shared node or a literal)."""
+    if not isinstance(term, ox.NamedNode):
+        return None
+    m = _LOCAL_RE.match(term.value)
     return m.group(1) if m else None
-
-
-def partitionable(shapes: object) -> bool:
-    """Whether the shapes graph only uses targets whose focus nodes are subjects."""
-    from rdflib.namespace import SH
-
-    return not any(True for p in (SH.targetNode, SH.targetObjectsOf)
-                   for _ in shapes.triples((None, p, None)))  # type: ignore[attr-defined]
 
 
 class SharedIndex:
     """Descriptions (subject -> triples) of the non-document graphs, and the hierarchy."""
 
-    def __init__(self, shared_quads: Iterable[Quad]) -> None:
-        self.desc: dict[str, list[Triple]] = {}
-        hierarchy: set[Triple] = set()
-        for _g, s, p, o in shared_quads:
-            self.desc.setdefault(s, []).append((s, p, o))
-            if p == SUBCLASS:
-                hierarchy.add((s, p, o))
-        self.hierarchy = sorted(hierarchy)
+    def __init__(self, shared_quads: Iterable[ox.Quad]) -> None:
+        self.desc: dict[object, list[ox.Triple]] = {}
+        hierarchy: set[ox.Triple] = set()
+        for q in shared_quads:
+            t = q.triple
+            self.desc.setdefault(q.subject, []).append(t)
+            if q.predicate == RDFS_SUBCLASS_OF:
+                hierarchy.add(t)
+        self.hierarchy = hierarchy
 
-    def neighbourhood(self, terms: Iterable[str], out: set[Triple]) -> None:
+    def neighbourhood(self, terms: Iterable[object], out: set[ox.Triple]) -> None:
         """Add the shared description of each IRI term to ``out``."""
         desc = self.desc
         for t in terms:
@@ -86,58 +85,59 @@ class SharedIndex:
                 out.update(d)
 
 
-def _text(triples: Iterable[Triple]) -> str:
-    return "".join(f"{s} {p} {o} .\n" for s, p, o in sorted(triples))
+def _unit(triples: set[ox.Triple], focus: Iterable[object]) -> Unit:
+    return Unit(tuple(sorted(triples, key=str)), tuple(sorted({iri_of(f) for f in focus})))
 
 
-def document_unit(doc_quads: Iterable[Quad], index: SharedIndex) -> Unit:
+def document_unit(doc_quads: Iterable[ox.Quad], index: SharedIndex) -> Unit:
     """The unit of one or more documents' local nodes."""
-    triples: set[Triple] = set(index.hierarchy)
-    focus: set[str] = set()
-    others: set[str] = set()
-    for _g, s, p, o in doc_quads:
-        triples.add((s, p, o))
+    triples: set[ox.Triple] = set(index.hierarchy)
+    focus: set[object] = set()
+    others: set[object] = set()
+    for q in doc_quads:
+        triples.add(q.triple)
+        s, o = q.subject, q.object
         if local_doc(s) is not None:
             focus.add(s)
         else:
             others.add(s)
-        if o.startswith("<") and local_doc(o) is None:
+        if isinstance(o, ox.NamedNode) and local_doc(o) is None:
             others.add(o)
     index.neighbourhood(others, triples)
-    return Unit(_text(triples), tuple(sorted(focus)))
+    return _unit(triples, focus)
 
 
-def shared_units(doc_quads: Iterable[Quad], index: SharedIndex, chunks: int) -> list[Unit]:
+def shared_units(doc_quads: Iterable[ox.Quad], index: SharedIndex, chunks: int) -> list[Unit]:
     """The units of the shared nodes, in ``chunks`` groups of subjects."""
-    by_subject: dict[str, list[Triple]] = {s: list(d) for s, d in index.desc.items()}
-    local_types: dict[str, list[Triple]] = {}
-    for _g, s, p, o in doc_quads:
-        if local_doc(s) is None:
-            by_subject.setdefault(s, []).append((s, p, o))
-        elif p == RDF_TYPE:
-            local_types.setdefault(s, []).append((s, p, o))
-    subjects = sorted(by_subject)
+    by_subject = {s: list(d) for s, d in index.desc.items()}
+    local_types: dict[object, list[ox.Triple]] = {}
+    for q in doc_quads:
+        if local_doc(q.subject) is None:
+            by_subject.setdefault(q.subject, []).append(q.triple)
+        elif q.predicate == RDF_TYPE:
+            local_types.setdefault(q.subject, []).append(q.triple)
+    subjects = sorted(by_subject, key=iri_of)
     n = max(1, chunks)
     units: list[Unit] = []
     for i in range(n):
         part = subjects[i::n]
         if not part:
             continue
-        triples: set[Triple] = set(index.hierarchy)
-        objects: set[str] = set()
+        triples: set[ox.Triple] = set(index.hierarchy)
+        objects: set[object] = set()
         for s in part:
             for t in by_subject[s]:
                 triples.add(t)
-                if t[2].startswith("<"):
-                    objects.add(t[2])
+                if isinstance(t.object, ox.NamedNode):
+                    objects.add(t.object)
         index.neighbourhood(objects, triples)
         for o in objects:
             triples.update(local_types.get(o, ()))
-        units.append(Unit(_text(triples), tuple(part)))
+        units.append(_unit(triples, part))
     return units
 
 
-def plan(quads_by_doc: Mapping[str, list[Quad]], shared_quads: list[Quad],
+def plan(quads_by_doc: Mapping[str, list[ox.Quad]], shared_quads: list[ox.Quad],
          docs_per_unit: int = 25, shared_chunks: int = 4) -> list[Unit]:
     """Every unit of a build: shared units first (the largest), then document groups."""
     index = SharedIndex(shared_quads)
@@ -152,35 +152,21 @@ def plan(quads_by_doc: Mapping[str, list[Quad]], shared_quads: list[Quad],
 
 # -- running units -----------------------------------------------------------------------------
 
-_SHAPES: object | None = None
+_SHAPES: list[Shapes] = []  # the shapes of this (worker) process, parsed once
 
 
-def _init_worker(shapes_ttl: bytes) -> None:
-    """Parse the shapes once per worker process."""
-    global _SHAPES
-    from rdflib import Graph
-
-    _SHAPES = Graph().parse(data=shapes_ttl, format="turtle")
+def init_worker(shapes_ttl: bytes) -> None:
+    """Parse the shapes once per worker process (a ProcessPoolExecutor initializer)."""
+    _SHAPES[:] = [parse_shapes(shapes_ttl)]
 
 
-def run_unit(unit: Unit, shapes: object | None = None) -> list:
-    """Validate one unit (in a worker, with the shapes of :func:`_init_worker`)."""
-    from ctkg.validate.shacl import validate_ntriples
-
-    return validate_ntriples(unit.data, shapes if shapes is not None else _SHAPES,
-                             focus=unit.focus)
+def run_unit(unit: Unit, shapes: Shapes | None = None) -> list[ShaclResult]:
+    """Validate one unit (in a worker, with the shapes of :func:`init_worker`)."""
+    return validate_triples(unit.triples, shapes if shapes is not None else _SHAPES[0],
+                            focus=unit.focus)
 
 
-def run_units(units: list[Unit], shapes_ttl: bytes, pool: Executor | None) -> list:
-    """Every unit's results, in one process or in ``pool`` (made with :func:`initializer`)."""
-    if pool is None:
-        from rdflib import Graph
-
-        shapes = Graph().parse(data=shapes_ttl, format="turtle")
-        return [r for u in units for r in run_unit(u, shapes)]
-    return [r for rs in pool.map(run_unit, units) for r in rs]
-
-
-def initializer(shapes_ttl: bytes) -> tuple:
-    """``initializer``/``initargs`` for a ProcessPoolExecutor that runs units."""
-    return _init_worker, (shapes_ttl,)
+def run_units(units: list[Unit], shapes_ttl: bytes) -> list[ShaclResult]:
+    """Every unit's results, in this process."""
+    shapes = parse_shapes(shapes_ttl)
+    return [r for u in units for r in run_unit(u, shapes)]

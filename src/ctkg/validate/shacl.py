@@ -12,7 +12,7 @@ in, and validate that with inference "none": the class hierarchy in the data gra
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,6 +32,19 @@ from ctkg.rdf.namespaces import PREFIXES
 INFERENCE = "none"
 
 GraphInput = Graph | Dataset | str | Path
+Shapes = Graph  # a parsed shapes graph
+
+
+def parse_shapes(data: bytes) -> Shapes:
+    """A shapes graph from Turtle bytes (already checked by the build)."""
+    return Graph().parse(data=data, format="turtle")
+
+
+def partitionable(shapes: Shapes) -> bool:
+    """Whether the shapes only use targets whose focus nodes are subjects, so that
+    :mod:`ctkg.validate.partition` may split the data (no sh:targetNode/targetObjectsOf)."""
+    return not any(True for p in (SH.targetNode, SH.targetObjectsOf)
+                   for _ in shapes.triples((None, p, None)))
 
 
 @dataclass(frozen=True, order=True)
@@ -45,6 +58,11 @@ class ShaclResult:
     path: str | None
     value: str | None
     message: str
+    # the same nodes unabbreviated, to find where they come from: the focus node's and the
+    # path's IRI, the value in N-Triples form (None for a blank node or no value)
+    focus_iri: str | None = field(default=None, compare=False)
+    path_iri: str | None = field(default=None, compare=False)
+    value_term: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = self.focus_node if self.path is None else f"{self.focus_node} {self.path}"
@@ -185,12 +203,12 @@ def validate_graph(data: GraphInput, shapes: GraphInput,
     return _validate(data_graph, _as_graph(shapes), None)
 
 
-def validate_ntriples(data: str, shapes: Graph, focus: Iterable[str] | None = None
-                      ) -> list[ShaclResult]:
-    """Validate N-Triples text (a unit of :mod:`ctkg.validate.partition`), only the ``focus`` nodes
-    (N-Triples IRIs) if given; the results are those of :func:`validate_graph`."""
+def validate_triples(triples: Iterable[ox.Triple], shapes: Graph,
+                     focus: Iterable[str] | None = None) -> list[ShaclResult]:
+    """Validate pyoxigraph triples (e.g. a unit of :mod:`ctkg.validate.partition`), only the
+    ``focus`` nodes (IRIs) if given; the results are those of :func:`validate_graph`."""
     store = ox.Store()
-    store.load(data.encode(), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     graph = OxigraphQueryGraph()
     cache: dict[object, Node] = {}
 
@@ -203,7 +221,7 @@ def validate_ntriples(data: str, shapes: Graph, focus: Iterable[str] | None = No
     for q in store:
         graph.add((conv(q.subject), conv(q.predicate), conv(q.object)))
     graph.attach_store(store)
-    nodes = None if focus is None else frozenset(URIRef(f[1:-1]) for f in focus)
+    nodes = None if focus is None else frozenset(URIRef(f) for f in focus)
     if nodes is not None and not nodes:
         return []
     return _validate(graph, shapes, nodes)[1]
@@ -238,14 +256,20 @@ def _validate(data_graph: Graph, shapes_graph: Graph, focus: frozenset[URIRef] |
         generic = {str(m) for m in shapes_graph.objects(source, SH.message)} if source else set()
         if messages - generic:
             messages -= generic
+        focus_node = report.value(res, SH.focusNode)
+        path = report.value(res, SH.resultPath)
+        value = report.value(res, SH.value)
         results.append(ShaclResult(
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             shape=named_shape(source, shapes_graph),
             source_shape=str(source) if isinstance(source, URIRef) else f"_:{source}",
-            focus_node=_label(report.value(res, SH.focusNode), data_graph) or "",
-            path=_label(report.value(res, SH.resultPath), data_graph, report, shapes_graph),
-            value=_label(report.value(res, SH.value), data_graph),
+            focus_node=_label(focus_node, data_graph) or "",
+            path=_label(path, data_graph, report, shapes_graph),
+            value=_label(value, data_graph),
             message="; ".join(sorted(messages)),
+            focus_iri=str(focus_node) if isinstance(focus_node, URIRef) else None,
+            path_iri=str(path) if isinstance(path, URIRef) else None,
+            value_term=str(to_ox(value)) if isinstance(value, (URIRef, Literal)) else None,
         ))
     return bool(conforms), sorted(results)
 

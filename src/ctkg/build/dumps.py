@@ -1,0 +1,164 @@
+"""The RDF dumps: sorted canonical N-Quads, and readable TriG and Turtle.
+
+``ctkg.nq`` is one line per quad in pyoxigraph's canonical form, lines byte-sorted: the form
+to diff and hash. TriG and Turtle are for reading and for loading into any store: graphs,
+then subjects, in natural order (E2 before E10, T9 before T10); for each subject ``rdf:type``
+first, then the other predicates by prefixed name; objects in natural order. pyoxigraph
+writes them in that order (it keeps the input order and groups runs of one subject).
+
+Prefixes: the vocabulary's, ``ctkgg:`` for graphs and one per instance kind (``person:``,
+``ctkgorg:``, ...), never the bare ``ctkgid:``: a local name such as ``mention/doc/T3``
+would need ``\\/`` escapes, which some stores misread. A prefix is declared only if the
+data uses it and every IRI it abbreviates has a local name that needs no escape; other IRIs
+are written in full (per-document mentions, statements and assertions). Nothing here reads
+a clock: the same quads give the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from ctkg.rdf.namespaces import GRAPH_NS, KIND_PREFIXES, PREFIXES
+from ctkg.rdf.terms import RDF_TYPE, natural_key, quad_key
+
+DUMP_PREFIXES: dict[str, str] = dict(sorted(
+    {**{k: v for k, v in PREFIXES.items() if k != "ctkgid"}, "ctkgg": GRAPH_NS,
+     **KIND_PREFIXES}.items()))
+_CLEAN_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?$")
+_NaturalKey = tuple[tuple[tuple[int, int | str], ...], str]
+
+
+def sort_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Distinct quads in canonical (graph, subject, predicate, object) N-Quads order."""
+    return sorted(set(quads), key=quad_key)
+
+
+def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The distinct triples of every graph, in canonical N-Triples order."""
+    return sorted({q.triple for q in quads}, key=str)
+
+
+def render_nq(quads: Iterable[ox.Quad]) -> bytes:
+    """N-Quads, one line per quad, lines byte-sorted (code point order = UTF-8 order)."""
+    lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
+    return b"".join(sorted(set(lines)))
+
+
+def render_trig(quads: Iterable[ox.Quad], prefixes: Mapping[str, str] = DUMP_PREFIXES
+                ) -> bytes:
+    """TriG of the quads in readable order."""
+    ordered = readable_order(quads, prefixes)
+    return _serialize(ordered, ox.RdfFormat.TRIG, prefixes)
+
+
+def render_ttl(triples: Iterable[ox.Triple], prefixes: Mapping[str, str] = DUMP_PREFIXES
+               ) -> bytes:
+    """Turtle of the triples in readable order."""
+    ordered = readable_order((ox.Quad(t.subject, t.predicate, t.object) for t in triples),
+                             prefixes)
+    return _serialize([q.triple for q in ordered], ox.RdfFormat.TURTLE, prefixes)
+
+
+def _serialize(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat,
+               prefixes: Mapping[str, str]) -> bytes:
+    used = clean_prefixes(items, prefixes)
+    data = ox.serialize(items, format=fmt, prefixes=used) or b""
+    return _header_sorted(data)
+
+
+def _header_sorted(data: bytes) -> bytes:
+    """Sort the ``@prefix`` header lines (pyoxigraph does not promise their order)."""
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    return b"\n".join(sorted(lines[:n]) + lines[n:])
+
+
+# -- order ---------------------------------------------------------------------------------------
+
+def readable_order(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> list[ox.Quad]:
+    """Distinct quads by graph, subject (natural order), predicate (rdf:type first, then by
+    prefixed name) and object (natural order)."""
+    names: dict[object, _NaturalKey] = {}
+    predicates: dict[object, tuple[int, str]] = {}
+    compact = _Compact(prefixes)
+
+    def name(term: object) -> _NaturalKey:
+        key = names.get(term)
+        if key is None:
+            key = names[term] = natural_key(str(term))
+        return key
+
+    def predicate(term: ox.NamedNode) -> tuple[int, str]:
+        key = predicates.get(term)
+        if key is None:
+            key = predicates[term] = (term != RDF_TYPE, compact(term.value))
+        return key
+
+    return sorted(set(quads), key=lambda q: (name(q.graph_name), name(q.subject),
+                                             predicate(q.predicate), name(q.object)))
+
+
+class _Compact:
+    """IRI -> its prefixed name under the longest matching namespace (or the IRI)."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        self.namespaces = sorted(((ns, p) for p, ns in prefixes.items()),
+                                 key=lambda x: (-len(x[0]), x[1]))
+
+    def split(self, iri: str) -> tuple[str, str] | None:
+        """(prefix, local name), or None when no namespace matches."""
+        for ns, prefix in self.namespaces:
+            if iri.startswith(ns):
+                return prefix, iri[len(ns):]
+        return None
+
+    def __call__(self, iri: str) -> str:
+        split = self.split(iri)
+        return iri if split is None else f"{split[0]}:{split[1]}"
+
+
+# -- prefixes ------------------------------------------------------------------------------------
+
+def _iris(items: Iterable[ox.Quad] | Iterable[ox.Triple]) -> set[str]:
+    out: set[str] = set()
+    for item in items:
+        terms: tuple[object, ...] = (item.subject, item.predicate, item.object)
+        if isinstance(item, ox.Quad):
+            terms += (item.graph_name,)
+        for t in terms:
+            if isinstance(t, ox.NamedNode):
+                out.add(t.value)
+            elif isinstance(t, ox.Literal):
+                out.add(t.datatype.value)
+    return out
+
+
+def clean_prefixes(items: Iterable[ox.Quad] | Iterable[ox.Triple],
+                   prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes that the data uses and under which no IRI needs an escape.
+
+    An IRI is abbreviated by its longest matching namespace; a prefix with one IRI whose
+    rest is not a plain local name is dropped (its IRIs then fall to the next-longest
+    namespace, which is checked in turn, or are written in full).
+    """
+    iris = _iris(items)
+    kept = dict(prefixes)
+    while True:
+        compact = _Compact(kept)
+        used: set[str] = set()
+        unclean: set[str] = set()
+        for iri in iris:
+            split = compact.split(iri)
+            if split is None:
+                continue
+            prefix, local = split
+            (used if _CLEAN_LOCAL.match(local) else unclean).add(prefix)
+        if not unclean:
+            return {p: ns for p, ns in sorted(kept.items()) if p in used}
+        for prefix in unclean:
+            del kept[prefix]

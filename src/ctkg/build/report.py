@@ -1,0 +1,101 @@
+"""``build-report.md`` (counts and the validation summary, for people), ``manifest.json``
+(what ``ctkg load`` verifies and how staleness is detected) and writing a build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ctkg import __version__
+from ctkg.annotations import brat
+from ctkg.atomic import write_files_atomically
+from ctkg.rdf.terms import RDF_TYPE, ctkg, graph_of, iri_of, natural_key
+
+MANIFEST = "manifest.json"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def inputs_sha256(root: Path, files: Iterable[Path]) -> str:
+    """One hash over every input file: its path relative to the root, then its bytes."""
+    h = hashlib.sha256()
+    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(sha256(path.read_bytes()).encode() + b"\n")
+    return h.hexdigest()
+
+
+def graph_counts(quads: Iterable[ox.Quad]) -> dict[str, int]:
+    """Graph IRI -> its number of triples."""
+    return dict(Counter(iri_of(q.graph_name) for q in quads))
+
+
+def render_manifest(inputs: str, graph_counts: Mapping[str, int],
+                    files: Mapping[str, bytes]) -> bytes:
+    manifest = {
+        "version": __version__,
+        "inputs_sha256": inputs,
+        "graphs": {g: {"triples": n} for g, n in sorted(graph_counts.items())},
+        "files": {name: sha256(data) for name, data in sorted(files.items())},
+    }
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+
+
+def write_atomically(out_dir: Path, files: Mapping[str, bytes], last: str | None = None) -> None:
+    """Write the build's files into ``out_dir`` atomically (see :mod:`ctkg.atomic`).
+
+    ``last`` (the manifest) is replaced after every other file, so a crash midway leaves a
+    manifest that no longer matches, which ``build --check`` and ``ctkg load`` detect.
+    """
+    order = sorted(n for n in files if n != last)
+    if last is not None and last in files:
+        order.append(last)
+    write_files_atomically({out_dir / name: files[name] for name in order})
+
+
+_COUNTED = {ctkg(c).value: c for c in ("Mention", "Assertion", "Statement")}
+
+
+def render_report(quads: Iterable[ox.Quad], counts: Mapping[str, int],
+                  docs: Iterable[brat.Document], warnings: list[str],
+                  notes: list[str]) -> bytes:
+    """``build-report.md``: counts per document and class, and the validation summary."""
+    per_doc: dict[object, Counter[str]] = {}
+    classes: Counter[str] = Counter()
+    for q in quads:
+        if q.predicate == RDF_TYPE:
+            cls = iri_of(q.object)
+            classes[cls] += 1
+            kind = _COUNTED.get(cls)
+            if kind is not None:
+                per_doc.setdefault(q.graph_name, Counter())[kind] += 1
+    lines = ["# CTKG build report", "", f"Version {__version__}.", "", "## Graphs", "",
+             "| graph | triples |", "|---|---:|"]
+    lines += [f"| `{g}` | {n} |" for g, n in sorted(counts.items())]
+    lines += ["", "## Documents", "",
+              "| document | T | E | R | negated | mentions | statements | assertions |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for d in sorted(docs, key=lambda d: natural_key(d.doc_id)):
+        c = per_doc.get(graph_of(d.doc_id), Counter())
+        negated = sum(1 for a in d.attributes.values() if a.type == "Negation")
+        lines.append(f"| {d.doc_id} | {len(d.textbounds)} | {len(d.events)} | "
+                     f"{len(d.relations)} | {negated} | {c['Mention']} | {c['Statement']} | "
+                     f"{c['Assertion']} |")
+    lines += ["", "## Instances per class (all graphs)", "", "| class | instances |",
+              "|---|---:|"]
+    lines += [f"| `{c}` | {n} |" for c, n in sorted(classes.items())]
+    lines += ["", "## Validation", "",
+              "Annotation checks, ontology and shapes syntax, registry event times, SHACL "
+              "(no inference) and the QC queries passed with no error.", "",
+              f"Warnings: {len(warnings)}."]
+    lines += [f"- {w.replace('|', '&#124;')}" for w in warnings]
+    if notes:
+        lines += ["", "Steps skipped:"] + [f"- {n}" for n in notes]
+    return ("\n".join(lines) + "\n").encode()

@@ -1,0 +1,125 @@
+"""pyoxigraph terms of CTKG: the one term model of the build.
+
+A quad is a :class:`pyoxigraph.Quad` of NamedNodes and Literals (no blank nodes: parsed
+ones are skolemized). Terms pickle (the parallel build sends them between processes) but
+do not order, so every sort names its key: :func:`quad_key` (canonical N-Quads order) or
+:func:`natural_key` (numbers inside names by value: E2 before E10).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from ctkg.rdf.namespaces import (
+    CTKG_NS,
+    GAF_NS,
+    GRAPH_NS,
+    ID_NS,
+    OA_NS,
+    ORG_NS,
+    PROV_NS,
+    RDF_NS,
+    RDFS_NS,
+    TIME_NS,
+    XSD_NS,
+)
+
+Term = ox.NamedNode | ox.Literal
+Quad = ox.Quad
+Triple = ox.Triple
+
+_FORBIDDEN_IRI = set('<>"{}|^`\\ \t\n\r')
+
+
+def named(value: str) -> ox.NamedNode:
+    """An IRI; refuses one that N-Triples cannot hold (or without a scheme)."""
+    if not value or any(c in _FORBIDDEN_IRI for c in value) or ":" not in value:
+        raise ValueError(f"not a usable IRI: {value!r}")
+    return ox.NamedNode(value)
+
+
+def ctkg(local: str) -> ox.NamedNode:
+    """An ontology term ``ctkg:<local>``."""
+    return ox.NamedNode(CTKG_NS + local)
+
+
+def ident(path: str) -> ox.NamedNode:
+    """An instance IRI ``id/<path>``."""
+    return ox.NamedNode(ID_NS + path)
+
+
+def graph_of(name: str) -> ox.NamedNode:
+    """A graph IRI ``graph/<name>``."""
+    return ox.NamedNode(GRAPH_NS + name)
+
+
+XSD_STRING = ox.NamedNode(XSD_NS + "string")
+XSD_INTEGER = ox.NamedNode(XSD_NS + "integer")
+XSD_BOOLEAN = ox.NamedNode(XSD_NS + "boolean")
+RDF_TYPE = ox.NamedNode(RDF_NS + "type")
+RDF_SUBJECT = ox.NamedNode(RDF_NS + "subject")
+RDF_PREDICATE = ox.NamedNode(RDF_NS + "predicate")
+RDF_OBJECT = ox.NamedNode(RDF_NS + "object")
+RDFS_LABEL = ox.NamedNode(RDFS_NS + "label")
+RDFS_COMMENT = ox.NamedNode(RDFS_NS + "comment")
+RDFS_SUBCLASS_OF = ox.NamedNode(RDFS_NS + "subClassOf")
+OWL_CLASS = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
+GAF_DENOTED_BY = ox.NamedNode(GAF_NS + "denotedBy")
+PROV_DERIVED = ox.NamedNode(PROV_NS + "wasDerivedFrom")
+ORG_HOLDS = ox.NamedNode(ORG_NS + "holds")
+ORG_POST_IN = ox.NamedNode(ORG_NS + "postIn")
+
+
+def oa(local: str) -> ox.NamedNode:
+    """A Web Annotation term ``oa:<local>``."""
+    return ox.NamedNode(OA_NS + local)
+
+
+# registry granularity -> time unit
+UNITS = {"day": ox.NamedNode(TIME_NS + "unitDay"), "month": ox.NamedNode(TIME_NS + "unitMonth"),
+         "year": ox.NamedNode(TIME_NS + "unitYear"), "season": ctkg("unitSeason")}
+
+
+def lit(value: str | int | bool, datatype: ox.NamedNode | None = None,
+        lang: str | None = None) -> ox.Literal:
+    """A literal (plain strings are ``xsd:string``; booleans and ints typed)."""
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=XSD_BOOLEAN)
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=XSD_INTEGER)
+    if lang:
+        return ox.Literal(value, language=lang.lower())
+    if datatype is not None and datatype != XSD_STRING:
+        return ox.Literal(value, datatype=datatype)
+    return ox.Literal(value)
+
+
+def iri_of(term: object) -> str:
+    """The IRI of a NamedNode (a build has no other subjects); TypeError otherwise."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    raise TypeError(f"not an IRI: {term}")
+
+
+def term_value(term: object) -> str:
+    """The IRI of a NamedNode, the lexical form of a Literal."""
+    assert isinstance(term, (ox.NamedNode, ox.Literal)), term
+    return term.value
+
+
+def quad_key(quad: ox.Quad) -> str:
+    """The canonical N-Quads form of a quad: the build's sort key (graph first)."""
+    return f"{quad.graph_name} {quad.subject} {quad.predicate} {quad.object}"
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """Sort key of a name with numbers in it by their value: T9 before T10, E2 before E10
+    (then the text itself, so that "E02" and "E2" still have a fixed order)."""
+    parts = tuple((1, int(part)) if i % 2 else (0, part)
+                  for i, part in enumerate(_DIGITS.split(text)) if part)
+    return parts, text
