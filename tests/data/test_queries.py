@@ -1,14 +1,14 @@
 """Every bundled query: a complete comment block, and results equal to the expected CSV.
 
-Expected results are SPARQL 1.1 CSV (IRIs plain, literals by lexical form), compared row
-for row when the query has ORDER BY and as a multiset otherwise. Two sets:
+Expected results are SPARQL 1.1 CSV (IRIs plain, literals by lexical form), compared by
+content: row for row when the query has ORDER BY and as a multiset otherwise. Two sets:
 
-- ``tests/fixtures/query_expected/NAME.csv``: on ``tests/fixtures/mini.trig`` (always runs);
+- ``tests/sparql/fixtures/query_expected/NAME.csv``: on ``tests/sparql/fixtures/mini.trig``
+  (always runs);
 - ``queries/expected/NAME.csv``: on the build ``data/kg/ctkg.trig`` (skipped without a build).
 
-Regenerate after reading the rows (``ctkg query NAME --format csv`` under the hood)::
-
-    python tests/test_queries.py --write fixture   # or: --write build
+After a deliberate change, rewrite them with ``pytest --update-expected`` (``ctkg query NAME
+--format csv`` under the hood) and read the rows in ``git diff``.
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ import contextlib
 import csv
 import io
 import shutil
-import sys
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.paths import ROOT
 from ctkg.cli.main import main
-from ctkg.sparql.queryfile import QueryInfo, bundled_queries, read_query
 from ctkg.sparql.lexer import has_order_by, tokenize, unescape_codepoints, uses_service
+from ctkg.sparql.queryfile import QueryInfo, bundled_queries, read_query
+from tests.expected import Expected
+from tests.paths import ROOT
 
 FIXTURE = ROOT / "tests" / "sparql" / "fixtures" / "mini.trig"
 FIXTURE_EXPECTED = ROOT / "tests" / "sparql" / "fixtures" / "query_expected"
@@ -63,17 +63,16 @@ def fixture_root(folder: Path) -> Path:
     return folder
 
 
-def compare(info: QueryInfo, actual: str, expected_file: Path, how: str) -> None:
-    if not expected_file.is_file():
-        pytest.fail(f"no expected result {expected_file.name}: read the rows, then run "
-                    f"python tests/test_queries.py --write {how}")
-    got = list(csv.reader(io.StringIO(actual, newline="")))
-    want = list(csv.reader(io.StringIO(expected_file.read_text(encoding="utf-8"), newline="")))
-    assert got[:1] == want[:1], f"{info.name}: columns differ"
-    if has_order_by(info.text):
-        assert got[1:] == want[1:], f"{info.name}: rows or their order differ"
-    else:
-        assert sorted(got[1:]) == sorted(want[1:]), f"{info.name}: rows differ"
+def same_rows(info: QueryInfo) -> Callable[[bytes, bytes], bool]:
+    """Equal columns and rows (in order when the query has ORDER BY), whatever the bytes."""
+    def same(want_bytes: bytes, got_bytes: bytes) -> bool:
+        want, got = (list(csv.reader(io.StringIO(b.decode("utf-8"), newline="")))
+                     for b in (want_bytes, got_bytes))
+        if got[:1] != want[:1]:
+            return False
+        return got[1:] == want[1:] if has_order_by(info.text) else sorted(got[1:]) == sorted(
+            want[1:])
+    return same
 
 
 @pytest.fixture(scope="module")
@@ -105,31 +104,15 @@ def test_comment_block(info: QueryInfo) -> None:
 
 
 @pytest.mark.parametrize("info", LOCAL, ids=_ids(LOCAL))
-def test_results_on_fixture(info: QueryInfo, mini_root: Path) -> None:
-    compare(info, csv_of(info, mini_root), FIXTURE_EXPECTED / f"{info.name}.csv", "fixture")
+def test_results_on_fixture(info: QueryInfo, mini_root: Path, expected: Expected) -> None:
+    expected.check(FIXTURE_EXPECTED / f"{info.name}.csv", csv_of(info, mini_root).encode(),
+                   same=same_rows(info))
 
 
 @pytest.mark.parametrize("info", LOCAL, ids=_ids(LOCAL))
-def test_results_on_build(info: QueryInfo) -> None:
+def test_results_on_build(info: QueryInfo, expected: Expected) -> None:
     if not BUILD.is_file():
         pytest.skip("no build: data/kg/ctkg.trig is absent (run python build.py)")
-    compare(info, csv_of(info, ROOT), BUILD_EXPECTED / f"{info.name}.csv", "build")
+    expected.check(BUILD_EXPECTED / f"{info.name}.csv", csv_of(info, ROOT).encode(),
+                   same=same_rows(info))
 
-
-def write(which: str) -> None:
-    """Write the expected CSVs of every local query for the fixture or the build."""
-    target = FIXTURE_EXPECTED if which == "fixture" else BUILD_EXPECTED
-    target.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        root = fixture_root(Path(tmp)) if which == "fixture" else ROOT
-        for info in LOCAL:
-            text = csv_of(info, root)
-            (target / f"{info.name}.csv").write_text(text, encoding="utf-8", newline="")
-            print(f"{info.name}: {text.count(chr(10)) - 1} rows -> "
-                  f"{target.relative_to(ROOT)}/{info.name}.csv")
-
-
-if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] != "--write" or sys.argv[2] not in ("fixture", "build"):
-        raise SystemExit("usage: python tests/test_queries.py --write fixture|build")
-    write(sys.argv[2])

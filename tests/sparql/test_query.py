@@ -24,6 +24,8 @@ from ctkg.sparql.results import render
 from ctkg.sparql.safety import inject_values, values_block
 from ctkg.store.server import OxigraphServer
 from tests.paths import ROOT
+from tests.sparql import mini_fixture
+from tests.expected import Expected
 from tests.loopback import Listener
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
@@ -51,6 +53,11 @@ def mini_root(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "queries", tmp_path / "queries",
                     ignore=shutil.ignore_patterns("expected", "qc"))
     return tmp_path
+
+
+def test_mini_fixture_is_current(expected: Expected) -> None:
+    """``fixtures/mini.trig`` is what ``mini_fixture.py`` builds (--update-expected rewrites it)."""
+    expected.check(FIXTURE, mini_fixture.build())
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
