@@ -179,7 +179,8 @@ class RetryPolicy:
                     f"{error.message}: asked to wait {error.retry_after:.0f} s, more than the "
                     f"{self.max_wait:g} s cap; try again later")
             return max(self.min_delay, error.retry_after)
-        return max(self.min_delay, min(self.max_delay, self.base_delay * (2 ** attempt)))
+        backoff = self.base_delay * 2.0 ** attempt
+        return max(self.min_delay, min(self.max_delay, backoff))
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,8 @@ class HttpClient:
     def request(self, method: str, url: str, *, data: bytes | Mapping[str, str] | None = None,
                 headers: Mapping[str, str] | None = None,
                 params: Mapping[str, str] | None = None) -> Response:
-        """One exchange, retried by the policy; a 2xx :class:`Response` or :class:`EndpointError`."""
+        """One exchange, retried by the policy: a 2xx :class:`Response`, else
+        :class:`EndpointError`."""
         with self._lock:
             attempt = 0
             while True:

@@ -23,10 +23,10 @@ from ctkg.sparql.queryfile import bundled_queries, read_query
 from ctkg.sparql.results import render
 from ctkg.sparql.safety import inject_values, values_block
 from ctkg.store.server import OxigraphServer
-from tests.paths import ROOT
-from tests.sparql import mini_fixture
 from tests.expected import Expected
 from tests.loopback import Listener
+from tests.paths import ROOT
+from tests.sparql import mini_fixture
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
 CTKGID = "https://w3id.org/ctkg/id/"
@@ -81,7 +81,8 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     ("2018", "date", lit("2018", XSD + "gYear")),
     (INJECTION.replace('"x"', '"x\\"'), None, None),  # an unterminated string: error
 ])
-def test_parse_term(text: str, kind: str | None, expected: ox.NamedNode | ox.Literal | None) -> None:
+def test_parse_term(text: str, kind: str | None,
+                    expected: ox.NamedNode | ox.Literal | None) -> None:
     if expected is None:
         with pytest.raises(ParamError):
             parse_term(text, kind)

@@ -25,8 +25,8 @@ import pyoxigraph as ox
 import pytest
 
 from ctkg.errors import CTKGError
-from ctkg.store.load import GRAPH_PREFIX, STAGING_PREFIX, load_release, read_release, sha256_file
 from ctkg.http import EndpointError, scrub_url
+from ctkg.store.load import GRAPH_PREFIX, STAGING_PREFIX, load_release, read_release, sha256_file
 from ctkg.store.protocol import derive_endpoints
 from ctkg.store.server import OxigraphServer, free_port, start
 from tests.loopback import loopback_http

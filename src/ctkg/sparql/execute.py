@@ -52,7 +52,8 @@ def as_term(value: object) -> Term:
 def run_store(text: str, store: ox.Store, terms: dict[str, Term],
               source: str | Path) -> Result:
     """The query on the embedded store, its default graph the union of all graphs."""
-    subs = {ox.Variable(n): t for n, t in terms.items()}
+    subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(n): t for n, t in terms.items()}
     try:
         result = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
     except SyntaxError as exc:

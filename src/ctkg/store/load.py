@@ -90,7 +90,7 @@ def check_build(folder: Path) -> dict[str, Any]:
         if not p.is_file():
             raise CTKGError.single(p, None, f"{STALE} ({p.name} not found)")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
         expected = manifest["files"]["ctkg.trig"]
     except (ValueError, KeyError, TypeError):
         raise CTKGError.single(manifest_path, None,
@@ -128,7 +128,7 @@ def read_release(folder: Path) -> Release:
         diff = sorted(set(counts.items()) ^ set(wanted.items()))[:1]
         raise CTKGError.single(trig, None, f"{STALE} (graphs or triple counts differ from "
                                            f"manifest.json, e.g. {diff[0][0]})")
-    graphs = {g: ox.serialize(sorted(ts, key=str), format=ox.RdfFormat.N_TRIPLES)
+    graphs = {g: ox.serialize(sorted(ts, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
               for g, ts in sorted(triples.items())}
     return Release(folder, str(manifest.get("version", "?")), graphs, counts)
 
