@@ -12,43 +12,27 @@ was. Graphs outside ``https://w3id.org/ctkg/graph/`` are never touched.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import secrets
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
-
-import pyoxigraph as ox
+from typing import TextIO
 
 from ctkg.errors import CTKGError
 from ctkg.http import EndpointError, credentials, scrub_url
 from ctkg.store.protocol import SparqlClient, derive_endpoints
+from ctkg.store.release import GRAPH_PREFIX, Release, read_release, sha256_file
 
-GRAPH_PREFIX = "https://w3id.org/ctkg/graph/"
+# read_release and sha256_file: reading a build is part of a load's API (benchmarks, tests)
+__all__ = ["GRAPH_PREFIX", "STAGING_PREFIX", "LoadReport", "Loader", "load_release",
+           "print_summary", "read_release", "sha256_file"]
+
 STAGING_PREFIX = "https://w3id.org/ctkg/staging/"
-STALE = "build missing/stale: run python build.py"
 CHUNK_BYTES = 512 * 1024  # one INSERT DATA request, well under common body limits
 
 Hook = Callable[[str, str], None]
 PayloadFilter = Callable[[str, bytes], bytes]
-
-
-@dataclass
-class Release:
-    """A build read from disk: N-Triples per live graph IRI and the triple counts."""
-
-    folder: Path
-    version: str
-    graphs: dict[str, bytes]
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
 
 @dataclass
@@ -70,67 +54,6 @@ class LoadReport:
     @property
     def throughput(self) -> float:
         return self.total / self.seconds if self.seconds > 0 else 0.0
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def check_build(folder: Path) -> dict[str, Any]:
-    """The manifest of a present and current build, else a one-line 'missing/stale' error.
-
-    Current means the sha256 of ``ctkg.trig`` equals the manifest's, so a hand-edited or
-    half-written build is never loaded or served."""
-    trig, manifest_path = folder / "ctkg.trig", folder / "manifest.json"
-    for p in (trig, manifest_path):
-        if not p.is_file():
-            raise CTKGError.single(p, None, f"{STALE} ({p.name} not found)")
-    try:
-        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
-        expected = manifest["files"]["ctkg.trig"]
-    except (ValueError, KeyError, TypeError):
-        raise CTKGError.single(manifest_path, None,
-                               f"{STALE} (manifest.json has no files.ctkg.trig sha256)") from None
-    if sha256_file(trig) != expected:
-        raise CTKGError.single(trig, None, f"{STALE} (its sha256 differs from manifest.json)")
-    return manifest
-
-
-def read_release(folder: Path) -> Release:
-    """Check and parse a build folder (``ctkg.trig`` + ``manifest.json``) into per-graph
-    N-Triples; refuse what the contract forbids (default-graph triples, blank nodes, graphs
-    outside ``graph/``) since those could not be swapped or dropped safely later."""
-    manifest = check_build(folder)
-    trig = folder / "ctkg.trig"
-    triples: dict[str, set[ox.Triple]] = defaultdict(set)
-    try:
-        for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
-            g = quad.graph_name
-            if isinstance(g, ox.DefaultGraph):
-                raise CTKGError.single(trig, None, "triples in the default graph: every CTKG "
-                                                   "triple belongs to a named graph")
-            if not isinstance(g, ox.NamedNode) or not g.value.startswith(GRAPH_PREFIX):
-                raise CTKGError.single(trig, None, f"graph {g} is not under {GRAPH_PREFIX}")
-            if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
-                raise CTKGError.single(trig, None, f"blank node in graph {g.value}: the build "
-                                                   "has none by contract (docs/design.md)")
-            triples[g.value].add(quad.triple)
-    except SyntaxError as exc:
-        raise CTKGError.single(trig, None, f"does not parse: {str(exc)[:200]}") from None
-    counts = {g: len(ts) for g, ts in sorted(triples.items())}
-    listed = {g: int(v.get("triples", -1)) for g, v in manifest.get("graphs", {}).items()}
-    wanted = {g: n for g, n in listed.items() if n}
-    if counts != wanted:
-        diff = sorted(set(counts.items()) ^ set(wanted.items()))[:1]
-        raise CTKGError.single(trig, None, f"{STALE} (graphs or triple counts differ from "
-                                           f"manifest.json, e.g. {diff[0][0]})")
-    graphs = {g: ox.serialize(sorted(ts, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
-              for g, ts in sorted(triples.items())}
-    return Release(folder, str(manifest.get("version", "?")), graphs, counts)
 
 
 def staging_iri(run_id: str, live: str) -> str:

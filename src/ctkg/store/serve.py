@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 
 from ctkg.errors import CTKGError
-from ctkg.store.load import check_build
+from ctkg.store.release import check_build
 from ctkg.store.server import oxigraph_binary, start
 
 

@@ -10,13 +10,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from ctkg.errors import CTKGError
+from ctkg.http import EndpointError, HttpClient, RetryPolicy
 
 
 def oxigraph_binary() -> str:
@@ -98,6 +97,7 @@ def start(location: Path, port: int | None = None, *, read_only: bool = False,
     server = OxigraphServer(proc, port, location)
     deadline = time.monotonic() + timeout
     probe = f"{server.query_url}?query=ASK%7B%7D"
+    http = HttpClient(timeout=1.0, policy=RetryPolicy(retries=0))  # this loop is the retry
     try:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -106,10 +106,9 @@ def start(location: Path, port: int | None = None, *, read_only: bool = False,
                 raise CTKGError.single("oxigraph", None,
                                        f"server exited at start: {err[-300:]}")
             try:
-                with urllib.request.urlopen(probe, timeout=1) as resp:
-                    if resp.status == 200:
-                        return server
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                http.request("GET", probe)
+                return server
+            except EndpointError:
                 time.sleep(0.1)
     except BaseException:  # e.g. Ctrl-C while waiting: never leave the server running
         server.stop()
