@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,8 +26,8 @@ from ctkg.sparql.lexer import has_order_by, tokenize, unescape_codepoints, uses_
 from ctkg.sparql.queryfile import QueryInfo, bundled_queries, read_query
 from tests.expected import Expected
 from tests.paths import ROOT
+from tests.sparql.helpers import fixture_root
 
-FIXTURE = ROOT / "tests" / "sparql" / "fixtures" / "mini.trig"
 FIXTURE_EXPECTED = ROOT / "tests" / "sparql" / "fixtures" / "query_expected"
 BUILD = ROOT / "data" / "kg" / "ctkg.trig"
 BUILD_EXPECTED = ROOT / "queries" / "expected"
@@ -52,15 +51,6 @@ def csv_of(info: QueryInfo, root: Path) -> str:
     if code != 0:
         raise AssertionError(f"ctkg query {info.name} failed: {err.getvalue().strip()}")
     return out.getvalue()
-
-
-def fixture_root(folder: Path) -> Path:
-    """A project root in ``folder`` whose build is the fixture dataset."""
-    (folder / "data" / "kg").mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURE, folder / "data" / "kg" / "ctkg.trig")
-    shutil.copytree(ROOT / "queries", folder / "queries", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("expected", "qc"))
-    return folder
 
 
 def same_rows(info: QueryInfo) -> Callable[[bytes, bytes], bool]:

@@ -9,8 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from tests.loopback import Listener, recording_listener
-
-FIXTURE = Path(__file__).parent / "fixtures" / "mini.trig"
+from tests.sparql.helpers import FIXTURE, fixture_root
 
 
 @pytest.fixture(scope="module")
@@ -26,3 +25,9 @@ def listener() -> Iterator[Listener]:
     """A loopback HTTP server that records every request it receives."""
     with recording_listener() as me:
         yield me
+
+
+@pytest.fixture
+def mini_root(tmp_path: Path) -> Path:
+    """A project root whose build is the fixture and whose queries are the bundled ones."""
+    return fixture_root(tmp_path)

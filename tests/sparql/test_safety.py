@@ -14,7 +14,7 @@ import pytest
 from ctkg.cli.main import main
 from ctkg.errors import CTKGError
 from ctkg.sparql.query import run_query
-from ctkg.sparql.safety import network_problems
+from ctkg.sparql.safety import inject_values, network_problems, values_block
 from tests.loopback import Listener
 from tests.paths import ROOT
 
@@ -103,3 +103,24 @@ def test_bundled_network_query_needs_the_flag(capsys: pytest.CaptureFixture[str]
     root = ROOT
     assert main(["query", "wikidata-federated", "--root", str(root)]) == 1
     assert "--allow-network" in capsys.readouterr().err
+
+
+# --- parameters as a VALUES block (endpoint mode) ----------------------------------------
+
+def test_values_block_accepts_only_single_terms() -> None:
+    assert values_block({"a": "<urn:x>"}) == " VALUES (?a) { (<urn:x>) } "
+    for bad in ["<urn:x> } ; DROP ALL ; { ", '"x" } # ', "?other", '"x"^^<urn:y> <urn:z>']:
+        with pytest.raises(ValueError):
+            values_block({"a": bad})
+    with pytest.raises(ValueError):
+        values_block({"a) { } #": "<urn:x>"})
+
+
+def test_values_go_to_the_where_pattern_past_comments_and_strings() -> None:
+    query = ('# a { brace in a comment\nPREFIX p: <urn:{}>\n'
+             'SELECT ?s ("{" AS ?b) WHERE { ?s ?p ?o }')
+    injected = inject_values(query, {"s": "<urn:s>"})
+    assert injected.endswith("WHERE { VALUES (?s) { (<urn:s>) }  ?s ?p ?o }")
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    assert inject_values(construct, {"s": "<urn:s>"}).startswith(
+        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES")
