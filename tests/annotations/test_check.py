@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from ctkg.annotations.check import check_collection, check_corpus
+from ctkg.annotations.brat import read_collection
+from ctkg.annotations.check import check_corpus, check_inputs
 from ctkg.errors import Problem
 from ctkg.paths import Layout
-
-FIXTURES = Path(__file__).parent / "fixtures"
-ONTOLOGY = [FIXTURES / "ontology" / "ctkg.ttl", FIXTURES / "ontology" / "concepts.ttl"]
+from tests.annotations.project import FIXTURES, fixture_inputs, fixture_project
 
 
 def check(folder: Path) -> list[Problem]:
-    return check_collection(folder, folder / "registry.toml", ontology=ONTOLOGY,
-                            links=folder / "links.toml", catalogue=folder / "catalogue.toml")
+    """Read and check a fixture collection with its own registry, catalogue and links."""
+    with tempfile.TemporaryDirectory() as root:
+        return check_corpus(fixture_project(folder, Path(root)), folder)
 
 
 def found(problems: list[Problem]) -> list[tuple[str, int | None, str, str]]:
@@ -154,6 +155,28 @@ def test_discontinuous_span_is_checked_joined_by_one_space(tmp_path: Path) -> No
     ann.write_text(text.replace("terrorist use internet", "terrorist useinternet"),
                    encoding="utf-8")
     assert any("stored text" in p.message for p in check(folder))
+
+
+def test_inputs_and_documents_already_read_are_checked_without_reading(tmp_path: Path) -> None:
+    folder = FIXTURES / "registry_unused"
+    inputs = fixture_inputs(folder, tmp_path)
+    docs, _ = read_collection(folder)
+    [problem] = check_inputs(inputs, docs)
+    assert (Path(problem.file).name, problem.line) == ("registry.toml", 46)
+    assert "ghost: used by no mention" in problem.message
+
+
+def test_problems_of_every_input_are_reported_with_the_documents(tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    shutil.copytree(FIXTURES / "clean", folder)
+    registry = folder / "registry.toml"
+    registry.write_text(registry.read_text("utf-8") + '\n[x]\ntype = "Person"\nlabel = "X"\n'
+                        'colour = "red"\nkeep = true\n', "utf-8")
+    (folder / "links.toml").write_text('[spain]\nqid = "Q0"\n', "utf-8")
+    found = {(Path(p.file).name, p.line, p.message.split(" (")[0]) for p in check(folder)}
+    assert ("registry.toml", 46, "x: unknown key 'colour'") in found
+    assert any(f == "links.toml" and line == 2 and "malformed QID 'Q0'" in m
+               for f, line, m in found), found
 
 
 def test_real_corpus_passes(layout: Layout) -> None:

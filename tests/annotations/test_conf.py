@@ -7,22 +7,28 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.annotations.conf import (
-    build_scheme,
-    load_ontology,
-    render_all,
-    scheme_from_files,
-    stale_files,
-)
+from ctkg.annotations.conf import render_all, stale_files
+from ctkg.annotations.scheme import Scheme, build_scheme, checked_scheme
 from ctkg.cli.main import main
 from ctkg.errors import CTKGError
+from ctkg.inputs.ontology import Ontology, read_ontology
 from ctkg.paths import Layout
 
 FIXTURE_ONTOLOGY = Path(__file__).parent / "fixtures" / "ontology" / "ctkg.ttl"
 
 
+def ontology(*paths: Path) -> Ontology:
+    onto, problems = read_ontology(list(paths))
+    assert problems == []
+    return onto
+
+
+def scheme(*paths: Path) -> Scheme:
+    return checked_scheme(ontology(*paths))
+
+
 def rendered(path: Path = FIXTURE_ONTOLOGY) -> dict[str, str]:
-    return render_all(scheme_from_files([path]))
+    return render_all(scheme(path))
 
 
 def test_annotation_conf_sections() -> None:
@@ -66,12 +72,12 @@ def test_ontology_lacking_a_class_or_property_is_reported(tmp_path: Path) -> Non
     broken.write_text("\n".join(ln for ln in text.splitlines()
                                 if not ln.startswith(("ctkg:Post ", "ctkg:warnsOf "))),
                       encoding="utf-8")
-    _, problems = build_scheme(load_ontology([broken]))
+    _, problems = build_scheme(ontology(broken))
     messages = [p.message for p in problems]
     assert any("'Post'" in m and "not a class" in m for m in messages), messages
     assert any("'warnsOf'" in m and "not a property" in m for m in messages), messages
     with pytest.raises(CTKGError):
-        scheme_from_files([broken])
+        checked_scheme(ontology(broken))
 
 
 def _project(tmp_path: Path) -> Layout:
@@ -106,5 +112,10 @@ def test_missing_conf_is_reported(tmp_path: Path) -> None:
 def test_committed_conf_is_current(layout: Layout) -> None:
     if not layout.ontology.is_file():
         pytest.skip("ontology/ctkg.ttl does not exist yet")
-    assert stale_files(layout.corpus, render_all(scheme_from_files(layout.ontology_files()))) \
-        == []
+    assert stale_files(layout.corpus, render_all(scheme(*layout.ontology_files()))) == []
+
+
+def test_event_types_are_the_ontology_s_event_subclasses_in_its_order() -> None:
+    events = list(scheme(FIXTURE_ONTOLOGY).events)
+    assert events[:3] == ["Conference", "HighLevelConference", "RegionalConference"]
+    assert events[-2:] == ["Attack", "Statement"] and "Event" not in events

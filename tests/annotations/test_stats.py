@@ -7,13 +7,28 @@ import io
 import json
 from pathlib import Path
 
-from ctkg.annotations.stats import collect, render_csv, render_json, render_table
+import pytest
 
-CLEAN = Path(__file__).parent / "fixtures" / "clean"
+from ctkg.annotations.brat import read_collection
+from ctkg.annotations.stats import DocStats, collect, render_csv, render_json, render_table
+from ctkg.inputs import Inputs
+from tests.annotations.project import FIXTURES, fixture_inputs
+
+CLEAN = FIXTURES / "clean"
 
 
-def test_counts_of_the_clean_fixture() -> None:
-    docs, total = collect(CLEAN, CLEAN / "links.toml")
+@pytest.fixture
+def inputs(tmp_path: Path) -> Inputs:
+    return fixture_inputs(CLEAN, tmp_path / "project")
+
+
+def stats(folder: Path, inputs: Inputs) -> tuple[list[DocStats], DocStats]:
+    docs, _ = read_collection(folder)
+    return collect(docs, inputs)
+
+
+def test_counts_of_the_clean_fixture(inputs: Inputs) -> None:
+    docs, total = stats(CLEAN, inputs)
     assert [d.doc for d in docs] == ["doc"]
     doc = docs[0]
     assert doc.mentions == {"Person": 1, "Post": 1, "Threat": 1, "Place": 2,
@@ -30,15 +45,15 @@ def test_counts_of_the_clean_fixture() -> None:
     assert total.as_dict() | {"doc": "doc"} == doc.as_dict()
 
 
-def test_a_missing_normalization_lowers_the_share(tmp_path: Path) -> None:
+def test_a_missing_normalization_lowers_the_share(tmp_path: Path, inputs: Inputs) -> None:
     (tmp_path / "d.txt").write_text("Guterres spoke.\n", encoding="utf-8")
     (tmp_path / "d.ann").write_text("T1\tPerson 0 8\tGuterres\n", encoding="utf-8")
-    docs, _ = collect(tmp_path)
+    docs, _ = stats(tmp_path, inputs)
     assert (docs[0].normalizable, docs[0].normalized, docs[0].normalized_pct) == (1, 0, 0.0)
 
 
-def test_formats() -> None:
-    docs, total = collect(CLEAN, CLEAN / "links.toml")
+def test_formats(inputs: Inputs) -> None:
+    docs, total = stats(CLEAN, inputs)
     table = render_table(docs, total)
     assert table.splitlines()[0].split() == ["document", "mentions", "events", "statements",
                                              "relations", "normalized", "wikidata"]

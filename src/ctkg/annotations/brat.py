@@ -14,8 +14,10 @@ joins the fragment texts with one space.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from ctkg.errors import Problem, display_path
 
@@ -145,10 +147,6 @@ class Document:
     def notes_of(self, target: str) -> list[Note]:
         return [n for n in self.notes.values() if n.target == target]
 
-    def annotation_line(self, ann_id: str) -> int | None:
-        lines = self.id_lines.get(ann_id)
-        return lines[0] if lines else None
-
 
 def parse_pairs(text: str) -> dict[str, str]:
     """``"anchor=2019-09-26 rule=next-year"`` -> ``{"anchor": ..., "rule": ...}``."""
@@ -174,125 +172,157 @@ def read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
+def decode(path: Path, problems: list[Problem]) -> str:
+    """A file's text, decoded strictly: non-UTF-8 (at its line), a byte-order mark and CR
+    line endings are added to ``problems`` (brat counts offsets on LF text without BOM)."""
+    raw = path.read_bytes()
+    where = display_path(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        problems.append(Problem(where, line, f"not UTF-8: byte {exc.start} "
+                                             f"(0x{raw[exc.start]:02x}): {exc.reason}"))
+        text = raw.decode("utf-8", "replace")
+    if text.startswith("\ufeff"):
+        problems.append(Problem(where, 1, "starts with a byte-order mark (U+FEFF): save as "
+                                          "UTF-8 without BOM (it shifts every offset)"))
+    if "\r" in text:
+        first = text[:text.index("\r")].count("\n") + 1
+        crlf = text.count("\r\n")
+        kind = f"CRLF line endings ({crlf} lines)" if crlf else "a carriage return (CR)"
+        problems.append(Problem(where, first, f"{kind}: use LF only (brat counts offsets "
+                                              "on LF text)"))
+    return text
+
+
+class _Reader:
+    """Parses the lines of one ``.ann`` into a :class:`Document`, one method per kind."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.where = display_path(doc.ann_path)
+        self.lineno = 0
+
+    def bad(self, message: str) -> None:
+        self.doc.problems.append(Problem(self.where, self.lineno, message))
+
+    def line(self, lineno: int, line: str) -> None:
+        self.lineno = lineno
+        fields = line.split("\t")
+        ann_id = fields[0]
+        if not ann_id:
+            self.bad("line does not start with an annotation id")
+            return
+        kind = ann_id[0]
+        if kind == "*":
+            self.equiv(fields)
+            return
+        if len(fields) < 2:
+            self.bad(f"{ann_id}: expected a TAB after the id")
+            return
+        self.doc.id_lines.setdefault(ann_id, []).append(lineno)
+        handler = self.HANDLERS.get(kind)
+        if handler is None:
+            self.bad(f"{ann_id}: unknown annotation kind {kind!r} "
+                     "(want T, E, R, A, M, N, # or *)")
+            return
+        handler(self, ann_id, fields, fields[1].split(" "))
+
+    def textbound(self, ann_id: str, fields: list[str], _head: list[str]) -> None:
+        if len(fields) != 3:
+            self.bad(f"{ann_id}: a T line needs 3 TAB-separated fields, found {len(fields)}")
+            return
+        type_, _, offsets = fields[1].partition(" ")
+        if not _OFFSETS_RE.match(offsets):
+            self.bad(f"{ann_id}: malformed offsets {offsets!r} (want 'start end[;start end]')")
+            return
+        frags = tuple((int(a), int(b)) for a, b in (f.split(" ") for f in offsets.split(";")))
+        self.doc.textbounds.setdefault(ann_id, TextBound(ann_id, type_, frags, fields[2],
+                                                         self.lineno))
+
+    def event(self, ann_id: str, _fields: list[str], head: list[str]) -> None:
+        if ":" not in head[0]:
+            self.bad(f"{ann_id}: an E line starts with TYPE:TRIGGER")
+            return
+        type_, _, trigger = head[0].partition(":")
+        args: list[tuple[str, str]] = []
+        raw_roles: list[str] = []
+        for arg in filter(None, head[1:]):
+            role, sep, target = arg.partition(":")
+            if not sep or not role or not target:
+                self.bad(f"{ann_id}: malformed argument {arg!r} (want ROLE:ID)")
+                continue
+            raw_roles.append(role)
+            args.append((base_role(role), target))
+        self.doc.events.setdefault(ann_id, Event(ann_id, type_, trigger, tuple(args),
+                                                 tuple(raw_roles), self.lineno))
+
+    def relation(self, ann_id: str, _fields: list[str], head: list[str]) -> None:
+        if len(head) != 3 or not head[1].startswith("Arg1:") \
+                or not head[2].startswith("Arg2:"):
+            self.bad(f"{ann_id}: an R line is 'TYPE Arg1:ID Arg2:ID'")
+            return
+        self.doc.relations.setdefault(
+            ann_id, Relation(ann_id, head[0], head[1][5:], head[2][5:], self.lineno))
+
+    def attribute(self, ann_id: str, _fields: list[str], head: list[str]) -> None:
+        if len(head) not in (2, 3):
+            self.bad(f"{ann_id}: an A line is 'TYPE ID [VALUE]'")
+            return
+        value = head[2] if len(head) == 3 else None
+        self.doc.attributes.setdefault(
+            ann_id, Attribute(ann_id, head[0], head[1], value, self.lineno))
+
+    def normalization(self, ann_id: str, fields: list[str], head: list[str]) -> None:
+        if len(head) != 3 or ":" not in head[2]:
+            self.bad(f"{ann_id}: an N line is 'TYPE ID DB:KEY'")
+            return
+        db, _, key = head[2].partition(":")
+        text = fields[2] if len(fields) > 2 else ""
+        self.doc.normalizations.setdefault(
+            ann_id, Normalization(ann_id, head[0], head[1], db, key, text, self.lineno))
+
+    def note(self, ann_id: str, fields: list[str], head: list[str]) -> None:
+        if len(head) != 2:
+            self.bad(f"{ann_id}: a note line is 'AnnotatorNotes ID<TAB>text'")
+            return
+        text = fields[2] if len(fields) > 2 else ""
+        self.doc.notes.setdefault(ann_id, Note(ann_id, head[0], head[1], text, self.lineno))
+
+    def equiv(self, fields: list[str]) -> None:
+        head = fields[1].split(" ") if len(fields) > 1 else []
+        if len(head) < 3:
+            self.bad("an equivalence line is '*<TAB>TYPE ID ID [ID ...]'")
+            return
+        self.doc.equivs.append(Equiv(head[0], tuple(head[1:]), self.lineno))
+
+    HANDLERS: ClassVar[dict[str, Callable[[_Reader, str, list[str], list[str]], None]]] = {
+        "T": textbound, "E": event, "R": relation, "A": attribute, "M": attribute,
+        "N": normalization, "#": note}
+
+
 def parse_ann(ann_text: str, *, doc_id: str, txt_path: Path, ann_path: Path,
               text: str) -> Document:
     """Parse the content of one ``.ann`` file (already decoded) into a :class:`Document`."""
     doc = Document(doc_id=doc_id, txt_path=txt_path, ann_path=ann_path, text=text)
-    where = display_path(ann_path)
+    reader = _Reader(doc)
     for lineno, raw in enumerate(ann_text.split("\n"), start=1):
         line = raw.rstrip("\r")
-        if not line.strip():
-            continue
-        fields = line.split("\t")
-        ann_id = fields[0]
-
-        def bad(msg: str, lineno: int = lineno) -> None:
-            doc.problems.append(Problem(where, lineno, msg))
-
-        if not ann_id:
-            bad("line does not start with an annotation id")
-            continue
-        kind = ann_id[0]
-        if kind != "*" and len(fields) < 2:
-            bad(f"{ann_id}: expected a TAB after the id")
-            continue
-        if kind != "*":
-            doc.id_lines.setdefault(ann_id, []).append(lineno)
-        head = fields[1].split(" ") if len(fields) > 1 else []
-        try:
-            if kind == "T":
-                if len(fields) != 3:
-                    bad(f"{ann_id}: a T line needs 3 TAB-separated fields, found {len(fields)}")
-                    continue
-                type_, _, offsets = fields[1].partition(" ")
-                if not _OFFSETS_RE.match(offsets):
-                    bad(f"{ann_id}: malformed offsets {offsets!r} (want 'start end[;start end]')")
-                    continue
-                frags = tuple(
-                    (int(a), int(b))
-                    for a, b in (frag.split(" ") for frag in offsets.split(";"))
-                )
-                doc.textbounds.setdefault(
-                    ann_id, TextBound(ann_id, type_, frags, fields[2], lineno))
-            elif kind == "E":
-                if not head or ":" not in head[0]:
-                    bad(f"{ann_id}: an E line starts with TYPE:TRIGGER")
-                    continue
-                type_, _, trigger = head[0].partition(":")
-                args: list[tuple[str, str]] = []
-                raw_roles: list[str] = []
-                for arg in head[1:]:
-                    if not arg:
-                        continue
-                    role, sep, target = arg.partition(":")
-                    if not sep or not role or not target:
-                        bad(f"{ann_id}: malformed argument {arg!r} (want ROLE:ID)")
-                        continue
-                    raw_roles.append(role)
-                    args.append((base_role(role), target))
-                doc.events.setdefault(
-                    ann_id, Event(ann_id, type_, trigger, tuple(args), tuple(raw_roles), lineno))
-            elif kind == "R":
-                if len(head) != 3 or not head[1].startswith("Arg1:") \
-                        or not head[2].startswith("Arg2:"):
-                    bad(f"{ann_id}: an R line is 'TYPE Arg1:ID Arg2:ID'")
-                    continue
-                doc.relations.setdefault(
-                    ann_id, Relation(ann_id, head[0], head[1][5:], head[2][5:], lineno))
-            elif kind in "AM":
-                if len(head) not in (2, 3):
-                    bad(f"{ann_id}: an A line is 'TYPE ID [VALUE]'")
-                    continue
-                value = head[2] if len(head) == 3 else None
-                doc.attributes.setdefault(
-                    ann_id, Attribute(ann_id, head[0], head[1], value, lineno))
-            elif kind == "N":
-                if len(head) != 3 or ":" not in head[2]:
-                    bad(f"{ann_id}: an N line is 'TYPE ID DB:KEY'")
-                    continue
-                db, _, key = head[2].partition(":")
-                text_field = fields[2] if len(fields) > 2 else ""
-                doc.normalizations.setdefault(
-                    ann_id, Normalization(ann_id, head[0], head[1], db, key, text_field, lineno))
-            elif kind == "#":
-                if len(head) != 2:
-                    bad(f"{ann_id}: a note line is 'AnnotatorNotes ID<TAB>text'")
-                    continue
-                text_field = fields[2] if len(fields) > 2 else ""
-                doc.notes.setdefault(
-                    ann_id, Note(ann_id, head[0], head[1], text_field, lineno))
-            elif kind == "*":
-                eq_head = fields[1].split(" ") if len(fields) > 1 else []
-                if len(eq_head) < 3:
-                    bad("an equivalence line is '*<TAB>TYPE ID ID [ID ...]'")
-                    continue
-                doc.equivs.append(Equiv(eq_head[0], tuple(eq_head[1:]), lineno))
-            else:
-                bad(f"{ann_id}: unknown annotation kind {kind!r} "
-                    "(want T, E, R, A, M, N, # or *)")
-        except ValueError as exc:  # pragma: no cover - defensive: int() on validated digits
-            bad(f"{ann_id}: {exc}")
+        if line.strip():
+            reader.line(lineno, line)
     return doc
 
 
 def read_document(txt_path: Path, ann_path: Path | None = None) -> Document:
-    """Read one ``X.txt`` and its ``X.ann`` (decoding errors become problems, not crashes)."""
+    """Read one ``X.txt`` and its ``X.ann``, once; what is wrong with the files (encoding,
+    BOM, CR, lines that do not parse) is in :attr:`Document.problems`, never raised."""
     ann_path = ann_path or txt_path.with_suffix(".ann")
-    doc_id = txt_path.stem
     problems: list[Problem] = []
-    try:
-        text = read_text(txt_path)
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(display_path(txt_path), None,
-                                f"not UTF-8 (byte {exc.start}): {exc.reason}"))
-        text = txt_path.read_bytes().decode("utf-8", "replace")
-    try:
-        ann_text = ann_path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(display_path(ann_path), None,
-                                f"not UTF-8 (byte {exc.start}): {exc.reason}"))
-        ann_text = ""
-    doc = parse_ann(ann_text, doc_id=doc_id, txt_path=txt_path, ann_path=ann_path, text=text)
+    text = decode(txt_path, problems)
+    ann_text = decode(ann_path, problems)
+    doc = parse_ann(ann_text, doc_id=txt_path.stem, txt_path=txt_path, ann_path=ann_path,
+                    text=text)
     doc.problems[:0] = problems
     return doc
 
@@ -300,3 +330,19 @@ def read_document(txt_path: Path, ann_path: Path | None = None) -> Document:
 def collection_documents(folder: Path) -> list[Path]:
     """The ``.txt`` files of a brat collection, sorted by name (a stable build order)."""
     return sorted(folder.glob("*.txt"))
+
+
+def read_collection(folder: Path) -> tuple[list[Document], list[Problem]]:
+    """Every annotated document of a collection, read once, in name order, and what is
+    wrong with the pairing (a ``.txt`` without its ``.ann`` or the reverse).
+
+    The documents' own reading problems stay in each :attr:`Document.problems`.
+    """
+    txts = {p.stem: p for p in folder.glob("*.txt")}
+    anns = {p.stem: p for p in folder.glob("*.ann")}
+    problems = [Problem(display_path(anns[s]), None, f"{s}.ann has no {s}.txt")
+                for s in sorted(set(anns) - set(txts))]
+    problems += [Problem(display_path(txts[s]), None, f"{s}.txt has no {s}.ann")
+                 for s in sorted(set(txts) - set(anns))]
+    docs = [read_document(txts[s], anns[s]) for s in sorted(set(txts) & set(anns))]
+    return docs, problems

@@ -9,11 +9,21 @@ never raised, so that every defect of a file is reported at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from ctkg.annotations.brat import Document, TextBound
-from ctkg.annotations.conf import ANNOTATION_ONLY, NORMALIZATION_DBS, STATEMENT, Ontology, Scheme
+from ctkg.annotations.brat import (
+    Attribute,
+    Document,
+    Equiv,
+    Event,
+    Normalization,
+    Note,
+    Relation,
+    TextBound,
+)
+from ctkg.annotations.scheme import ANNOTATION_ONLY, NORMALIZATION_DBS, STATEMENT, Scheme
 from ctkg.errors import Problem, display_path
+from ctkg.inputs import Inputs
+from ctkg.inputs.ontology import Ontology
 from ctkg.inputs.timex import parse_iso
 from ctkg.rdf.namespaces import QID_RE
 
@@ -25,14 +35,21 @@ class Context:
     """What every document is checked against, and what the corpus uses of the registry."""
 
     scheme: Scheme
-    onto: Ontology
-    registry: dict[str, dict[str, Any]] | None  # slug -> table; None: registry unreadable
-    registry_lines: dict[str, int]
-    registry_where: str
-    links: dict[str, dict[str, Any]] | None
+    inputs: Inputs
     doc_ids: set[str]
-    links_where: str = "data/wikidata/links.toml"
     used: set[str] = field(default_factory=set)
+
+    @property
+    def onto(self) -> Ontology:
+        return self.inputs.ontology
+
+    @property
+    def registry_where(self) -> str:
+        return display_path(self.inputs.registry.path)
+
+    @property
+    def links_where(self) -> str:
+        return display_path(self.inputs.links.path)
 
 
 def _type_of(doc: Document, ann_id: str) -> str | None:
@@ -76,148 +93,185 @@ def check_spans(doc: Document, tb: TextBound) -> list[str]:
 
 
 def check_document(doc: Document, ctx: Context) -> list[Problem]:
-    problems: list[Problem] = []
-    where = display_path(doc.ann_path)
-    sch = ctx.scheme
+    """Every problem of one document against the scheme, the registry and the links."""
+    return _DocumentCheck(doc, ctx).run()
 
-    def bad(msg: str, line: int | None, severity: str = "error") -> None:
-        problems.append(Problem(where, line, msg, severity))
 
-    for ann_id, lines in doc.id_lines.items():
-        for line in lines[1:]:
-            bad(f"duplicate id {ann_id} (first defined at line {lines[0]})", line)
-    triggers: dict[str, str] = {}  # trigger T -> E
-    for ev in doc.events.values():
-        triggers.setdefault(ev.trigger, ev.id)
-    known_types = set(sch.entities) | set(sch.events)
+class _DocumentCheck:
+    """The checks of one document, one method per kind of annotation."""
 
-    def exists(ref: str, line: int, owner: str, what: str) -> bool:
-        if _type_of(doc, ref) is None:
-            bad(f"{owner}: {what} {ref} does not exist in this file", line)
+    def __init__(self, doc: Document, ctx: Context) -> None:
+        self.doc, self.ctx, self.sch = doc, ctx, ctx.scheme
+        self.where = display_path(doc.ann_path)
+        self.problems: list[Problem] = []
+        self.triggers: dict[str, str] = {}  # trigger T -> E
+        for ev in doc.events.values():
+            self.triggers.setdefault(ev.trigger, ev.id)
+        self.known_types = set(self.sch.entities) | set(self.sch.events)
+
+    def run(self) -> list[Problem]:
+        for ann_id, lines in self.doc.id_lines.items():
+            for line in lines[1:]:
+                self.bad(f"duplicate id {ann_id} (first defined at line {lines[0]})", line)
+        for tb in self.doc.textbounds.values():
+            self.textbound(tb)
+        for ev in self.doc.events.values():
+            self.event(ev)
+        for rel in self.doc.relations.values():
+            self.relation(rel)
+        seen: dict[tuple[str, str], int] = {}
+        for attr in self.doc.attributes.values():
+            self.attribute(attr, seen)
+        for norm in self.doc.normalizations.values():
+            self.problems += check_norm(self.doc, norm, self.ctx, self.where, self.triggers)
+        for note in self.doc.notes.values():
+            self.note(note)
+        for eq in self.doc.equivs:
+            self.equiv(eq)
+        return self.problems
+
+    def bad(self, msg: str, line: int | None, severity: str = "error") -> None:
+        self.problems.append(Problem(self.where, line, msg, severity))
+
+    def exists(self, ref: str, line: int, owner: str, what: str) -> bool:
+        if _type_of(self.doc, ref) is None:
+            self.bad(f"{owner}: {what} {ref} does not exist in this file", line)
             return False
         return True
 
-    def ref_type(ref: str, line: int, owner: str, what: str) -> str | None:
-        if not exists(ref, line, owner, what):
+    def ref_type(self, ref: str, line: int, owner: str, what: str) -> str | None:
+        """The type of a referenced annotation (None if missing); a reference to an event's
+        trigger instead of the event is an error."""
+        if not self.exists(ref, line, owner, what):
             return None
-        if ref in doc.textbounds and ref in triggers:
-            bad(f"{owner}: {what} {ref} is the trigger of {triggers[ref]}: refer to the "
-                f"event {triggers[ref]}", line)
-        return _type_of(doc, ref)
+        if ref in self.doc.textbounds and ref in self.triggers:
+            self.bad(f"{owner}: {what} {ref} is the trigger of {self.triggers[ref]}: refer to "
+                     f"the event {self.triggers[ref]}", line)
+        return _type_of(self.doc, ref)
 
-    for tb in doc.textbounds.values():
-        for msg in check_spans(doc, tb):
-            bad(msg, tb.line)
-        if tb.type not in known_types:
-            bad(f"{tb.id}: unknown type {tb.type!r} (annotation.conf: "
-                f"{', '.join(sorted(known_types))})", tb.line)
-        elif tb.type in sch.events and tb.id not in triggers:
-            bad(f"{tb.id}: {tb.type} trigger without an E line (an event needs one)", tb.line)
-        norms = doc.norms_of(tb.id)
-        dbs = [n.db for n in norms]
+    def textbound(self, tb: TextBound) -> None:
+        for msg in check_spans(self.doc, tb):
+            self.bad(msg, tb.line)
+        if tb.type not in self.known_types:
+            self.bad(f"{tb.id}: unknown type {tb.type!r} (annotation.conf: "
+                     f"{', '.join(sorted(self.known_types))})", tb.line)
+        elif tb.type in self.sch.events and tb.id not in self.triggers:
+            self.bad(f"{tb.id}: {tb.type} trigger without an E line (an event needs one)",
+                     tb.line)
+        dbs = [n.db for n in self.doc.norms_of(tb.id)]
         if tb.type == "TimeExpression":
             if dbs.count("ISO8601") != 1:
-                bad(f"{tb.id}: a TimeExpression needs exactly one ISO8601 normalization "
-                    f"(N line), found {dbs.count('ISO8601')}", tb.line)
-        elif tb.type in known_types and tb.type != STATEMENT and dbs.count("CTKG") != 1:
-            bad(f"{tb.id}: unnormalized mention: a {tb.type} needs exactly one CTKG "
-                f"normalization (N line), found {dbs.count('CTKG')}", tb.line)
+                self.bad(f"{tb.id}: a TimeExpression needs exactly one ISO8601 normalization "
+                         f"(N line), found {dbs.count('ISO8601')}", tb.line)
+        elif tb.type in self.known_types and tb.type != STATEMENT and dbs.count("CTKG") != 1:
+            self.bad(f"{tb.id}: unnormalized mention: a {tb.type} needs exactly one CTKG "
+                     f"normalization (N line), found {dbs.count('CTKG')}", tb.line)
         if dbs.count("Wikidata") > 1:
-            bad(f"{tb.id}: more than one Wikidata normalization", tb.line)
+            self.bad(f"{tb.id}: more than one Wikidata normalization", tb.line)
 
-    for ev in doc.events.values():
-        owner = ev.id
-        if ev.type not in sch.events:
-            bad(f"{ev.id}: unknown event type {ev.type!r}", ev.line)
-        if ev.trigger not in doc.textbounds:
-            bad(f"{ev.id}: trigger {ev.trigger} is not a T annotation of this file", ev.line)
-        elif doc.textbounds[ev.trigger].type != ev.type:
-            bad(f"{ev.id}: trigger {ev.trigger} has type "
-                f"{doc.textbounds[ev.trigger].type!r}, the event is {ev.type!r}", ev.line)
+    def event(self, ev: Event) -> None:
+        if ev.type not in self.sch.events:
+            self.bad(f"{ev.id}: unknown event type {ev.type!r}", ev.line)
+        trigger = self.doc.textbounds.get(ev.trigger)
+        if trigger is None:
+            self.bad(f"{ev.id}: trigger {ev.trigger} is not a T annotation of this file",
+                     ev.line)
+        elif trigger.type != ev.type:
+            self.bad(f"{ev.id}: trigger {ev.trigger} has type {trigger.type!r}, the event is "
+                     f"{ev.type!r}", ev.line)
+        repeated = next((r for r in ev.raw_roles if ev.raw_roles.count(r) > 1), None)
+        if repeated:
+            self.bad(f"{ev.id}: role {repeated} written twice: number repeated roles "
+                     f"({repeated}:.. {repeated}2:..)", ev.line)
+        self.event_args(ev)
+        if ev.type == STATEMENT:
+            self.statement(ev)
+
+    def event_args(self, ev: Event) -> None:
+        """Each argument's role and type, and each role's count."""
         counts: dict[str, int] = {}
-        for raw in ev.raw_roles:
-            if ev.raw_roles.count(raw) > 1:
-                bad(f"{ev.id}: role {raw} written twice: number repeated roles "
-                    f"({raw}:.. {raw}2:..)", ev.line)
-                break
         for role, target in ev.args:
             counts[role] = counts.get(role, 0) + 1
-            spec = sch.role(ev.type, role)
-            if ev.type in sch.events and spec is None:
-                roles = ", ".join(r.name for r in sch.events[ev.type])
-                bad(f"{ev.id}: unknown role {role!r} for {ev.type} (allowed: {roles})", ev.line)
-            t = ref_type(target, ev.line, owner, f"{role} argument")
+            spec = self.sch.role(ev.type, role)
+            if ev.type in self.sch.events and spec is None:
+                roles = ", ".join(r.name for r in self.sch.events[ev.type])
+                self.bad(f"{ev.id}: unknown role {role!r} for {ev.type} (allowed: {roles})",
+                         ev.line)
+            t = self.ref_type(target, ev.line, ev.id, f"{role} argument")
             if spec and t is not None and t not in spec.types:
-                bad(f"{ev.id}: {role} argument {target} is a {t}; {ev.type}.{role} takes "
-                    f"{'|'.join(spec.types)}", ev.line)
-        for spec in sch.events.get(ev.type, ()):
+                self.bad(f"{ev.id}: {role} argument {target} is a {t}; {ev.type}.{role} takes "
+                         f"{'|'.join(spec.types)}", ev.line)
+        for spec in self.sch.events.get(ev.type, ()):
             n = counts.get(spec.name, 0)
             if not spec.allows_count(n):
-                bad(f"{ev.id}: {ev.type} needs {spec.card_text} {spec.name}, found {n}",
-                    ev.line)
-        if ev.type == STATEMENT and "SpeechKind" not in doc.attrs_of(ev.id):
-            bad(f"{ev.id}: a Statement needs a SpeechKind attribute "
-                "(DirectQuote|ReportedSpeech)", ev.line)
-        if ev.type == STATEMENT and not any(r == "About" for r, _ in ev.args) and not any(
-                r.arg1 == ev.id and r.type in ("warnsOf", "advocates")
-                for r in doc.relations.values()):
-            bad(f"{ev.id}: statement with no About argument and no warnsOf/advocates "
-                "relation: what is it about?", ev.line, "warning")
+                self.bad(f"{ev.id}: {ev.type} needs {spec.card_text} {spec.name}, found {n}",
+                         ev.line)
 
-    for rel in doc.relations.values():
-        spec = sch.relations.get(rel.type)
+    def statement(self, ev: Event) -> None:
+        if "SpeechKind" not in self.doc.attrs_of(ev.id):
+            self.bad(f"{ev.id}: a Statement needs a SpeechKind attribute "
+                     "(DirectQuote|ReportedSpeech)", ev.line)
+        if not any(r == "About" for r, _ in ev.args) and not any(
+                r.arg1 == ev.id and r.type in ("warnsOf", "advocates")
+                for r in self.doc.relations.values()):
+            self.bad(f"{ev.id}: statement with no About argument and no warnsOf/advocates "
+                     "relation: what is it about?", ev.line, "warning")
+
+    def relation(self, rel: Relation) -> None:
+        spec = self.sch.relations.get(rel.type)
         if spec is None:
-            bad(f"{rel.id}: unknown relation type {rel.type!r} (annotation.conf: "
-                f"{', '.join(sch.relations)})", rel.line)
+            self.bad(f"{rel.id}: unknown relation type {rel.type!r} (annotation.conf: "
+                     f"{', '.join(self.sch.relations)})", rel.line)
         for arg, ref, allowed in (("Arg1", rel.arg1, spec[0] if spec else None),
                                   ("Arg2", rel.arg2, spec[1] if spec else None)):
-            t = ref_type(ref, rel.line, rel.id, arg)
+            t = self.ref_type(ref, rel.line, rel.id, arg)
             if allowed and t is not None and t not in allowed:
-                bad(f"{rel.id}: {arg} {ref} is a {t}; {rel.type} {arg} takes "
-                    f"{'|'.join(allowed)}", rel.line)
+                self.bad(f"{rel.id}: {arg} {ref} is a {t}; {rel.type} {arg} takes "
+                         f"{'|'.join(allowed)}", rel.line)
 
-    seen_attrs: dict[tuple[str, str], int] = {}
-    for attr in doc.attributes.values():
-        adef = sch.attributes.get(attr.type)
+    def attribute(self, attr: Attribute, seen: dict[tuple[str, str], int]) -> None:
+        adef = self.sch.attributes.get(attr.type)
         if adef is None:
-            bad(f"{attr.id}: unknown attribute {attr.type!r} (annotation.conf: "
-                f"{', '.join(sch.attributes)})", attr.line)
-            continue
+            self.bad(f"{attr.id}: unknown attribute {attr.type!r} (annotation.conf: "
+                     f"{', '.join(self.sch.attributes)})", attr.line)
+            return
         key = (attr.type, attr.target)
-        if key in seen_attrs:
-            bad(f"{attr.id}: {attr.target} already has a {attr.type} attribute (line "
-                f"{seen_attrs[key]})", attr.line)
-        seen_attrs.setdefault(key, attr.line)
-        t = ref_type(attr.target, attr.line, attr.id, "target")
-        if t is not None and (t not in adef.targets or attr.target in doc.textbounds):
-            kind = "T" if attr.target in doc.textbounds else attr.target[0]
-            bad(f"{attr.id}: {attr.type} cannot be attached to {attr.target} (a {t} {kind}); "
-                f"it applies to {adef.applies_to}", attr.line)
+        if key in seen:
+            self.bad(f"{attr.id}: {attr.target} already has a {attr.type} attribute (line "
+                     f"{seen[key]})", attr.line)
+        seen.setdefault(key, attr.line)
+        t = self.ref_type(attr.target, attr.line, attr.id, "target")
+        on_span = attr.target in self.doc.textbounds
+        if t is not None and (t not in adef.targets or on_span):
+            kind = "T" if on_span else attr.target[0]
+            self.bad(f"{attr.id}: {attr.type} cannot be attached to {attr.target} (a {t} "
+                     f"{kind}); it applies to {adef.applies_to}", attr.line)
         if adef.values and attr.value not in adef.values:
-            bad(f"{attr.id}: {attr.type} value {attr.value!r} is not one of "
-                f"{'|'.join(adef.values)}", attr.line)
+            self.bad(f"{attr.id}: {attr.type} value {attr.value!r} is not one of "
+                     f"{'|'.join(adef.values)}", attr.line)
         elif not adef.values and attr.value is not None:
-            bad(f"{attr.id}: {attr.type} is a binary attribute and takes no value "
-                f"(found {attr.value!r})", attr.line)
+            self.bad(f"{attr.id}: {attr.type} is a binary attribute and takes no value "
+                     f"(found {attr.value!r})", attr.line)
 
-    for norm in doc.normalizations.values():
-        problems.extend(check_norm(doc, norm, ctx, where, triggers))
-    for note in doc.notes.values():
+    def note(self, note: Note) -> None:
         if note.type != "AnnotatorNotes":
-            bad(f"{note.id}: unknown note type {note.type!r} (want AnnotatorNotes)", note.line)
-        if exists(note.target, note.line, note.id, "target"):
-            problems.extend(check_note(note.id, note.text, note.line, where, ctx))
-    for eq in doc.equivs:
+            self.bad(f"{note.id}: unknown note type {note.type!r} (want AnnotatorNotes)",
+                     note.line)
+        if self.exists(note.target, note.line, note.id, "target"):
+            self.problems += check_note(note.id, note.text, note.line, self.where, self.ctx)
+
+    def equiv(self, eq: Equiv) -> None:
         if eq.type != "Equiv":
-            bad(f"unknown equivalence type {eq.type!r} (want Equiv)", eq.line)
+            self.bad(f"unknown equivalence type {eq.type!r} (want Equiv)", eq.line)
         for m in eq.members:
-            if m not in doc.textbounds:
-                bad(f"Equiv: member {m} is not a T annotation of this file", eq.line)
-    return problems
+            if m not in self.doc.textbounds:
+                self.bad(f"Equiv: member {m} is not a T annotation of this file", eq.line)
 
 
-def check_norm(doc: Document, norm: Any, ctx: Context, where: str,
+def check_norm(doc: Document, norm: Normalization, ctx: Context, where: str,
                triggers: dict[str, str]) -> list[Problem]:
+    """An N line: its type, database, target and key (a registry slug of a compatible type,
+    a QID that agrees with links.toml, an ISO 8601 value)."""
     out: list[Problem] = []
 
     def bad(msg: str) -> None:
@@ -252,15 +306,16 @@ def check_norm(doc: Document, norm: Any, ctx: Context, where: str,
             return out
         slug = norm.key
         ctx.used.add(slug)
-        if ctx.registry is None:
+        registry = ctx.inputs.registry
+        if not registry.readable:
             return out
-        entry = ctx.registry.get(slug)
+        entry = registry.get(slug)
         if entry is None:
             bad(f"unknown registry slug {slug!r} (not in {ctx.registry_where})")
             return out
-        rtype = entry.get("type")
+        rtype = entry.type
         known = tb.type in ctx.scheme.entities or tb.type in ctx.scheme.events
-        if known and isinstance(rtype, str) and rtype in ctx.onto.classes and not compatible(
+        if known and rtype in ctx.onto.classes and not compatible(
                 ctx.onto, tb.type, rtype):
             bad(f"{tb.id} is a {tb.type} mention but registry entry {slug!r} has type {rtype} "
                 f"(must be {tb.type} or a subclass"
@@ -271,9 +326,9 @@ def check_norm(doc: Document, norm: Any, ctx: Context, where: str,
         bad(f"malformed Wikidata id {norm.key!r} (want Q followed by digits, no leading 0)")
         return out
     slugs = [n.key for n in doc.norms_of(tb.id) if n.db == "CTKG"]
-    if ctx.links is not None and len(slugs) == 1:
-        link = ctx.links.get(slugs[0], {})
-        qid = link.get("qid")
+    if ctx.inputs.links.exists and len(slugs) == 1:
+        link = ctx.inputs.links.entities.get(slugs[0])
+        qid = link.qid if link is not None else None
         if qid is None:
             bad(f"Wikidata:{norm.key} but {ctx.links_where} has no qid for {slugs[0]!r}")
         elif qid != norm.key:

@@ -17,16 +17,13 @@ import csv
 import io
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ctkg.annotations.brat import collection_documents, read_document
-from ctkg.annotations.conf import EVENT_TYPES, STATEMENT
-from ctkg.inputs.toml import read_toml
-from ctkg.rdf.namespaces import CONCEPT_KINDS
-
-EVENTS = frozenset((*EVENT_TYPES, STATEMENT))
+from ctkg.annotations.brat import Document
+from ctkg.annotations.scheme import STATEMENT, build_scheme
+from ctkg.inputs import Inputs
 
 
 @dataclass
@@ -77,42 +74,35 @@ class DocStats:
         }
 
 
-def linked_slugs(links: Path | None) -> set[str]:
-    if links is None or not links.is_file():
-        return set()
-    data = read_toml(links).data
-    return {slug for slug, t in data.items() if isinstance(t, dict) and t.get("qid")}
-
-
-def collect(corpus: Path, links: Path | None = None) -> tuple[list[DocStats], DocStats]:
-    """Per-document statistics of every annotated document, and the corpus totals."""
-    qids = linked_slugs(links)
-    docs: list[DocStats] = []
-    for txt in collection_documents(corpus):
-        ann = txt.with_suffix(".ann")
-        if not ann.is_file():
-            continue
-        doc = read_document(txt, ann)
-        st = DocStats(doc.doc_id)
-        for tb in doc.textbounds.values():
-            dbs = {n.db: n.key for n in doc.norms_of(tb.id)}
-            if tb.type == STATEMENT:
-                continue
-            if tb.type not in EVENTS:
-                st.mentions[tb.type] += 1
-            st.normalizable += 1
-            want = "ISO8601" if tb.type == "TimeExpression" else "CTKG"
-            st.normalized += want in dbs
-            if "CTKG" in dbs and tb.type not in CONCEPT_KINDS:
-                st.linkable += 1
-                st.linked += dbs["CTKG"] in qids or "Wikidata" in dbs
-        st.events.update(e.type for e in doc.events.values())
-        st.relations.update(r.type for r in doc.relations.values())
-        docs.append(st)
+def collect(docs: Sequence[Document], inputs: Inputs) -> tuple[list[DocStats], DocStats]:
+    """Per-document statistics of read documents, and the corpus totals."""
+    events = frozenset(build_scheme(inputs.ontology)[0].events)
+    concepts = inputs.ontology.concept_types
+    linked = {slug for slug, link in inputs.links.entities.items() if link.qid}
+    stats = [_document_stats(doc, events, concepts, linked) for doc in docs]
     total = DocStats("TOTAL")
-    for st in docs:
+    for st in stats:
         total.add(st)
-    return docs, total
+    return stats, total
+
+
+def _document_stats(doc: Document, events: frozenset[str], concepts: frozenset[str],
+                    linked: set[str]) -> DocStats:
+    st = DocStats(doc.doc_id)
+    for tb in doc.textbounds.values():
+        if tb.type == STATEMENT:
+            continue
+        dbs = {n.db: n.key for n in doc.norms_of(tb.id)}
+        if tb.type not in events:
+            st.mentions[tb.type] += 1
+        st.normalizable += 1
+        st.normalized += ("ISO8601" if tb.type == "TimeExpression" else "CTKG") in dbs
+        if "CTKG" in dbs and tb.type not in concepts:
+            st.linkable += 1
+            st.linked += dbs["CTKG"] in linked or "Wikidata" in dbs
+    st.events.update(e.type for e in doc.events.values())
+    st.relations.update(r.type for r in doc.relations.values())
+    return st
 
 
 def render_table(docs: list[DocStats], total: DocStats) -> str:

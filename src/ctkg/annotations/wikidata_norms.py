@@ -16,25 +16,21 @@ from pathlib import Path
 from ctkg.annotations.brat import collection_documents
 from ctkg.atomic import write_text_atomic
 from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.inputs.links import load_links
+from ctkg.inputs.links import Links, read_links
 from ctkg.paths import Layout
 
 _N_RE = re.compile(r"^(N\d+)\tReference (\S+) (CTKG|Wikidata):(\S+)(?:\t.*)?$")
 
 
-def qids_by_slug(layout: Layout) -> dict[str, tuple[str, str]]:
+def qids_by_slug(links: Links) -> dict[str, tuple[str, str]]:
     """slug -> (QID, label) for every linked *entity* of links.toml.
 
     Concepts are left out on purpose: a threat or goal concept is matched to Wikidata by
     ``skos:closeMatch``/``exactMatch``, not identity, and a brat normalization reads as "this
     mention denotes that item".
     """
-    links = load_links(layout.links)
-    out: dict[str, tuple[str, str]] = {}
-    for slug, table in links.items():
-        if slug != "concept" and isinstance(table, dict) and table.get("qid"):
-            out[slug] = (table["qid"], table.get("wikidata_label", slug))
-    return out
+    return {slug: (link.qid, link.wikidata_label or slug)
+            for slug, link in links.entities.items() if link.qid}
 
 
 def sync_text(ann_text: str, qids: dict[str, tuple[str, str]]) -> str:
@@ -78,7 +74,11 @@ def sync_text(ann_text: str, qids: dict[str, tuple[str, str]]) -> str:
 def sync_collection(layout: Layout, *, check: bool = False) -> list[Path]:
     """Rewrite every ``.ann`` whose Wikidata lines differ from links.toml and return them;
     with ``check``, write nothing and raise CTKGError naming each stale file."""
-    qids = qids_by_slug(layout)
+    links, problems = read_links(layout.links)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CTKGError(errors)
+    qids = qids_by_slug(links)
     stale: list[Problem] = []
     changed: list[Path] = []
     for txt in collection_documents(layout.corpus):

@@ -69,22 +69,30 @@ def run_anchor(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
+    from ctkg.annotations.brat import read_collection
     from ctkg.annotations.stats import collect, render_csv, render_json, render_table
+    from ctkg.inputs import read_inputs
 
     layout = layout_of(args)
-    docs, total = collect(layout.corpus, layout.links)
+    documents, _ = read_collection(layout.corpus)
+    docs, total = collect(documents, read_inputs(layout))
     render = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
     sys.stdout.write(render(docs, total))
     return 0
 
 
 def run_conf(args: argparse.Namespace) -> int:
-    from ctkg.annotations.conf import render_all, scheme_from_files, stale_files
+    from ctkg.annotations.conf import render_all, stale_files
+    from ctkg.annotations.scheme import checked_scheme
     from ctkg.atomic import write_text_atomic
     from ctkg.errors import CTKGError, display_path
+    from ctkg.inputs.ontology import read_ontology
 
     layout = layout_of(args)
-    rendered = render_all(scheme_from_files(layout.ontology_files()))
+    ontology, problems = read_ontology(layout.ontology_files())
+    if problems:
+        raise CTKGError(problems)
+    rendered = render_all(checked_scheme(ontology))
     if args.check:
         problems = stale_files(layout.corpus, rendered)
         if problems:

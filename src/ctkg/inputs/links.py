@@ -75,7 +75,8 @@ class ConceptLink(EntityLink):
 
 @dataclass(frozen=True)
 class Links:
-    """Every link of links.toml, by slug; ``exists`` is False when there is no file."""
+    """Every link of links.toml, by slug; ``exists`` is False when there is no file (or it
+    could not be read: no links are known then)."""
 
     path: Path
     entities: dict[str, EntityLink]
@@ -109,8 +110,7 @@ def read_links(path: Path, shown: str | None = None) -> tuple[Links, list[Proble
             problems += found
             if link is not None:
                 entities[slug] = link
-    exists = toml.readable or bool(toml.problems)
-    return Links(path, entities, concepts, exists), problems
+    return Links(path, entities, concepts, toml.readable), problems
 
 
 def _link(toml: TomlFile, prefix: tuple[str, ...], slug: str,
