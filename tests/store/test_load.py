@@ -1,7 +1,8 @@
 """``ctkg load`` against a real Oxigraph server: exact content, idempotence, atomic replacement,
 failures midway, bad inputs, retries.
 
-Every server here listens on 127.0.0.1 only; the fixture releases live in tests/fixtures/load.
+Every server here listens on 127.0.0.1 only; the fixture releases live in fixtures/ beside
+these tests.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -25,23 +25,13 @@ import pyoxigraph as ox
 import pytest
 
 from ctkg.errors import CTKGError
-from ctkg.http import EndpointError, scrub_url
-from ctkg.store.load import GRAPH_PREFIX, STAGING_PREFIX, load_release, read_release, sha256_file
-from ctkg.store.protocol import derive_endpoints
+from ctkg.http import EndpointError
+from ctkg.store.load import GRAPH_PREFIX, STAGING_PREFIX, load_release
 from ctkg.store.server import OxigraphServer, free_port, start
 from tests.loopback import loopback_http
+from tests.store.helpers import FIXTURES, kg_folder
 
-FIXTURES = Path(__file__).parent / "fixtures"
 FAST = {"retries": 1, "base_delay": 0.01, "timeout": 10.0}
-
-
-def kg_folder(tmp_path: Path, release: int, name: str | None = None) -> Path:
-    """A build folder (ctkg.trig + manifest.json) holding fixture release ``release``."""
-    folder = tmp_path / (name or f"release{release}")
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURES / f"release{release}.trig", folder / "ctkg.trig")
-    shutil.copy(FIXTURES / f"release{release}.manifest.json", folder / "manifest.json")
-    return folder
 
 
 def local_graphs(release: int) -> dict[str, set[ox.Triple]]:
@@ -220,33 +210,6 @@ def test_server_dying_midway_keeps_previous_release(tmp_path: Path) -> None:
 
 # -- bad inputs ------------------------------------------------------------------------------
 
-def test_missing_or_stale_build_is_refused_before_any_request(tmp_path: Path) -> None:
-    unreachable = f"http://127.0.0.1:{free_port()}/query"
-    with pytest.raises(CTKGError, match=r"build missing/stale: run python build\.py"):
-        load_release(tmp_path / "nothing", unreachable, **FAST)
-    folder = kg_folder(tmp_path, 1)
-    with (folder / "ctkg.trig").open("a", encoding="utf-8") as f:
-        f.write("\n# edited after the build\n")
-    with pytest.raises(CTKGError, match=r"build missing/stale.*sha256"):
-        load_release(folder, unreachable, **FAST)
-    folder = kg_folder(tmp_path, 1, "wrong-counts")
-    manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["graphs"][GRAPH_PREFIX + "registry"]["triples"] += 1
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(CTKGError, match=r"build missing/stale.*counts"):
-        load_release(folder, unreachable, **FAST)
-    folder = kg_folder(tmp_path, 1, "malformed")
-    trig = folder / "ctkg.trig"
-    trig.write_text(trig.read_text(encoding="utf-8") + "\n<https://w3id.org/ctkg/graph/x> { <a",
-                    encoding="utf-8")
-    manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["files"]["ctkg.trig"] = sha256_file(trig)
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(CTKGError, match="does not parse"):
-        load_release(folder, unreachable, **FAST)
-    assert read_release(kg_folder(tmp_path, 2)).total == 46
-
-
 def test_unreachable_endpoint(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     with pytest.raises(EndpointError, match=r"cannot connect \(connection refused\) "
@@ -399,26 +362,6 @@ def test_lost_answer_to_the_swap_is_recognised(oxigraph_server: OxigraphServer,
         report = load_release(kg_folder(tmp_path, 2), base + "/query", **FAST)
     assert dropped and report.removed == [GRAPH_PREFIX + "002_7cdbb82168648201"]
     assert_release_live(oxigraph_server, 2)
-
-
-# -- URLs and the command line ---------------------------------------------------------------
-
-def test_endpoint_urls_are_derived_for_known_stores() -> None:
-    ox_ = derive_endpoints("http://127.0.0.1:7878/query")
-    assert (ox_.update, ox_.graph_store) == ("http://127.0.0.1:7878/update",
-                                             "http://127.0.0.1:7878/store")
-    fu = derive_endpoints("http://localhost:3030/ctkg/sparql")
-    assert (fu.update, fu.graph_store) == ("http://localhost:3030/ctkg/update",
-                                           "http://localhost:3030/ctkg/data")
-    gd = derive_endpoints("http://localhost:7200/repositories/ctkg")
-    assert (gd.update, gd.graph_store) == (
-        "http://localhost:7200/repositories/ctkg/statements",
-        "http://localhost:7200/repositories/ctkg/rdf-graphs/service")
-    with pytest.raises(CTKGError, match="give --update"):
-        derive_endpoints("http://localhost:8890/sparql")
-    other = derive_endpoints("http://localhost:8890/sparql", update="http://localhost:8890/up")
-    assert other.graph_store is None  # no GSP known: INSERT DATA
-    assert scrub_url("https://u:p@h/q?token=abc&graph=x") == "https://h/q?token=***&graph=x"
 
 
 @pytest.mark.server
