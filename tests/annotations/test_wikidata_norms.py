@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.annotations.wikidata_norms import sync_text
+from ctkg.annotations.wikidata_norms import qids_by_slug, sync_text
 from ctkg.cli.main import main
+from ctkg.inputs.links import read_links
 from tests.paths import ROOT
 
 QIDS = {"antonio-guterres": ("Q311440", "António Guterres")}
@@ -60,3 +61,13 @@ def test_check_reports_a_file_out_of_sync(tmp_path: Path,
     assert "doc.ann" in err and "run ctkg wikidata-norms" in err
     assert main(["wikidata-norms", "--root", str(tmp_path)]) == 0
     assert main(["wikidata-norms", "--root", str(tmp_path), "--check"]) == 0
+
+
+def test_only_linked_entities_are_normalized(tmp_path: Path) -> None:
+    path = tmp_path / "links.toml"
+    path.write_text('[a]\nqid = "Q1"\nevidence = "e"\nwikidata_label = "A"\n\n[b]\nqid = "Q2"\n'
+                    'evidence = "e"\n\n[c]\nunlinked = "none"\n\n[concept.d]\nqid = "Q4"\n'
+                    'match = "close"\nevidence = "e"\n', "utf-8")
+    links, problems = read_links(path)
+    assert problems == []
+    assert qids_by_slug(links) == {"a": ("Q1", "A"), "b": ("Q2", "b")}

@@ -123,7 +123,7 @@ class _DocumentCheck:
         for attr in self.doc.attributes.values():
             self.attribute(attr, seen)
         for norm in self.doc.normalizations.values():
-            self.problems += check_norm(self.doc, norm, self.ctx, self.where, self.triggers)
+            self.problems += check_norm(self.doc, norm, self.ctx, self.where)
         for note in self.doc.notes.values():
             self.note(note)
         for eq in self.doc.equivs:
@@ -268,72 +268,79 @@ class _DocumentCheck:
                 self.bad(f"Equiv: member {m} is not a T annotation of this file", eq.line)
 
 
-def check_norm(doc: Document, norm: Normalization, ctx: Context, where: str,
-               triggers: dict[str, str]) -> list[Problem]:
-    """An N line: its type, database, target and key (a registry slug of a compatible type,
-    a QID that agrees with links.toml, an ISO 8601 value)."""
-    out: list[Problem] = []
+def check_norm(doc: Document, norm: Normalization, ctx: Context, where: str) -> list[Problem]:
+    """An N line: its type, database, target and key (an ISO 8601 value, a registry slug of
+    a compatible type, a QID that agrees with links.toml)."""
+    return [Problem(where, norm.line, f"{norm.id}: {msg}")
+            for msg in _norm_messages(doc, norm, ctx)]
 
-    def bad(msg: str) -> None:
-        out.append(Problem(where, norm.line, f"{norm.id}: {msg}"))
 
+def _norm_messages(doc: Document, norm: Normalization, ctx: Context) -> list[str]:
+    out: list[str] = []
     if norm.type != "Reference":
-        bad(f"unknown normalization type {norm.type!r} (want Reference)")
+        out.append(f"unknown normalization type {norm.type!r} (want Reference)")
     if norm.db not in NORMALIZATION_DBS:
-        bad(f"unknown normalization database {norm.db!r} (tools.conf: "
-            f"{', '.join(NORMALIZATION_DBS)})")
-        return out
+        return [*out, f"unknown normalization database {norm.db!r} (tools.conf: "
+                      f"{', '.join(NORMALIZATION_DBS)})"]
     tb = doc.textbounds.get(norm.target)
+    if tb is None and norm.target in doc.events:
+        return [*out, f"normalize the trigger {doc.events[norm.target].trigger} of "
+                      f"{norm.target}, not the event"]
     if tb is None:
-        if norm.target in doc.events:
-            bad(f"normalize the trigger {doc.events[norm.target].trigger} of "
-                f"{norm.target}, not the event")
-        else:
-            bad(f"target {norm.target} does not exist in this file")
-        return out
-    if norm.db == "ISO8601":
-        if tb.type != "TimeExpression":
-            bad(f"ISO8601 normalizes TimeExpressions only; {tb.id} is a {tb.type}")
-        try:
-            parse_iso(norm.key)
-        except ValueError as exc:
-            bad(f"malformed ISO8601 value: {exc}")
-        return out
-    if norm.db == "CTKG":
-        if tb.type in ANNOTATION_ONLY or tb.type == STATEMENT:
-            why = "use ISO8601" if tb.type in ANNOTATION_ONLY else "statements are not entities"
-            bad(f"a {tb.type} is not normalized to the registry ({why})")
-            return out
-        slug = norm.key
-        ctx.used.add(slug)
-        registry = ctx.inputs.registry
-        if not registry.readable:
-            return out
-        entry = registry.get(slug)
-        if entry is None:
-            bad(f"unknown registry slug {slug!r} (not in {ctx.registry_where})")
-            return out
-        rtype = entry.type
-        known = tb.type in ctx.scheme.entities or tb.type in ctx.scheme.events
-        if known and rtype in ctx.onto.classes and not compatible(
-                ctx.onto, tb.type, rtype):
-            bad(f"{tb.id} is a {tb.type} mention but registry entry {slug!r} has type {rtype} "
-                f"(must be {tb.type} or a subclass"
-                f"{'; or State/MemberState' if tb.type == 'Place' else ''})")
-        return out
-    # Wikidata
-    if not QID_RE.match(norm.key):
-        bad(f"malformed Wikidata id {norm.key!r} (want Q followed by digits, no leading 0)")
-        return out
-    slugs = [n.key for n in doc.norms_of(tb.id) if n.db == "CTKG"]
-    if ctx.inputs.links.exists and len(slugs) == 1:
-        link = ctx.inputs.links.entities.get(slugs[0])
-        qid = link.qid if link is not None else None
-        if qid is None:
-            bad(f"Wikidata:{norm.key} but {ctx.links_where} has no qid for {slugs[0]!r}")
-        elif qid != norm.key:
-            bad(f"Wikidata:{norm.key} differs from {ctx.links_where} for {slugs[0]!r}: {qid}")
+        return [*out, f"target {norm.target} does not exist in this file"]
+    key_check = {"ISO8601": _iso_key, "CTKG": _registry_key, "Wikidata": _wikidata_key}
+    return out + key_check[norm.db](doc, norm, tb, ctx)
+
+
+def _iso_key(_doc: Document, norm: Normalization, tb: TextBound, _ctx: Context) -> list[str]:
+    out = []
+    if tb.type != "TimeExpression":
+        out.append(f"ISO8601 normalizes TimeExpressions only; {tb.id} is a {tb.type}")
+    try:
+        parse_iso(norm.key)
+    except ValueError as exc:
+        out.append(f"malformed ISO8601 value: {exc}")
     return out
+
+
+def _registry_key(_doc: Document, norm: Normalization, tb: TextBound, ctx: Context
+                  ) -> list[str]:
+    """A CTKG key: a registry slug whose type fits the mention (and the slug is used)."""
+    if tb.type in ANNOTATION_ONLY or tb.type == STATEMENT:
+        why = "use ISO8601" if tb.type in ANNOTATION_ONLY else "statements are not entities"
+        return [f"a {tb.type} is not normalized to the registry ({why})"]
+    slug = norm.key
+    ctx.used.add(slug)
+    registry = ctx.inputs.registry
+    entry = registry.get(slug)
+    if not registry.readable:
+        return []  # its reader reported why
+    if entry is None:
+        return [f"unknown registry slug {slug!r} (not in {ctx.registry_where})"]
+    known = tb.type in ctx.scheme.entities or tb.type in ctx.scheme.events
+    if known and entry.type in ctx.onto.classes and not compatible(ctx.onto, tb.type,
+                                                                    entry.type):
+        return [f"{tb.id} is a {tb.type} mention but registry entry {slug!r} has type "
+                f"{entry.type} (must be {tb.type} or a subclass"
+                f"{'; or State/MemberState' if tb.type == 'Place' else ''})"]
+    return []
+
+
+def _wikidata_key(doc: Document, norm: Normalization, tb: TextBound, ctx: Context
+                  ) -> list[str]:
+    """A Wikidata key: a well-formed QID, the one links.toml has for the mention's slug."""
+    if not QID_RE.match(norm.key):
+        return [f"malformed Wikidata id {norm.key!r} (want Q followed by digits, no leading 0)"]
+    slugs = [n.key for n in doc.norms_of(tb.id) if n.db == "CTKG"]
+    if not ctx.inputs.links.exists or len(slugs) != 1:
+        return []
+    link = ctx.inputs.links.entities.get(slugs[0])
+    qid = link.qid if link is not None else None
+    if qid is None:
+        return [f"Wikidata:{norm.key} but {ctx.links_where} has no qid for {slugs[0]!r}"]
+    if qid != norm.key:
+        return [f"Wikidata:{norm.key} differs from {ctx.links_where} for {slugs[0]!r}: {qid}"]
+    return []
 
 
 def compatible(onto: Ontology, mention_type: str, registry_type: str) -> bool:
