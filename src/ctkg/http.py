@@ -16,6 +16,9 @@ Every request CTKG sends goes through :class:`HttpClient`, so one policy holds e
   redirect leaves the host); ``~/.netrc`` is never read;
 - every URL in a message goes through :func:`scrub_url`, so no secret reaches a terminal.
 
+Every method is retried, updates included: CTKG's updates are safe to repeat (``INSERT
+DATA`` into a set, ``DROP SILENT``) and ``ctkg load`` recognises a swap whose answer was lost.
+
 Built on ``requests``. Why our own retry loop rather than ``urllib3.util.Retry`` mounted on
 the adapter: ``Retry`` sleeps inside the connection pool with ``time.sleep`` (tests could not
 observe the waits without sleeping for real), it would sleep through a ``Retry-After`` of an
@@ -27,8 +30,10 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import http.client
 import os
 import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -38,6 +43,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
+import urllib3
 
 from ctkg import __version__
 from ctkg.errors import CTKGError, Problem
@@ -253,26 +259,49 @@ class HttpClient:
         raise _status_error(url, resp.status_code, resp.reason or "", resp.headers, body)
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what it wraps: requests wraps urllib3's errors, which wrap the
+    socket's (``args[0]``, ``reason``, ``__cause__``, ``__context__``)."""
+    seen: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        todo += [getattr(item, "reason", None), item.__cause__, item.__context__,
+                 *(item.args[:1] if item.args else ())]
+    return seen
+
+
 def _transport_error(url: str, exc: requests.exceptions.RequestException,
                      timeout: float) -> EndpointError:
     """A failure before any answer, worded for a person; timeouts and lost connections are
     transient, a bad URL or an unknown host name is not."""
-    if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(exc).lower():
-        return EndpointError(url, f"no answer within {timeout:g} s (timeout)", cause="timeout",
-                             transient=True)
-    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                        requests.exceptions.InvalidSchema)):
+    causes = _causes(exc)
+
+    def caused_by(*kinds: type[BaseException]) -> bool:
+        return any(isinstance(c, kinds) for c in causes)
+
+    if caused_by(requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                 requests.exceptions.InvalidSchema, urllib3.exceptions.LocationParseError):
         return EndpointError(url, f"not a usable URL ({one_line(str(exc), 120)})",
                              cause="connection")
-    text = str(exc)
-    if "NameResolutionError" in text or "Name or service not known" in text:
+    if caused_by(urllib3.exceptions.NameResolutionError, socket.gaierror):
         return EndpointError(url, "cannot resolve the host name", cause="connection")
-    if "Connection refused" in text or "Errno 111" in text:
+    # before timeouts: urllib3's NewConnectionError (a refused connection) is a
+    # ConnectTimeoutError by inheritance
+    if caused_by(ConnectionRefusedError):
         reason = "connection refused"
-    elif "RemoteDisconnected" in text or "reset" in text.lower():
+    elif caused_by(requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError,
+                   TimeoutError):
+        return EndpointError(url, f"no answer within {timeout:g} s (timeout)", cause="timeout",
+                             transient=True)
+    elif caused_by(ConnectionResetError, http.client.RemoteDisconnected,
+                   urllib3.exceptions.ProtocolError):
         reason = "the server closed the connection"
     else:
-        reason = one_line(text, 120)
+        reason = one_line(str(exc), 120)
     return EndpointError(url, f"cannot connect ({reason})", cause="connection", transient=True)
 
 
