@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scale benchmark: the build on synthetic corpora of 10 to 10,000 documents.
 
-For each size (``--sizes``) it generates a corpus with benchmarks/synth.py (seed 1), builds
+For each size (``--sizes``) it generates a corpus with ctkg.synth (seed 1), builds
 it in a child process (``--jobs``) and prints the wall time and peak RSS of the build and of
 each stage, triples per second, the median time of every bundled non-network query on the
 embedded store, the growth ratio to the previous size, an incremental rebuild after editing
@@ -31,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
-STAGES = ("read", "check", "compile", "validate", "qc", "serialize")
+STAGES = ("read", "compile", "validate", "qc", "serialize")  # read includes the checks
 
 _CHILD_BUILD = r"""
 import json, resource, sys, time
@@ -42,8 +42,8 @@ root, jobs, cache = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 t = time.perf_counter()
 r = build(Layout(root), jobs=jobs, cache_dir=Path(cache) if cache != "-" else None)
 wall = time.perf_counter() - t
-from ctkg.build import serialize
-serialize.write_atomically(root / "data" / "kg", r.files, last="manifest.json")
+from ctkg.build.outputs import write_outputs
+write_outputs(r.files, root / "data" / "kg")
 print(json.dumps({"wall": wall, "quads": len(r.quads), "timings": r.timings,
                   "rss": r.peak_rss,
                   "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -129,8 +129,8 @@ def edit_one(root: Path) -> None:
 
 def bench_size(n: int, args: argparse.Namespace, tmp: Path) -> dict:
     root = tmp / f"synth{n}"
-    subprocess.run([PY, str(REPO / "benchmarks" / "synth.py"), "--docs", str(n), "--seed", "1",
-                    "--out", str(root)], check=True, capture_output=True)
+    subprocess.run([PY, "-m", "ctkg.synth", "--docs", str(n), "--seed", "1",
+                    "--out", str(root), "--from", str(REPO)], check=True, capture_output=True)
     cache = tmp / f"cache{n}"
     t = time.perf_counter()
     full = run_json([PY, "-c", _CHILD_BUILD, str(root), str(args.jobs), str(cache)])

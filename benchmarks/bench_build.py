@@ -57,7 +57,7 @@ def main() -> int:
                         help="build the compiler's test fixture instead of the corpus")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ctkg-bench-") as tmp:
-        data = REPO / "tests" / "fixtures" / "compile" / "data" if args.fixture else None
+        data = REPO / "tests" / "build" / "fixtures" / "data" if args.fixture else None
         root = copy_project(args.root.resolve(), Path(tmp) / "proj", data)
         layout = Layout(root)
         stages: dict[str, list[float]] = {s: [] for s in STAGES}

@@ -1,6 +1,6 @@
 """Parallel, incremental and plain builds agree (no timing assertions).
 
-On a 12-document synthetic corpus (benchmarks/synth.py): ``--jobs 2`` and ``--cache`` give
+On a 12-document synthetic corpus (:mod:`ctkg.synth`): ``--jobs 2`` and ``--cache`` give
 byte-identical files to the plain build, also after editing a document or the registry; the
 cache is invalidated by a change of the shapes; violations planted in the annotations, and
 SHACL defects planted in the compiled graph, are reported the same way by the plain (union
@@ -9,39 +9,30 @@ graph) and the split (ctkg.validate.partition) validation.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from ctkg.build.compile import Quad
 from ctkg.build.pipeline import build
 from ctkg.errors import CTKGError
 from ctkg.paths import Layout
+from ctkg.rdf.terms import ctkg, graph_of, lit, oa
 from ctkg.rdf.turtle import parse_turtle
+from ctkg.synth import generate
 from ctkg.validate import partition as units
-from ctkg.validate.shacl import validate_graph
+from ctkg.validate.shacl import ShaclResult, validate_triples
 from tests.paths import ROOT
 
-REPO = ROOT
 N_DOCS = 12
-
-
-def _synth():
-    spec = importlib.util.spec_from_file_location("synth", REPO / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules.setdefault("synth", module)
-    spec.loader.exec_module(module)
-    return module
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("synth") / "proj"
-    _synth().generate(N_DOCS, 1, root)
+    generate(N_DOCS, 1, root, ROOT)
     return root
 
 
@@ -139,47 +130,44 @@ def test_planted_annotation_defects_are_reported_alike(project: Path, tmp_path: 
     assert _problems(project, jobs=2, cache_dir=tmp_path / "cache") == plain
 
 
-def _split(quads: list[Quad]) -> tuple[dict[str, list[Quad]], list[Quad]]:
-    shared = {f"<https://w3id.org/ctkg/graph/{g}>" for g in units.SHARED_GRAPHS}
-    by_doc: dict[str, list[Quad]] = {}
-    rest: list[Quad] = []
+def _split(quads: list[ox.Quad]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad]]:
+    shared = {graph_of(g) for g in units.SHARED_GRAPHS}
+    by_doc: dict[str, list[ox.Quad]] = {}
+    rest: list[ox.Quad] = []
     for q in quads:
-        if q[0] in shared:
+        if q.graph_name in shared:
             rest.append(q)
         else:
-            by_doc.setdefault(q[0], []).append(q)
+            by_doc.setdefault(str(q.graph_name), []).append(q)
     return by_doc, rest
 
 
-def _key(results: list) -> set[tuple]:
+def _key(results: list[ShaclResult]) -> set[tuple[object, ...]]:
     return {(r.severity, r.shape, r.focus_node, r.path, r.value, r.message) for r in results}
 
 
 def test_planted_shacl_defects_are_found_alike(corpus: Path) -> None:
-    from ctkg.build import shared as graphs
-
     quads = list(build(Layout(corpus)).quads)
-    ct, oa = "https://w3id.org/ctkg/ontology#", "http://www.w3.org/ns/oa#"
-    doc0 = sorted(q[0] for q in quads if "/graph/000" in q[0])[0]
-    statement = next(q[1] for q in quads if q[0] == doc0 and q[2] == f"<{ct}speaker>"
-                     and "/statement/" in q[1])
-    event = next(q[1] for q in quads if q[2] == f"<{ct}startTime>"
-                 and q[0].endswith("/registry>"))
-    position = next(q for q in quads if q[2] == f"<{oa}end>")
-    quads = [q for q in quads if not (q[1] == statement and q[2] == f"<{ct}speaker>")
+    doc0 = sorted(str(q.graph_name) for q in quads if "/graph/000" in str(q.graph_name))[0]
+    statement = next(q.subject for q in quads if str(q.graph_name) == doc0
+                     and q.predicate == ctkg("speaker") and "/statement/" in str(q.subject))
+    event = next(q.subject for q in quads if q.predicate == ctkg("startTime")
+                 and q.graph_name == graph_of("registry"))
+    position = next(q for q in quads if q.predicate == oa("end"))
+    quads = [q for q in quads if not (q.subject == statement and q.predicate == ctkg("speaker"))
              and q != position]
-    xsd = "http://www.w3.org/2001/XMLSchema#"
     quads += [
-        (position[0], position[1], position[2], f'"999999"^^<{xsd}integer>'),  # beyond text
-        ("<https://w3id.org/ctkg/graph/registry>", event, f"<{ct}endTime>",
-         f'"2001"^^<{xsd}gYear>'),  # ends before it starts
+        ox.Quad(position.subject, position.predicate, lit(999999),
+                position.graph_name),  # beyond the text
+        ox.Quad(event, ctkg("endTime"), lit("2001", ox.NamedNode(XSD + "gYear")),
+                graph_of("registry")),  # ends before it starts
     ]
     shapes = parse_turtle(Layout(corpus).shapes)
-    _ok, plain = validate_graph(graphs.to_rdflib(quads), shapes)
+    plain = validate_triples((q.triple for q in quads), shapes)
     by_doc, shared = _split(quads)
     for per_unit, chunks in ((1, 3), (5, 2)):
         plan = units.plan(by_doc, shared, docs_per_unit=per_unit, shared_chunks=chunks)
-        split = units.run_units(plan, Layout(corpus).shapes.read_bytes(), None)
+        split = units.run_units(plan, Layout(corpus).shapes.read_bytes())
         assert _key(split) == _key(plain)
     shown = {r.shape.rsplit("#", 1)[-1] for r in plain}
     assert {"StatementShape", "MentionShape", "EventTimeOrderShape"} <= shown

@@ -107,6 +107,10 @@ def _stop_on_errors(problems: list[Problem]) -> list[Problem]:
     return warnings
 
 
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
 def _peak_rss() -> int:
     """Peak resident memory so far of this process plus its largest finished worker."""
     import resource
@@ -118,16 +122,18 @@ def _peak_rss() -> int:
 def _read_inputs(layout: Layout, warnings: list[Problem]) -> _Read:
     """Read and check every input (syntax, registry, catalogue, links, annotations)."""
     inputs = read_inputs(layout)
-    problems = list(inputs.problems)
     shapes = Shapes()
+    onto = {display_path(p) for p in layout.ontology_files()}
+    syntax = [p for p in inputs.problems if p.file in onto]
     try:
         shapes = parse_turtle(layout.shapes)
     except CTKGError as exc:
-        problems += exc.problems
-    warnings += _stop_on_errors(problems)
-    # the annotation checker after the syntax checks, which name the line of a Turtle error
-    warnings += _stop_on_errors(check_corpus(layout))
-    warnings += _stop_on_errors([p for p in check_links(layout) if p not in problems])
+        syntax += exc.problems
+    warnings += _stop_on_errors(syntax)
+    # the annotation checker after the syntax checks (which name the line of a Turtle
+    # error), reported with the other inputs' problems, each once
+    problems = _unique([*check_corpus(layout), *inputs.problems, *check_links(layout)])
+    warnings += _stop_on_errors([p for p in problems if p not in syntax])
     docs: list[brat.Document] = []
     lengths: dict[str, int] = {}
     for txt in brat.collection_documents(layout.corpus):

@@ -11,9 +11,10 @@ in, and validate that with inference "none": the class hierarchy in the data gra
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate
@@ -23,7 +24,8 @@ from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
+from rdflib.query import Processor, Result
+from rdflib.term import Identifier
 
 from ctkg.errors import CTKGError
 from ctkg.rdf.convert import from_ox, to_ox
@@ -95,14 +97,18 @@ class PreparedQueryGraph(Graph):
 
     _prepared: dict[str, Query]
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def,override]
-        if isinstance(query_object, str) and not kwargs.get("initNs"):
-            cache = self.__dict__.setdefault("_prepared", {})
+    def query(self, query_object: str | Query, processor: str | Processor = "sparql",
+              result: str | type[Result] = "sparql", initNs: Mapping[str, Any] | None = None,
+              initBindings: Mapping[str, Identifier] | None = None,
+              use_store_provided: bool = True, **kwargs: Any) -> Result:
+        if isinstance(query_object, str) and not initNs:
+            cache: dict[str, Query] = self.__dict__.setdefault("_prepared", {})
             prepared = cache.get(query_object)
             if prepared is None:
                 prepared = cache[query_object] = prepareQuery(query_object)
             query_object = prepared
-        return super().query(query_object, *args, **kwargs)
+        return super().query(query_object, processor, result, initNs, initBindings,
+                             use_store_provided, **kwargs)
 
 
 class OxigraphQueryGraph(PreparedQueryGraph):
@@ -118,8 +124,10 @@ class OxigraphQueryGraph(PreparedQueryGraph):
     def attach_store(self, store: ox.Store) -> None:
         self.__dict__["_ox_store"] = store
 
-    def query(self, query_object, processor="sparql", result="sparql",  # type: ignore[no-untyped-def,override]
-              initNs=None, initBindings=None, use_store_provided=True, **kwargs):
+    def query(self, query_object: str | Query, processor: str | Processor = "sparql",
+              result: str | type[Result] = "sparql", initNs: Mapping[str, Any] | None = None,
+              initBindings: Mapping[str, Identifier] | None = None,
+              use_store_provided: bool = True, **kwargs: Any) -> Result:
         store = self.__dict__.get("_ox_store")
         if store is None or not isinstance(query_object, str) or initNs or kwargs \
                 or processor != "sparql" or result != "sparql":
@@ -132,16 +140,17 @@ class OxigraphQueryGraph(PreparedQueryGraph):
             return super().query(query_object, processor, result, initNs, initBindings,
                                  use_store_provided)
         names = [v.value for v in solutions.variables]
-        result = Result("SELECT")
-        result.vars = [Variable(n) for n in names]
-        rows = []
+        out = Result("SELECT")
+        out.vars = [Variable(n) for n in names]
+        rows: list[Mapping[Variable, Any]] = []
         for sol in solutions:
-            row = {Variable(n): from_ox(sol[n]) for n in names if sol[n] is not None}
+            row: dict[Variable, Any] = {
+                Variable(n): from_ox(sol[n]) for n in names if sol[n] is not None}
             for k, v in binds.items():  # a pre-bound variable is bound in every row
                 row.setdefault(Variable(str(k)), v)
             rows.append(row)
-        result.bindings = rows
-        return result
+        out.bindings = rows
+        return out
 
 
 def oxigraph_store(graph: Graph) -> ox.Store:
@@ -160,13 +169,14 @@ def oxigraph_store(graph: Graph) -> ox.Store:
     return store
 
 
-def union_graph(*items: GraphInput | Iterable[GraphInput] | None) -> Graph:
+def union_graph(*items: GraphInput | Iterable[GraphInput] | None) -> OxigraphQueryGraph:
     """One graph holding every triple of the given graphs, datasets or files."""
     out = OxigraphQueryGraph()
     for item in items:
         if item is None:
             continue
-        parts = item if isinstance(item, (list, tuple)) else [item]
+        parts: Iterable[GraphInput] = item if isinstance(item, (list, tuple)) \
+            else [item]  # type: ignore[list-item]
         for part in parts:
             for triple in _as_graph(part):
                 out.add(triple)
@@ -232,7 +242,7 @@ def _validate(data_graph: Graph, shapes_graph: Graph, focus: frozenset[URIRef] |
     for prefix, iri in PREFIXES.items():
         data_graph.bind(prefix, iri, replace=True)
     # a frozenset: pySHACL keeps the object and tests membership for every target node
-    extra = {"focus_nodes": focus} if focus is not None else {}
+    extra: dict[str, Any] = {"focus_nodes": focus} if focus is not None else {}
     conforms, report, _text = validate(
         data_graph,
         shacl_graph=shapes_graph,

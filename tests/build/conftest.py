@@ -1,0 +1,37 @@
+"""The fixture project of the build tests: tests/build/fixtures/data with the repository's
+ontology, shapes, QC queries and brat configuration, copied to a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ctkg.build.pipeline import BuildResult, build
+from ctkg.paths import Layout
+from tests.paths import ROOT
+
+FIXTURE = ROOT / "tests" / "build" / "fixtures"
+
+
+def make_project(dest: Path) -> Path:
+    """A small project: the fixture's data with the repository's ontology, shapes, QC."""
+    shutil.copytree(FIXTURE / "data", dest / "data")
+    shutil.copytree(ROOT / "ontology", dest / "ontology")
+    shutil.copytree(ROOT / "queries", dest / "queries")
+    for conf in (ROOT / "data" / "corpus").glob("*.conf"):
+        shutil.copy(conf, dest / "data" / "corpus" / conf.name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project (not built); do not modify it (copy it first)."""
+    return make_project(tmp_path_factory.mktemp("fixture") / "proj")
+
+
+@pytest.fixture(scope="session")
+def result(fixture_project: Path) -> BuildResult:
+    """The fixture project built in memory."""
+    return build(Layout(fixture_project))
