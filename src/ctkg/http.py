@@ -256,7 +256,7 @@ class HttpClient:
             body = resp.content
         if 200 <= resp.status_code < 300:
             return Response(resp.status_code, resp.headers.get("Content-Type", ""), body)
-        raise _status_error(url, resp.status_code, resp.reason or "", resp.headers, body)
+        raise _status_error(url, resp.status_code, resp.headers, body)
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -305,8 +305,9 @@ def _transport_error(url: str, exc: requests.exceptions.RequestException,
     return EndpointError(url, f"cannot connect ({reason})", cause="connection", transient=True)
 
 
-def _status_error(url: str, status: int, reason: str, headers: Mapping[str, str],
+def _status_error(url: str, status: int, headers: Mapping[str, str],
                   body: bytes) -> EndpointError:
+    """A failing status as one line; transient (with its Retry-After) when waiting can heal."""
     detail = body_excerpt(body)
     text = f"HTTP {status}" + (f": {detail}" if detail else "")
     if 300 <= status < 400:
