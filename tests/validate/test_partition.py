@@ -1,0 +1,39 @@
+"""Validation units: each focus node in exactly one unit, with what its shapes read."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ctkg.rdf.terms import RDF_TYPE, RDFS_SUBCLASS_OF, ctkg, graph_of, ident, lit, oa
+from ctkg.validate.partition import local_doc, plan
+
+M = ident("mention/d1/T1")
+SEL = ident("mention/d1/T1/position")
+PERSON = ident("person/p")
+
+
+def test_local_doc() -> None:
+    assert local_doc(M) == "d1" and local_doc(ident("assertion/d2/R1")) == "d2"
+    assert local_doc(PERSON) is None and local_doc(lit("x")) is None
+
+
+def test_every_focus_node_in_one_unit() -> None:
+    g, reg, onto = graph_of("d1"), graph_of("registry"), graph_of("ontology")
+    by_doc = {"d1": [ox.Quad(M, RDF_TYPE, ctkg("Mention"), g),
+                     ox.Quad(M, oa("hasSelector"), SEL, g),
+                     ox.Quad(SEL, oa("start"), lit(0), g),
+                     ox.Quad(PERSON, ox.NamedNode("http://groundedannotationframework.org/gaf#"
+                                                  "denotedBy"), M, g)]}
+    shared = [ox.Quad(PERSON, RDF_TYPE, ctkg("Person"), reg),
+              ox.Quad(ctkg("Person"), RDFS_SUBCLASS_OF, ctkg("Actor"), onto)]
+    units = plan(by_doc, shared, docs_per_unit=1, shared_chunks=2)
+    focus = [f for u in units for f in u.focus]
+    assert sorted(focus) == sorted({M.value, SEL.value, PERSON.value, ctkg("Person").value})
+    assert len(focus) == len(set(focus))
+    doc_unit = next(u for u in units if M.value in u.focus)
+    assert ox.Triple(PERSON, RDF_TYPE, ctkg("Person")) in doc_unit.triples  # what M points to
+    person_unit = next(u for u in units if PERSON.value in u.focus)
+    assert ox.Triple(M, RDF_TYPE, ctkg("Mention")) in person_unit.triples
+    assert all(ox.Triple(ctkg("Person"), RDFS_SUBCLASS_OF, ctkg("Actor")) in u.triples
+               for u in units)
+    assert doc_unit.text().endswith(" .\n")
