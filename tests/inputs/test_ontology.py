@@ -67,3 +67,12 @@ def test_a_relative_iri_is_a_problem(tmp_path: Path) -> None:
 def test_no_files() -> None:
     _onto, [problem] = read_ontology([])
     assert problem.message == "no ontology file found"
+
+
+def test_the_same_blank_node_label_in_two_files_is_two_nodes(tmp_path: Path) -> None:
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text(f'_:x <http://x/p> "{name}" .\n', encoding="utf-8")
+    onto, problems = read_ontology([tmp_path / "a.ttl", tmp_path / "b.ttl"])
+    assert problems == [] and len({t.subject for t in onto.triples}) == 2
+    again, _ = read_ontology([tmp_path / "a.ttl", tmp_path / "b.ttl"])
+    assert sorted(map(str, onto.triples)) == sorted(map(str, again.triples))

@@ -171,3 +171,12 @@ def test_cache_that_does_not_parse_names_file_and_line(tmp_path: Path) -> None:
     assert info.value.problems[0].line == broken_at
 
 
+
+
+def test_without_a_registry_the_registry_checks_are_skipped(tmp_path: Path) -> None:
+    layout = make_project(tmp_path)
+    offline_cache(layout)
+    layout.registry.unlink()
+    [problem] = check_links(layout)
+    assert (problem.file, problem.severity) == ("data/registry.toml", "warning")
+    assert problem.message == "file not found; registry checks skipped"

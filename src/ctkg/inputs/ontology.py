@@ -112,7 +112,9 @@ def _parse(path: Path) -> tuple[list[ox.Triple], list[Problem]]:
         return [], [Problem(where, None, f"cannot read: {exc.strerror or exc}")]
     base = path.resolve().as_uri()
     try:
-        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base)]
+        # fresh blank node ids: the same label in two files is two nodes
+        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base,
+                                              rename_blank_nodes=True)]
     except SyntaxError as exc:
         return [], [_syntax_problem(where, exc, data)]
     if any(isinstance(x, ox.NamedNode) and x.value.startswith("file:")
