@@ -86,11 +86,6 @@ class Links:
     def all(self) -> list[EntityLink]:
         return [*self.entities.values(), *self.concepts.values()]
 
-    def qid_of(self, slug: str) -> str | None:
-        """The well-formed QID linked to an entity slug."""
-        link = self.entities.get(slug)
-        return link.qid if link is not None and link.linked else None
-
 
 def read_links(path: Path, shown: str | None = None) -> tuple[Links, list[Problem]]:
     """Read links.toml (a missing file is no links) and every problem of it."""
