@@ -126,3 +126,14 @@ def test_endpoint_injection_is_harmless(oxigraph_server: OxigraphServer) -> None
                          params={"label": lit("António Guterres", lang="en")})
     assert rows == [[iri(GUTERRES), lit("António Guterres", lang="en")]]
     assert _count(oxigraph_server) == before
+
+
+@pytest.mark.server
+def test_endpoint_ask_and_construct_match_embedded(oxigraph_server: OxigraphServer,
+                                                   store: ox.Store) -> None:
+    _load_into(oxigraph_server)
+    endpoint = oxigraph_server.query_url + "?union-default-graph"
+    construct = (f"CONSTRUCT {{ <{GUTERRES}> <urn:p> ?o }} WHERE {{ <{GUTERRES}> "
+                 "<http://www.w3.org/2002/07/owl#sameAs> ?o }")
+    for query in ["ASK { ?s ?p ?o }", "ASK { <urn:none> ?p ?o }", construct]:
+        assert run_query(query, endpoint=endpoint) == run_query(query, store=store), query
