@@ -83,24 +83,25 @@ def _header_sorted(data: bytes) -> bytes:
 def readable_order(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> list[ox.Quad]:
     """Distinct quads by graph, subject (natural order), predicate (rdf:type first, then by
     prefixed name) and object (natural order)."""
-    names: dict[object, _NaturalKey] = {}
-    predicates: dict[object, tuple[int, str]] = {}
+    groups: dict[object, dict[object, set[ox.Quad]]] = {}
+    for q in quads:
+        groups.setdefault(q.graph_name, {}).setdefault(q.subject, set()).add(q)
     compact = _Compact(prefixes)
+    predicates: dict[object, tuple[bool, str]] = {}
 
-    def name(term: object) -> _NaturalKey:
-        key = names.get(term)
+    def within(q: ox.Quad) -> tuple[tuple[bool, str], _NaturalKey]:
+        key = predicates.get(q.predicate)
         if key is None:
-            key = names[term] = natural_key(str(term))
-        return key
+            key = predicates[q.predicate] = (q.predicate != RDF_TYPE,
+                                             compact(q.predicate.value))
+        return key, natural_key(str(q.object))
 
-    def predicate(term: ox.NamedNode) -> tuple[int, str]:
-        key = predicates.get(term)
-        if key is None:
-            key = predicates[term] = (term != RDF_TYPE, compact(term.value))
-        return key
-
-    return sorted(set(quads), key=lambda q: (name(q.graph_name), name(q.subject),
-                                             predicate(q.predicate), name(q.object)))
+    out: list[ox.Quad] = []
+    for g in sorted(groups, key=lambda t: natural_key(str(t))):
+        subjects = groups[g]
+        for s in sorted(subjects, key=lambda t: natural_key(str(t))):
+            out += sorted(subjects[s], key=within)
+    return out
 
 
 class _Compact:

@@ -23,8 +23,8 @@ Every focus node is in exactly one unit, and each unit holds every triple a shap
 its focus nodes, so the union of the units' results is the result of validating the union
 graph. Shapes that target nodes by ``sh:targetNode`` or ``sh:targetObjectsOf`` (a node need
 not be a subject) are not covered: :func:`ctkg.validate.shacl.partitionable` says so and
-the build then validates the union as one unit. tests/build/test_parallel.py checks that plain and split
-validation find the same violations.
+the build then validates the union as one unit. tests/build/test_parallel.py checks that
+plain and split validation find the same violations.
 """
 
 from __future__ import annotations
