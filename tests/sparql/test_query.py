@@ -15,6 +15,7 @@ from ctkg.errors import CTKGError
 from ctkg.sparql.query import execute, load_store, run_query
 from ctkg.sparql.queryfile import bundled_queries, read_query
 from ctkg.sparql.results import render
+from ctkg.store.server import free_port
 from tests.expected import Expected
 from tests.paths import ROOT
 from tests.sparql import mini_fixture
@@ -123,3 +124,11 @@ def test_run_query_needs_a_store_or_an_endpoint() -> None:
         run_query("ASK {}")
 
 
+
+
+def test_an_error_during_evaluation_is_one_line(store: ox.Store) -> None:
+    """Oxigraph evaluates lazily; a failure while rows are produced is still a CTKGError."""
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{free_port()}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(CTKGError) as err:
+        run_query(query, store=store, allow_network=True)
+    assert "\n" not in str(err.value)

@@ -56,15 +56,19 @@ def run_store(text: str, store: ox.Store, terms: dict[str, Term],
         ox.Variable(n): t for n, t in terms.items()}
     try:
         result = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+        # Oxigraph evaluates lazily: run it to the end here, where its errors are caught
+        if isinstance(result, ox.QueryTriples):
+            return triples_as_solutions(list(result))
+        if isinstance(result, ox.QuerySolutions):
+            data = result.serialize(format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+        return result
     except SyntaxError as exc:
         raise syntax_error(exc, source) from None
     except RuntimeError as exc:  # e.g. a substituted variable that is not projected
         raise fail(f"cannot run the query: {exc}", source) from None
     except OSError as exc:
         raise fail(f"query failed: {exc}", source) from None
-    if isinstance(result, ox.QueryTriples):
-        return triples_as_solutions(result)
-    return result
 
 
 def run_endpoint(text: str, endpoint: str, terms: dict[str, Term], *, timeout: float,
