@@ -5,6 +5,7 @@ Every peer is a loopback listener (tests/loopback.py); waits are recorded, never
 
 from __future__ import annotations
 
+import http.server
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from ctkg.sparql.query import run_query
 from ctkg.store.protocol import SparqlClient, derive_endpoints
 from ctkg.store.server import free_port
 from ctkg.wikidata.client import WikidataClient
-from tests.loopback import Listener, recording_listener
+from tests.loopback import Listener, loopback_http, recording_listener
 
 UA_RE = re.compile(r"^ctkg/\S+ \(https://w3id\.org/ctkg; [^()]+\) requests/\S+$")
 OK = (200, {"Content-Type": "application/sparql-results+json"},
@@ -158,3 +159,22 @@ def test_credentials_only_from_the_environment(listener: Listener) -> None:
     assert "s3cret" not in str(err.value)
     assert listener.headers[0]["Authorization"] == "Bearer s3cret"
     assert scrub_url("https://u:p@h/q?token=abc&graph=x") == "https://h/q?token=***&graph=x"
+
+
+def test_a_body_cut_short_is_a_transient_failure() -> None:
+    class CutShort(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"only a part")
+            self.close_connection = True
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    waits: list[float] = []
+    with loopback_http(CutShort) as base, pytest.raises(EndpointError) as err:
+        client(waits, retries=1).request("GET", base)
+    assert err.value.cause == "connection" and err.value.transient
+    assert "server closed the connection" in str(err.value) and len(waits) == 1

@@ -247,13 +247,13 @@ class HttpClient:
             sent["Authorization"] = self.auth
         self.requests += 1
         try:
-            resp = self._session.request(
-                method, url, data=data, headers=sent, params=params, timeout=self.timeout,
-                allow_redirects=method == "GET", proxies=requests.utils.get_environ_proxies(url))
+            with self._session.request(
+                    method, url, data=data, headers=sent, params=params, timeout=self.timeout,
+                    allow_redirects=method == "GET",
+                    proxies=requests.utils.get_environ_proxies(url)) as resp:
+                body = resp.content  # read here: a body cut short is a transport failure too
         except requests.exceptions.RequestException as exc:
             raise _transport_error(url, exc, self.timeout) from None
-        with resp:
-            body = resp.content
         if 200 <= resp.status_code < 300:
             return Response(resp.status_code, resp.headers.get("Content-Type", ""), body)
         raise _status_error(url, resp.status_code, resp.headers, body)
