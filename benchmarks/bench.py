@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scale benchmark: the build on synthetic corpora of 10 to 10,000 documents.
 
-For each size (``--sizes``) it generates a corpus with ctkg.synth (seed 1), builds
+For each size (``--sizes``) it generates a corpus with benchmarks/synth.py (seed 1), builds
 it in a child process (``--jobs``) and prints the wall time and peak RSS of the build and of
 each stage, triples per second, the median time of every bundled non-network query on the
 embedded store, the growth ratio to the previous size, an incremental rebuild after editing
@@ -129,8 +129,8 @@ def edit_one(root: Path) -> None:
 
 def bench_size(n: int, args: argparse.Namespace, tmp: Path) -> dict:
     root = tmp / f"synth{n}"
-    subprocess.run([PY, "-m", "ctkg.synth", "--docs", str(n), "--seed", "1",
-                    "--out", str(root), "--from", str(REPO)], check=True, capture_output=True)
+    subprocess.run([PY, str(REPO / "benchmarks" / "synth.py"), "--docs", str(n), "--seed", "1",
+                    "--out", str(root)], check=True, capture_output=True)
     cache = tmp / f"cache{n}"
     t = time.perf_counter()
     full = run_json([PY, "-c", _CHILD_BUILD, str(root), str(args.jobs), str(cache)])

@@ -7,26 +7,21 @@ mention. Entities recur across documents with a Zipf-like skew, as real actors d
 officials and conferences appear everywhere, most things rarely). Output is deterministic for
 a seed: the same (N, seed) gives byte-identical files.
 
-    python -m ctkg.synth --docs 1000 --seed 1 --out /tmp/ctkg-synth-1000
+    python benchmarks/synth.py --docs 1000 --seed 1 --out /tmp/ctkg-synth-1000
 
 The output folder is a project root (ontology/, queries/, data/) that ``ctkg build --root``
-accepts; the ontology, queries and brat configuration are copied from a real project
-(``--from``, by default the project around the working directory). Nothing in it is a
-real-world fact: every name is generated.
+accepts; the ontology, queries and brat configuration are copied from a real project.
+Nothing in it is a real-world fact: every name is generated.
 """
 
 from __future__ import annotations
 
-import argparse
 import random
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from ctkg.paths import find_root
 
 FIRST = ["Amara", "Boris", "Chen", "Dalia", "Emil", "Farah", "Goran", "Hana", "Ivo", "Jamal",
          "Kira", "Luis", "Mira", "Nadir", "Olga", "Pavel", "Qiu", "Rosa", "Samir", "Tara",
@@ -279,25 +274,3 @@ def generate(n_docs: int, seed: int, out: Path, source: Path) -> None:
         if (out / folder).exists():
             shutil.rmtree(out / folder)
         shutil.copytree(source / folder, out / folder)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, required=True, help="number of documents")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, required=True, help="project folder to create")
-    parser.add_argument("--from", dest="source", type=Path, default=None,
-                        help="project to copy the ontology, queries and brat configuration "
-                             "from (default: the one around the working directory)")
-    args = parser.parse_args(argv)
-    if args.docs < 1 or args.docs > 100_000:
-        parser.error("--docs must be between 1 and 100000")
-    if (args.out / "data" / "corpus").exists():
-        shutil.rmtree(args.out / "data" / "corpus")
-    generate(args.docs, args.seed, args.out, args.source or find_root())
-    print(f"wrote {args.docs} synthetic documents to {args.out}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
