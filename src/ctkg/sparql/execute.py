@@ -18,10 +18,9 @@ from ctkg.http import EndpointError, HttpClient, RetryPolicy, credentials, scrub
 from ctkg.sparql.lexer import query_form, uses_service
 from ctkg.sparql.params import ParamError, Term, parse_term
 from ctkg.sparql.queryfile import fail
-from ctkg.sparql.results import Result, triples_as_solutions
+from ctkg.sparql.results import RESULTS_JSON, Result, triples_as_solutions
 from ctkg.sparql.safety import inject_values
 
-RESULTS_JSON = "application/sparql-results+json"
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
 

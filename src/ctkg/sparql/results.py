@@ -21,6 +21,8 @@ Row = list[Cell]
 #: solutions) or a boolean (ASK).
 Result = ox.QuerySolutions | ox.QueryBoolean
 
+#: The media type of SPARQL 1.1 JSON results, what every client here asks an endpoint for.
+RESULTS_JSON = "application/sparql-results+json"
 FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
            "json": ox.QueryResultsFormat.JSON}
 TRIPLE_VARIABLES = ["subject", "predicate", "object"]

@@ -27,8 +27,7 @@ from ctkg.http import (
     body_excerpt,
     scrub_url,
 )
-
-RESULTS_JSON = "application/sparql-results+json"
+from ctkg.sparql.results import RESULTS_JSON
 
 
 @dataclass(frozen=True)

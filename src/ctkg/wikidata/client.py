@@ -31,11 +31,11 @@ from ctkg.http import (
     parse_retry_after,
     user_agent,
 )
+from ctkg.sparql.results import RESULTS_JSON
 
 __all__ = ["WDQS_ENDPOINT", "WikidataClient", "parse_retry_after", "user_agent"]
 
 WDQS_ENDPOINT = "https://query.wikidata.org/sparql"
-RESULTS_JSON = "application/sparql-results+json"
 #: Queries longer than this (URL-encoded) go by POST; shorter ones by GET, which WDQS caches.
 MAX_GET_QUERY = 1800
 
