@@ -35,11 +35,10 @@ from ctkg.inputs import Inputs, entity_iris, read_inputs
 from ctkg.paths import Layout
 from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import graph_of, ident, quad_key
-from ctkg.rdf.turtle import parse_turtle
 from ctkg.validate import partition
 from ctkg.validate.event_times import check_event_times
 from ctkg.validate.qc import run_qc
-from ctkg.validate.shacl import Shapes, partitionable, validate_triples
+from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
 from ctkg.validate.shacl_problems import shacl_problems
 from ctkg.wikidata.check import check_links
 
@@ -122,14 +121,15 @@ def _peak_rss() -> int:
 def _read_inputs(layout: Layout, warnings: list[Problem]) -> _Read:
     """Read and check every input (syntax, registry, catalogue, links, annotations)."""
     inputs = read_inputs(layout)
-    shapes = Shapes()
     onto = {display_path(p) for p in layout.ontology_files()}
     syntax = [p for p in inputs.problems if p.file in onto]
+    shapes: Shapes | None = None
     try:
-        shapes = parse_turtle(layout.shapes)
+        shapes = read_shapes(layout.shapes)
     except CTKGError as exc:
         syntax += exc.problems
     warnings += _stop_on_errors(syntax)
+    assert shapes is not None
     # the annotation checker after the syntax checks (which name the line of a Turtle
     # error), reported with the other inputs' problems, each once
     problems = _unique([*check_corpus(layout), *inputs.problems, *check_links(layout)])

@@ -30,11 +30,17 @@ from rdflib.term import Identifier
 from ctkg.errors import CTKGError
 from ctkg.rdf.convert import from_ox, to_ox
 from ctkg.rdf.namespaces import PREFIXES
+from ctkg.rdf.turtle import parse_turtle
 
 INFERENCE = "none"
 
 GraphInput = Graph | Dataset | str | Path
 Shapes = Graph  # a parsed shapes graph
+
+
+def read_shapes(path: Path) -> Shapes:
+    """The shapes file; a syntax error raises CTKGError naming its line."""
+    return parse_turtle(path)
 
 
 def parse_shapes(data: bytes) -> Shapes:
