@@ -80,6 +80,12 @@ def _header_sorted(data: bytes) -> bytes:
 
 # -- order ---------------------------------------------------------------------------------------
 
+def _name(term: object) -> _NaturalKey:
+    """Natural sort key of a term: an IRI by itself (hlc-2018 before hlc-2018-x), a
+    literal by its N-Triples form."""
+    return natural_key(term.value if isinstance(term, ox.NamedNode) else str(term))
+
+
 def readable_order(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> list[ox.Quad]:
     """Distinct quads by graph, subject (natural order), predicate (rdf:type first, then by
     prefixed name) and object (natural order)."""
@@ -94,12 +100,12 @@ def readable_order(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> lis
         if key is None:
             key = predicates[q.predicate] = (q.predicate != RDF_TYPE,
                                              compact(q.predicate.value))
-        return key, natural_key(str(q.object))
+        return key, _name(q.object)
 
     out: list[ox.Quad] = []
-    for g in sorted(groups, key=lambda t: natural_key(str(t))):
+    for g in sorted(groups, key=_name):
         subjects = groups[g]
-        for s in sorted(subjects, key=lambda t: natural_key(str(t))):
+        for s in sorted(subjects, key=_name):
             out += sorted(subjects[s], key=within)
     return out
 
