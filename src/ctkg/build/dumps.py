@@ -17,7 +17,8 @@ a clock: the same quads give the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 
 import pyoxigraph as ox
 
@@ -47,11 +48,11 @@ def render_nq(quads: Iterable[ox.Quad]) -> bytes:
     return b"".join(sorted(set(lines)))
 
 
-def render_trig(quads: Iterable[ox.Quad], prefixes: Mapping[str, str] = DUMP_PREFIXES
-                ) -> bytes:
-    """TriG of the quads in readable order."""
-    ordered = readable_order(quads, prefixes)
-    return _serialize(ordered, ox.RdfFormat.TRIG, prefixes)
+def render_trig(quads: Iterable[ox.Quad], prefixes: Mapping[str, str] = DUMP_PREFIXES,
+                ordered: bool = False) -> bytes:
+    """TriG of the quads in readable order (``ordered``: they are in it already)."""
+    ordered_quads = list(quads) if ordered else readable_order(quads, prefixes)
+    return _serialize(ordered_quads, ox.RdfFormat.TRIG, prefixes)
 
 
 def render_ttl(triples: Iterable[ox.Triple], prefixes: Mapping[str, str] = DUMP_PREFIXES
@@ -106,7 +107,8 @@ def readable_order(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> lis
     for g in sorted(groups, key=_name):
         subjects = groups[g]
         for s in sorted(subjects, key=_name):
-            out += sorted(subjects[s], key=within)
+            group = subjects[s]
+            out += sorted(group, key=within) if len(group) > 1 else group
     return out
 
 
@@ -131,21 +133,18 @@ class _Compact:
 
 # -- prefixes ------------------------------------------------------------------------------------
 
-def _iris(items: Iterable[ox.Quad] | Iterable[ox.Triple]) -> set[str]:
-    out: set[str] = set()
-    for item in items:
-        terms: tuple[object, ...] = (item.subject, item.predicate, item.object)
-        if isinstance(item, ox.Quad):
-            terms += (item.graph_name,)
-        for t in terms:
-            if isinstance(t, ox.NamedNode):
-                out.add(t.value)
-            elif isinstance(t, ox.Literal):
-                out.add(t.datatype.value)
+def _iris(items: Sequence[ox.Quad] | Sequence[ox.Triple]) -> set[str]:
+    """Every IRI of the items (terms and literal datatypes)."""
+    terms: set[object] = set()
+    for part in ("subject", "predicate", "object", "graph_name"):
+        if items and hasattr(items[0], part):
+            terms.update(map(attrgetter(part), items))
+    out = {t.value for t in terms if isinstance(t, ox.NamedNode)}
+    out.update(t.datatype.value for t in terms if isinstance(t, ox.Literal))
     return out
 
 
-def clean_prefixes(items: Iterable[ox.Quad] | Iterable[ox.Triple],
+def clean_prefixes(items: Sequence[ox.Quad] | Sequence[ox.Triple],
                    prefixes: Mapping[str, str]) -> dict[str, str]:
     """The prefixes that the data uses and under which no IRI needs an escape.
 

@@ -75,11 +75,13 @@ class _Compactor:
         return {"@value": term.value, "@type": self.iri(term.datatype.value, True)}
 
 
-def render_jsonld(quads: Iterable[ox.Quad], ctx: Mapping[str, object]) -> bytes:
-    """The dataset as JSON-LD, compacted with (an inline copy of) the published context."""
+def render_jsonld(quads: Iterable[ox.Quad], ctx: Mapping[str, object],
+                  ordered: bool = False) -> bytes:
+    """The dataset as JSON-LD, compacted with (an inline copy of) the published context;
+    graphs, nodes and values in readable order (``ordered``: the quads are in it already)."""
     comp = _Compactor(ctx)
     graphs: dict[str, dict[str, dict[str, list[object]]]] = {}
-    for q in readable_order(quads, CONTEXT_PREFIXES):
+    for q in quads if ordered else readable_order(quads, CONTEXT_PREFIXES):
         node = graphs.setdefault(iri_of(q.graph_name), {}).setdefault(iri_of(q.subject), {})
         if q.predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
             node.setdefault("@type", []).append(comp.iri(q.object.value, True))

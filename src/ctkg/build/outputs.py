@@ -11,7 +11,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from ctkg.annotations import brat
-from ctkg.build.dumps import render_nq, render_trig, render_ttl, union_triples
+from ctkg.build.dumps import (
+    DUMP_PREFIXES,
+    readable_order,
+    render_nq,
+    render_trig,
+    render_ttl,
+    union_triples,
+)
 from ctkg.build.jsonld import ctkg_terms, jsonld_context, render_context, render_jsonld
 from ctkg.build.report import (
     MANIFEST,
@@ -41,11 +48,12 @@ def render_files(layout: Layout, quads: list[ox.Quad], ontology: Iterable[ox.Tri
     """Every output file's bytes (the manifest last: it hashes the others)."""
     ctx = jsonld_context(ctkg_terms(ontology))
     triples = union_triples(quads)
+    ordered = readable_order(quads, DUMP_PREFIXES)  # JSON-LD takes the same order
     files = {
-        "ctkg.trig": render_trig(quads),
+        "ctkg.trig": render_trig(ordered, ordered=True),
         "ctkg.ttl": render_ttl(triples),
         "ctkg.nq": render_nq(quads),
-        "ctkg.jsonld": render_jsonld(quads, ctx),
+        "ctkg.jsonld": render_jsonld(ordered, ctx, ordered=True),
         "context.jsonld": render_context(ctx),
         "void.ttl": render_void(triples, (d.doc_id for d in docs)),
     }

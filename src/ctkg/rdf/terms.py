@@ -9,6 +9,7 @@ do not order, so every sort names its key: :func:`quad_key` (canonical N-Quads o
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -117,9 +118,9 @@ def quad_key(quad: ox.Quad) -> str:
 _DIGITS = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=1 << 18)  # the dumps sort the same IRIs again and again
 def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
     """Sort key of a name with numbers in it by their value: T9 before T10, E2 before E10
     (then the text itself, so that "E02" and "E2" still have a fixed order)."""
-    parts = tuple((1, int(part)) if i % 2 else (0, part)
-                  for i, part in enumerate(_DIGITS.split(text)) if part)
-    return parts, text
+    parts = _DIGITS.split(text)
+    return tuple([(1, int(p)) if i % 2 else (0, p) for i, p in enumerate(parts) if p]), text
