@@ -34,6 +34,9 @@ from ctkg.validate.shacl import ShaclResult
 CACHE_VERSION = "2"
 T = TypeVar("T")
 Compiled = tuple[list[ox.Quad], Sources, list[Problem]]
+# a compiled document as it travels between processes and sits in the cache: its quads as
+# N-Quads (pyoxigraph writes and reads them far faster than pickle handles term objects)
+Packed = tuple[bytes, Sources, list[Problem]]
 
 
 def code_version() -> str:
@@ -106,14 +109,19 @@ def _init_compile(registry: Registry, catalogue: Mapping[str, CatalogueEntry],
     _CTX.update(registry=registry, catalogue=catalogue, iris=iris)
 
 
-def _compile_one(doc: brat.Document) -> Compiled:
+def _compile_one(doc: brat.Document) -> Packed:
     sources: Sources = {}
     try:
         quads = compile_document(doc, _CTX["registry"], _CTX["catalogue"].get(doc.doc_id),
                                  iris=_CTX["iris"], sources=sources)
     except CTKGError as exc:
-        return [], {}, exc.problems
-    return quads, sources, []
+        return b"", {}, exc.problems
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", sources, []
+
+
+def _unpack(packed: Packed) -> Compiled:
+    data, sources, problems = packed
+    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS)), sources, problems
 
 
 def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
@@ -133,7 +141,7 @@ def compile_all(docs: list[brat.Document], registry: Registry,
     docs = sorted(docs, key=lambda d: d.doc_id)
     keys = {d.doc_id: document_key(d, catalogue, shared_key) for d in docs} \
         if cache.folder else {}
-    done: dict[str, Compiled] = {}
+    done: dict[str, Packed] = {}
     todo: list[brat.Document] = []
     for d in docs:
         hit = cache.get("compile", keys[d.doc_id]) if keys else None
@@ -155,7 +163,7 @@ def compile_all(docs: list[brat.Document], registry: Registry,
     for d in todo:
         if keys and not done[d.doc_id][2]:
             cache.put("compile", keys[d.doc_id], done[d.doc_id])
-    return [(d.doc_id, *done[d.doc_id]) for d in docs]
+    return [(d.doc_id, *_unpack(done[d.doc_id])) for d in docs]
 
 
 # -- validating units --------------------------------------------------------------------------
@@ -165,7 +173,7 @@ def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache
     """Every unit's SHACL results; a unit's results are cached under the hash of its data,
     the shapes and the code."""
     shape_key = digest(shapes_ttl, code_version() if cache.folder else "")
-    keys = [digest(shape_key, u.text(), "\n".join(u.focus)) for u in units] \
+    keys = [digest(shape_key, u.data, "\n".join(u.focus)) for u in units] \
         if cache.folder else []
     out: dict[int, list[ShaclResult]] = {}
     todo: list[int] = []

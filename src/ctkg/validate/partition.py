@@ -45,14 +45,17 @@ SHARED_GRAPHS = ("ontology", "registry", "catalogue", "wikidata")
 
 @dataclass(frozen=True)
 class Unit:
-    """A piece of validation: the data (sorted triples) and the nodes (IRIs) to validate."""
+    """A piece of validation: the data and the nodes (IRIs) to validate.
 
-    triples: tuple[ox.Triple, ...]
+    The data travels as sorted canonical N-Triples (pyoxigraph writes and reads it much
+    faster than pickle handles term objects, and a cache key hashes it as it is).
+    """
+
+    data: bytes
     focus: tuple[str, ...]
 
-    def text(self) -> str:
-        """The data as canonical N-Triples (what a cache key hashes)."""
-        return "".join(f"{t} .\n" for t in self.triples)
+    def triples(self) -> list[ox.Triple]:
+        return [q.triple for q in ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def local_doc(term: object) -> str | None:
@@ -86,7 +89,8 @@ class SharedIndex:
 
 
 def _unit(triples: set[ox.Triple], focus: Iterable[object]) -> Unit:
-    return Unit(tuple(sorted(triples, key=str)), tuple(sorted({iri_of(f) for f in focus})))
+    data = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
+    return Unit(data, tuple(sorted({iri_of(f) for f in focus})))
 
 
 def document_unit(doc_quads: Iterable[ox.Quad], index: SharedIndex) -> Unit:
@@ -162,7 +166,7 @@ def init_worker(shapes_ttl: bytes) -> None:
 
 def run_unit(unit: Unit, shapes: Shapes | None = None) -> list[ShaclResult]:
     """Validate one unit (in a worker, with the shapes of :func:`init_worker`)."""
-    return validate_triples(unit.triples, shapes if shapes is not None else _SHAPES[0],
+    return validate_triples(unit.triples(), shapes if shapes is not None else _SHAPES[0],
                             focus=unit.focus)
 
 
