@@ -33,6 +33,7 @@ from ctkg.build.outputs import render_files
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import Inputs, entity_iris, read_inputs
 from ctkg.paths import Layout
+from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import graph_of, ident, quad_key
 from ctkg.validate import partition
@@ -42,7 +43,7 @@ from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_tri
 from ctkg.validate.shacl_problems import shacl_problems
 from ctkg.wikidata.check import check_links
 
-_IRI_RE = re.compile(r"https://w3id\.org/ctkg/id/[^\s,<>\"]+")
+_IRI_RE = re.compile(re.escape(ID_NS) + r"[^\s,<>\"]+")  # instance IRIs in a QC row
 T = TypeVar("T")
 
 

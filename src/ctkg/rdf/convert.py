@@ -9,7 +9,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import BNode, Literal, Node, URIRef
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from ctkg.rdf.namespaces import XSD_NS
+
+XSD_STRING = XSD_NS + "string"
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -1,9 +1,9 @@
 """pyoxigraph terms of CTKG: the one term model of the build.
 
 A quad is a :class:`pyoxigraph.Quad` of NamedNodes and Literals (no blank nodes: parsed
-ones are skolemized). Terms pickle (the parallel build sends them between processes) but
-do not order, so every sort names its key: :func:`quad_key` (canonical N-Quads order) or
-:func:`natural_key` (numbers inside names by value: E2 before E10).
+ones are skolemized). Terms pickle, though slowly: the parallel build sends quads between
+processes as N-Quads instead. Every sort names its key: :func:`quad_key` (canonical N-Quads
+order) or :func:`natural_key` (numbers inside names by value: E2 before E10).
 """
 
 from __future__ import annotations
@@ -66,7 +66,6 @@ RDF_OBJECT = ox.NamedNode(RDF_NS + "object")
 RDFS_LABEL = ox.NamedNode(RDFS_NS + "label")
 RDFS_COMMENT = ox.NamedNode(RDFS_NS + "comment")
 RDFS_SUBCLASS_OF = ox.NamedNode(RDFS_NS + "subClassOf")
-OWL_CLASS = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
 GAF_DENOTED_BY = ox.NamedNode(GAF_NS + "denotedBy")
 PROV_DERIVED = ox.NamedNode(PROV_NS + "wasDerivedFrom")
 ORG_HOLDS = ox.NamedNode(ORG_NS + "holds")
@@ -102,12 +101,6 @@ def iri_of(term: object) -> str:
     if isinstance(term, ox.NamedNode):
         return term.value
     raise TypeError(f"not an IRI: {term}")
-
-
-def term_value(term: object) -> str:
-    """The IRI of a NamedNode, the lexical form of a Literal."""
-    assert isinstance(term, (ox.NamedNode, ox.Literal)), term
-    return term.value
 
 
 def quad_key(quad: ox.Quad) -> str:
