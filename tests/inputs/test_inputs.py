@@ -49,3 +49,18 @@ def test_every_problem_of_every_file_at_once(tmp_path: Path) -> None:
     with pytest.raises(CTKGError) as info:
         load_inputs(layout)
     assert info.value.problems == inputs.errors
+
+
+@pytest.mark.parametrize("which", ["registry", "catalogue", "links"])
+def test_a_non_utf8_input_names_the_line_and_column(tmp_path: Path, which: str) -> None:
+    """Each TOML input, with a Latin-1 byte inside its first quoted value."""
+    layout = _project(tmp_path)
+    path: Path = getattr(layout, which)
+    lines = path.read_bytes().split(b"\n")
+    at = next(i for i, line in enumerate(lines) if b'= "' in line and not line.startswith(b"#"))
+    column = lines[at].index(b'= "') + 4  # the first character of the value
+    lines[at] = lines[at].replace(b'= "', b'= "\xe9', 1)
+    path.write_bytes(b"\n".join(lines))
+    [problem] = [p for p in read_inputs(layout).problems if p.file.endswith(path.name)]
+    assert problem.line == at + 1
+    assert f"not UTF-8 at line {at + 1}, column {column} (byte " in problem.message

@@ -76,3 +76,17 @@ def test_the_same_blank_node_label_in_two_files_is_two_nodes(tmp_path: Path) -> 
     assert problems == [] and len({t.subject for t in onto.triples}) == 2
     again, _ = read_ontology([tmp_path / "a.ttl", tmp_path / "b.ttl"])
     assert sorted(map(str, onto.triples)) == sorted(map(str, again.triples))
+
+
+def test_non_utf8_names_the_line_and_column(tmp_path: Path) -> None:
+    """The parser named the line but not where on it ("from index 0" of its own buffer)."""
+    path = tmp_path / "ctkg.ttl"
+    path.write_bytes(b'@prefix ctkg: <https://w3id.org/ctkg/ontology#> .\n\n'
+                     b'ctkg:A ctkg:label "caf\xe9" .\n')
+    _onto, [problem] = read_ontology([path])
+    assert problem.line == 3
+    raw = path.read_bytes()
+    at = raw.index(b"\xe9")
+    column = at - raw.rindex(b"\n", 0, at)  # an ASCII line: bytes are characters
+    assert problem.message.startswith(f"not UTF-8 at line 3, column {column} (byte {at} of "
+                                      "the file): 0xe9")

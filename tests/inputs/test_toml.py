@@ -41,6 +41,8 @@ def test_non_utf8_is_reported_with_its_line(tmp_path: Path) -> None:
     path.write_bytes(b'[a]\nx = "ok"\ny = "caf\xe9"\n')
     [problem] = read_toml(path).problems
     assert problem.line == 3 and "not UTF-8" in problem.message
+    # the line and the column, not only a byte offset
+    assert problem.message.startswith("not UTF-8 at line 3, column 9 (byte 21 of the file)")
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -37,3 +37,17 @@ def test_blank_nodes_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "cache.ttl"
     path.write_text('<http://www.wikidata.org/entity/Q1> <http://x/p> [] .\n', "utf-8")
     assert "blank nodes" in read_wikidata_cache(path)[1][0].message
+
+
+def test_non_utf8_names_the_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "cache.ttl"
+    path.write_bytes(b'<http://www.wikidata.org/entity/Q1> <http://www.w3.org/2000/01/'
+                     b'rdf-schema#label> "x" .\n<http://www.wikidata.org/entity/Q2> '
+                     b'<http://www.w3.org/2000/01/rdf-schema#label> "caf\xe9" .\n')
+    triples, [problem] = read_wikidata_cache(path)
+    assert triples == [] and problem.line == 2
+    raw = path.read_bytes()
+    at = raw.index(b"\xe9")
+    column = at - raw.rindex(b"\n", 0, at)  # an ASCII line: bytes are characters
+    assert problem.message.startswith(f"not UTF-8 at line 2, column {column} (byte {at} of "
+                                      "the file): 0xe9")

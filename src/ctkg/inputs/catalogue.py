@@ -11,12 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from ctkg.errors import CTKGError, Problem
 from ctkg.inputs.timex import parse_iso
 from ctkg.inputs.toml import read_toml
+from ctkg.rdf.terms import named
 
 DOCUMENT_KINDS = ("NewsArticle", "InterviewArticle", "SpeechTranscript", "ThirdPartyRewrite")
-_DOC_ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+# a document id (a file stem, a catalogue table) is the last segment of the IRIs
+# id/document/<id>, graph/<id>, id/mention/<id>/... : ASCII letters, digits, '_' and '-',
+# with single dots between them (no '.' or '..' segment, no dot at an end)
+DOC_ID_RE = re.compile(r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$")
+DOC_ID_RULE = ("document id rule: ASCII letters, digits, '_' and '-', with single dots "
+               "between them, e.g. 000_4f7ada5e30202a80")
 _REQUIRED = ("title", "date", "kind", "language")
 _OPTIONAL_TEXT = ("publisher", "date_evidence", "derived_from", "derivation_evidence",
                   "truncation_note", "url", "note")
@@ -76,7 +84,7 @@ def _entry(where: str, line: int | None, doc_id: str,
     def bad(message: str) -> Problem:
         return Problem(where, line, f"{doc_id}: {message}")
 
-    if not isinstance(table, dict) or not _DOC_ID_RE.match(doc_id):
+    if not isinstance(table, dict) or not DOC_ID_RE.match(doc_id):
         return None, [Problem(where, line, f"{doc_id!r}: expected a table per document id")]
     known = {*_REQUIRED, *_OPTIONAL_TEXT, *_FLAGS}
     problems = [bad(f"unknown key {key!r}") for key in sorted(set(table) - known)]
@@ -97,6 +105,28 @@ def _entry(where: str, line: int | None, doc_id: str,
             problems.append(bad(f"date: {exc}"))
     if isinstance(kind, str) and kind and kind not in DOCUMENT_KINDS:
         problems.append(bad(f"kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}"))
+    problems += [bad(m) for m in _term_problems(table)]
     if problems:
         return None, problems
     return CatalogueEntry(doc_id=doc_id, line=line, **{k: table[k] for k in table}), []
+
+
+def _term_problems(table: dict[str, Any]) -> list[str]:
+    """What the build could not turn into an RDF term: the title's language tag
+    (``dct:title "…"@<language>``) and the ``schema:url`` IRI. pyoxigraph, which makes the
+    terms, is the judge, so that the reader refuses exactly what the build would."""
+    out: list[str] = []
+    language, url = table.get("language"), table.get("url")
+    if isinstance(language, str) and language:
+        try:
+            ox.Literal("", language=language)
+        except ValueError as exc:
+            out.append(f"language {language!r} is not a BCP 47 language tag ({exc}), "
+                       "e.g. \"en\" or \"fr-CA\"")
+    if isinstance(url, str) and url:
+        try:
+            named(url)
+        except ValueError:
+            out.append(f"url {url!r} is not an IRI (an absolute http(s) address without "
+                       "spaces, quotes or <>{}|^`\\)")
+    return out

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ctkg.errors import Problem, display_path
+from ctkg.inputs.encoding import decode_utf8
 
 CTKG = "https://w3id.org/ctkg/ontology#"
 ID = "https://w3id.org/ctkg/id/"
@@ -110,6 +111,9 @@ def _parse(path: Path) -> tuple[list[ox.Triple], list[Problem]]:
         data = path.read_bytes()
     except OSError as exc:
         return [], [Problem(where, None, f"cannot read: {exc.strerror or exc}")]
+    _, bad = decode_utf8(data)  # the parser would name the line but not the column
+    if bad is not None:
+        return [], [Problem(where, bad.line, bad.message)]
     base = path.resolve().as_uri()
     try:
         # fresh blank node ids: the same label in two files is two nodes

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ctkg.errors import Problem, display_path
+from ctkg.inputs.encoding import decode_utf8
 
 _HEADER_RE = re.compile(r"^\s*\[(?!\[)\s*(.+?)\s*\]\s*(?:#.*)?$")
 _KEY_RE = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\-"' ]+?)\s*=""")
@@ -38,7 +39,9 @@ class TomlLines:
     def scan(cls, text: str) -> TomlLines:
         found = cls()
         current: tuple[str, ...] = ()
-        for number, line in enumerate(text.splitlines(), start=1):
+        # lines end at LF only, as tomllib counts them (str.splitlines also breaks at
+        # U+2028, U+0085 and others, which may stand inside a TOML string)
+        for number, line in enumerate(text.split("\n"), start=1):
             if m := _HEADER_RE.match(line):
                 current = split_dotted(m.group(1))
                 found.headers.setdefault(current, number)
@@ -90,11 +93,9 @@ def read_toml(path: Path, *, missing_ok: bool = False, shown: str | None = None)
         return failed(None, "file not found")
     except OSError as exc:
         return failed(None, f"cannot read: {exc.strerror or exc}")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        return failed(line, f"not UTF-8 (byte {exc.start}: 0x{raw[exc.start]:02x})")
+    text, bad = decode_utf8(raw)
+    if bad is not None:
+        return failed(bad.line, bad.message)
     lines = TomlLines.scan(text)
     try:
         data = tomllib.loads(text)

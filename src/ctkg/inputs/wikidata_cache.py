@@ -14,6 +14,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import OWL, RDFS, SKOS, XSD
 
 from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.inputs.encoding import decode_utf8
 from ctkg.paths import Layout
 from ctkg.rdf.convert import from_ox
 from ctkg.rdf.namespaces import WD, WDT
@@ -53,6 +54,9 @@ def read_wikidata_cache(path: Path, shown: str | None = None
         return [], []
     except OSError as exc:
         return [], [Problem(where, None, f"cannot read: {exc.strerror or exc}")]
+    _, bad = decode_utf8(data)  # the parser would name the line but not the column
+    if bad is not None:
+        return [], [Problem(where, bad.line, bad.message)]
     try:
         triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
     except SyntaxError as exc:
