@@ -8,7 +8,10 @@ which it reports as a :class:`~ctkg.errors.Problem` in :attr:`Document.problems`
 
 brat's rules, as followed here: offsets count Unicode code points from 0, start inclusive,
 end exclusive; a discontinuous span lists fragments separated by ``;`` and its text field
-joins the fragment texts with one space.
+joins the fragment texts with one space. An annotation id follows :data:`ID_RULE` and a
+document id (the file stem) the catalogue's :data:`~ctkg.inputs.catalogue.DOC_ID_RULE`:
+both become parts of IRIs, so a value the compiler could not put in one is reported here,
+with its line, instead of failing the build.
 """
 
 from __future__ import annotations
@@ -20,8 +23,19 @@ from pathlib import Path
 from typing import ClassVar
 
 from ctkg.errors import Problem, display_path
+from ctkg.inputs.catalogue import DOC_ID_RE, DOC_ID_RULE
+from ctkg.inputs.encoding import decode_utf8
 
 _OFFSETS_RE = re.compile(r"^\d+ \d+(?:;\d+ \d+)*$")
+# brat's standoff format: "a single upper-case character identifying the annotation type and
+# a number" (T, E, R, A, M, N; # for notes). brat's loader also accepts more letters and a
+# free tail after the number (^([A-Za-z]+|#[A-Za-z]*)([0-9]+)(.*?)$); CTKG does not, because
+# T, E and R ids are the last segment of mention, statement and assertion IRIs.
+ID_RE = re.compile(r"^[TERAMN#][0-9]+$")
+# what str.splitlines (brat's readlines of an .ann) breaks at besides LF and CR
+_OTHER_LINE_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+ID_RULE = ("brat ID rule: the kind letter T, E, R, A, M or N, or #, then a number, "
+           "e.g. T12 or #3; nothing before or after")
 
 
 @dataclass(frozen=True)
@@ -149,11 +163,18 @@ class Document:
 
 
 def parse_pairs(text: str) -> dict[str, str]:
-    """``"anchor=2019-09-26 rule=next-year"`` -> ``{"anchor": ..., "rule": ...}``."""
+    """``"anchor=2019-09-26 rule=next-year"`` -> ``{"anchor": ..., "rule": ...}``.
+
+    ``note=`` takes the rest of the line as free text (docs/annotation-guidelines.md §1), so
+    a ``key=value`` inside it is no pair: the compiler reads what the checker checked."""
     pairs: dict[str, str] = {}
-    for token in text.split():
+    tokens = text.split()
+    for i, token in enumerate(tokens):
         if "=" in token:
             key, _, value = token.partition("=")
+            if key == "note":
+                pairs[key] = " ".join([value, *tokens[i + 1:]]).strip()
+                break
             pairs[key] = value
     return pairs
 
@@ -177,13 +198,9 @@ def decode(path: Path, problems: list[Problem]) -> str:
     line endings are added to ``problems`` (brat counts offsets on LF text without BOM)."""
     raw = path.read_bytes()
     where = display_path(path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        problems.append(Problem(where, line, f"not UTF-8: byte {exc.start} "
-                                             f"(0x{raw[exc.start]:02x}): {exc.reason}"))
-        text = raw.decode("utf-8", "replace")
+    text, bad = decode_utf8(raw)
+    if bad is not None:
+        problems.append(Problem(where, bad.line, bad.message))
     if text.startswith("\ufeff"):
         problems.append(Problem(where, 1, "starts with a byte-order mark (U+FEFF): save as "
                                           "UTF-8 without BOM (it shifts every offset)"))
@@ -227,6 +244,8 @@ class _Reader:
             self.bad(f"{ann_id}: unknown annotation kind {kind!r} "
                      "(want T, E, R, A, M, N, # or *)")
             return
+        if not ID_RE.match(ann_id):  # still read: what refers to it is checked as usual
+            self.bad(f"{ann_id!r} is not an annotation id ({ID_RULE})")
         handler(self, ann_id, fields, fields[1].split(" "))
 
     def textbound(self, ann_id: str, fields: list[str], _head: list[str]) -> None:
@@ -309,6 +328,11 @@ def parse_ann(ann_text: str, *, doc_id: str, txt_path: Path, ann_path: Path,
     reader = _Reader(doc)
     for lineno, raw in enumerate(ann_text.split("\n"), start=1):
         line = raw.rstrip("\r")
+        if breaks := sorted({c for c in line if c in _OTHER_LINE_BREAKS}):
+            reader.lineno = lineno
+            reader.bad(f"{', '.join(f'U+{ord(c):04X}' for c in breaks)} in the line: brat's "
+                       "loader splits an .ann into lines as str.splitlines does, so it reads a "
+                       "line break there (and sees other annotations than this checker)")
         if line.strip():
             reader.line(lineno, line)
     return doc
@@ -344,5 +368,8 @@ def read_collection(folder: Path) -> tuple[list[Document], list[Problem]]:
                 for s in sorted(set(anns) - set(txts))]
     problems += [Problem(display_path(txts[s]), None, f"{s}.txt has no {s}.ann")
                  for s in sorted(set(txts) - set(anns))]
+    problems += [Problem(display_path(txts[s]), None, f"document id {s!r} (the file name) "
+                                                      f"cannot be part of an IRI ({DOC_ID_RULE})")
+                 for s in sorted(txts) if not DOC_ID_RE.match(s)]
     docs = [read_document(txts[s], anns[s]) for s in sorted(set(txts) & set(anns))]
     return docs, problems

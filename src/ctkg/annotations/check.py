@@ -7,7 +7,9 @@ its own) and returns the checks' problems only; :func:`check_corpus` reads a col
 returns both, as ``ctkg check`` prints them. Errors are real defects (the build would compile
 something untrue or lose information), warnings are hints. The scheme is
 :func:`ctkg.annotations.scheme.build_scheme`'s, the one ``annotation.conf`` is rendered
-from; each document is checked by :mod:`ctkg.annotations.check_document`.
+from; each document is checked by :mod:`ctkg.annotations.check_document`, and the
+relations of all of them together (self-loops, cycles) by
+:mod:`ctkg.annotations.check_relations`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from ctkg.annotations.brat import Document, read_collection
 from ctkg.annotations.check_document import Context, check_document
+from ctkg.annotations.check_relations import check_relations
 from ctkg.annotations.conf import render_all, stale_files
 from ctkg.annotations.scheme import build_scheme
 from ctkg.errors import Problem, display_path
@@ -43,6 +46,7 @@ def check_inputs(inputs: Inputs, docs: Sequence[Document], *,
     ctx = Context(scheme, inputs, set(texts if texts is not None else (d.doc_id for d in docs)))
     for doc in docs:
         problems += check_document(doc, ctx)
+    problems += check_relations(docs)
     problems += _check_catalogue(ctx)
     problems += _check_registry(ctx)
     return sort_problems(problems)

@@ -23,6 +23,7 @@ from ctkg.annotations.brat import (
 from ctkg.annotations.scheme import ANNOTATION_ONLY, NORMALIZATION_DBS, STATEMENT, Scheme
 from ctkg.errors import Problem, display_path
 from ctkg.inputs import Inputs
+from ctkg.inputs.catalogue import DOC_ID_RE, DOC_ID_RULE
 from ctkg.inputs.ontology import Ontology
 from ctkg.inputs.timex import parse_iso
 from ctkg.rdf.namespaces import QID_RE
@@ -110,6 +111,9 @@ class _DocumentCheck:
         self.known_types = set(self.sch.entities) | set(self.sch.events)
 
     def run(self) -> list[Problem]:
+        if not any(ann_id.startswith("T") for ann_id in self.doc.id_lines):
+            self.bad("no annotations: the document has no T line (is the .ann empty?); a "
+                     "text in the collection is annotated, or left out until it is", 1)
         for ann_id, lines in self.doc.id_lines.items():
             for line in lines[1:]:
                 self.bad(f"duplicate id {ann_id} (first defined at line {lines[0]})", line)
@@ -375,6 +379,9 @@ def check_note(ann_id: str, text: str, line: int, where: str, ctx: Context) -> l
                 parse_iso(value)
             except ValueError as exc:
                 out.append(Problem(where, line, f"{ann_id}: anchor must be an ISO date: {exc}"))
+        elif key == "evidence" and not DOC_ID_RE.match(value):  # becomes id/document/<value>
+            out.append(Problem(where, line, f"{ann_id}: evidence {value!r} is not a document "
+                                            f"id ({DOC_ID_RULE})"))
         elif key == "evidence" and value not in ctx.doc_ids:
             out.append(Problem(where, line, f"{ann_id}: evidence {value!r} is not a document "
                                             "of the collection", "warning"))

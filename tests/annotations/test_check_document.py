@@ -1,0 +1,69 @@
+"""Checks of one document that the fixture table of test_check.py does not hold: an empty
+``.ann`` and values of AnnotatorNotes that the compiler turns into IRIs."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from ctkg.annotations.check import check_corpus
+from ctkg.errors import Problem
+from tests.annotations.project import FIXTURES, fixture_project
+
+
+def check(folder: Path) -> list[Problem]:
+    with tempfile.TemporaryDirectory() as root:
+        return check_corpus(fixture_project(folder, Path(root)), folder)
+
+
+def _clean(tmp_path: Path) -> Path:
+    folder = tmp_path / "case"
+    shutil.copytree(FIXTURES / "clean", folder)
+    return folder
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n"])
+def test_an_empty_ann_says_the_document_has_no_annotations(tmp_path: Path,
+                                                           content: bytes) -> None:
+    """Before, an empty .ann was reported only through its consequences ("registry entry
+    used by no mention")."""
+    folder = _clean(tmp_path)
+    (folder / "doc.ann").write_bytes(content)
+    [problem] = [p for p in check(folder) if p.file.endswith("doc.ann")]
+    assert (problem.line, problem.severity) == (1, "error")
+    assert problem.message.startswith("no annotations: the document has no T line")
+
+
+def test_a_note_with_only_other_lines_has_no_mentions(tmp_path: Path) -> None:
+    folder = _clean(tmp_path)
+    (folder / "doc.ann").write_text("#1\tAnnotatorNotes T1\tnote=nothing yet\n", "utf-8")
+    messages = [p.message for p in check(folder) if p.file.endswith("doc.ann")]
+    assert any(m.startswith("no annotations") for m in messages), messages
+
+
+@pytest.mark.parametrize("value", ["a>b", "x}", 'q"', "a|b", "doc^2", "é"])
+def test_an_evidence_that_cannot_be_a_document_id_is_an_error(tmp_path: Path,
+                                                               value: str) -> None:
+    """``evidence=`` becomes the IRI ``id/document/<value>`` (a time's ctkg:evidence); an
+    unknown but well-formed document id stays a warning."""
+    folder = _clean(tmp_path)
+    ann = folder / "doc.ann"
+    ann.write_text(ann.read_text("utf-8").replace(
+        "anchor=2018-06-28 note=", f"anchor=2018-06-28 rule=today evidence={value} note="),
+        "utf-8")
+    [problem] = [p for p in check(folder) if p.file.endswith("doc.ann")]
+    assert (problem.line, problem.severity) == (16, "error"), problem
+    assert f"evidence {value!r} is not a document id" in problem.message
+
+
+def test_an_unknown_well_formed_evidence_is_a_warning(tmp_path: Path) -> None:
+    folder = _clean(tmp_path)
+    ann = folder / "doc.ann"
+    ann.write_text(ann.read_text("utf-8").replace(
+        "anchor=2018-06-28 note=", "anchor=2018-06-28 rule=today evidence=999_elsewhere note="),
+        "utf-8")
+    [problem] = check(folder)
+    assert (problem.line, problem.severity) == (16, "warning")
