@@ -47,8 +47,7 @@ def test_a_note_with_only_other_lines_has_no_mentions(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["a>b", "x}", 'q"', "a|b", "doc^2", "é"])
 def test_an_evidence_that_cannot_be_a_document_id_is_an_error(tmp_path: Path,
                                                                value: str) -> None:
-    """``evidence=`` becomes the IRI ``id/document/<value>`` (a time's ctkg:evidence); an
-    unknown but well-formed document id stays a warning."""
+    """``evidence=`` becomes the IRI ``id/document/<value>`` (a time's ctkg:evidence)."""
     folder = _clean(tmp_path)
     ann = folder / "doc.ann"
     ann.write_text(ann.read_text("utf-8").replace(
@@ -59,11 +58,27 @@ def test_an_evidence_that_cannot_be_a_document_id_is_an_error(tmp_path: Path,
     assert f"evidence {value!r} is not a document id" in problem.message
 
 
-def test_an_unknown_well_formed_evidence_is_a_warning(tmp_path: Path) -> None:
+def test_an_evidence_that_is_not_a_document_of_the_collection_is_an_error(
+        tmp_path: Path) -> None:
+    """It was a warning; the build then named ``id/document/<value>`` as a time's evidence,
+    a node with no type, and failed its QC with no line to fix (found by the gate fuzz)."""
     folder = _clean(tmp_path)
     ann = folder / "doc.ann"
     ann.write_text(ann.read_text("utf-8").replace(
         "anchor=2018-06-28 note=", "anchor=2018-06-28 rule=today evidence=999_elsewhere note="),
         "utf-8")
     [problem] = check(folder)
-    assert (problem.line, problem.severity) == (16, "warning")
+    assert (problem.line, problem.severity) == (16, "error")
+    assert "evidence '999_elsewhere' is not a document of the collection" in problem.message
+
+
+def test_a_tab_inside_a_note_is_part_of_its_text(tmp_path: Path) -> None:
+    """brat's note text is everything after the second TAB; the reader kept only the field
+    before the next TAB, so ``evidence=9<TAB>00_fixture`` was read as ``evidence=9``."""
+    folder = _clean(tmp_path)
+    ann = folder / "doc.ann"
+    ann.write_text(ann.read_text("utf-8").replace(
+        "anchor=2018-06-28 note=", "anchor=2018-06-28 rule=today evidence=d\toc note="),
+        "utf-8")
+    messages = [p.message for p in check(folder) if p.line == 16 and p.severity == "error"]
+    assert any("'oc' is not key=value" in m for m in messages), messages

@@ -298,7 +298,7 @@ class _Reader:
             self.bad(f"{ann_id}: an N line is 'TYPE ID DB:KEY'")
             return
         db, _, key = head[2].partition(":")
-        text = fields[2] if len(fields) > 2 else ""
+        text = "\t".join(fields[2:])  # brat: the text is all after the second TAB
         self.doc.normalizations.setdefault(
             ann_id, Normalization(ann_id, head[0], head[1], db, key, text, self.lineno))
 
@@ -306,7 +306,7 @@ class _Reader:
         if len(head) != 2:
             self.bad(f"{ann_id}: a note line is 'AnnotatorNotes ID<TAB>text'")
             return
-        text = fields[2] if len(fields) > 2 else ""
+        text = "\t".join(fields[2:])  # brat: the text is all after the second TAB
         self.doc.notes.setdefault(ann_id, Note(ann_id, head[0], head[1], text, self.lineno))
 
     def equiv(self, fields: list[str]) -> None:

@@ -382,7 +382,7 @@ def check_note(ann_id: str, text: str, line: int, where: str, ctx: Context) -> l
         elif key == "evidence" and not DOC_ID_RE.match(value):  # becomes id/document/<value>
             out.append(Problem(where, line, f"{ann_id}: evidence {value!r} is not a document "
                                             f"id ({DOC_ID_RULE})"))
-        elif key == "evidence" and value not in ctx.doc_ids:
+        elif key == "evidence" and value not in ctx.doc_ids:  # its IRI would have no type
             out.append(Problem(where, line, f"{ann_id}: evidence {value!r} is not a document "
-                                            "of the collection", "warning"))
+                                            "of the collection"))
     return out
