@@ -83,3 +83,34 @@ def recording_listener() -> Iterator[Listener]:
     with loopback_http(Handler) as base:
         me.base = base
         yield me
+
+
+def drip_handler(body: bytes = EMPTY_JSON, interval: float = 1.0,
+                 content_type: str = "application/sparql-results+json"
+                 ) -> type[http.server.BaseHTTPRequestHandler]:
+    """A peer that answers every request with ``body``, one byte every ``interval`` seconds
+    (status line and headers included): each socket read gets a byte well within any
+    timeout, so only a deadline on the whole request ends the exchange."""
+
+    class Drip(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            head = (f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n").encode("ascii")
+            try:
+                for i in range(len(head + body)):
+                    self.wfile.write((head + body)[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(interval)
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                pass
+            self.close_connection = True
+
+        do_GET = do_POST = do_PUT = _answer
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Drip

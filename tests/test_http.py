@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.server
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -15,6 +16,7 @@ import pytest
 
 from ctkg.errors import CTKGError
 from ctkg.http import (
+    Deadline,
     EndpointError,
     HttpClient,
     RetryPolicy,
@@ -27,7 +29,7 @@ from ctkg.sparql.query import run_query
 from ctkg.store.protocol import SparqlClient, derive_endpoints
 from ctkg.store.server import free_port
 from ctkg.wikidata.client import WikidataClient
-from tests.loopback import Listener, loopback_http, recording_listener
+from tests.loopback import Listener, drip_handler, loopback_http, recording_listener
 
 UA_RE = re.compile(r"^ctkg/\S+ \(https://w3id\.org/ctkg; [^()]+\) requests/\S+$")
 OK = (200, {"Content-Type": "application/sparql-results+json"},
@@ -178,3 +180,32 @@ def test_a_body_cut_short_is_a_transient_failure() -> None:
         client(waits, retries=1).request("GET", base)
     assert err.value.cause == "connection" and err.value.transient
     assert "server closed the connection" in str(err.value) and len(waits) == 1
+
+
+def test_a_dripping_answer_times_out_on_the_whole_request() -> None:
+    """Issue 13, finding 4: a peer that sends a byte every 0.2 s never lets one socket read
+    time out; the timeout bounds the whole request instead."""
+    waits: list[float] = []
+    t0 = time.monotonic()
+    with loopback_http(drip_handler(interval=0.2)) as base, pytest.raises(EndpointError) as err:
+        client(waits, retries=0, timeout=1.0).request("GET", base)
+    assert time.monotonic() - t0 < 2.5
+    assert "no answer within 1 s (timeout)" in str(err.value)
+    assert err.value.cause == "timeout" and err.value.transient and err.value.reached
+
+
+def test_a_deadline_bounds_all_attempts_and_waits(listener: Listener) -> None:
+    listener.status, listener.body = 503, b"busy"
+    listener.extra_headers = {"Retry-After": "1"}
+    http = HttpClient(timeout=5, policy=RetryPolicy(retries=50), deadline=Deadline.after(2.5))
+    t0 = time.monotonic()
+    with pytest.raises(EndpointError, match=r"HTTP 503: busy \(after 3 attempts; the deadline "
+                                            r"of 2\.5 s leaves no time for another\)"):
+        http.request("GET", listener.base)
+    assert time.monotonic() - t0 < 3.5 and len(listener.requests) == 3
+
+
+def test_a_refused_connection_never_reached_the_server() -> None:
+    with pytest.raises(EndpointError) as err:
+        client([], retries=1).request("POST", f"http://127.0.0.1:{free_port()}/", data=b"x")
+    assert not err.value.reached  # ctkg load relies on it: the swap surely did not happen

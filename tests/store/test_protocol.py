@@ -10,18 +10,14 @@ from ctkg.store.protocol import derive_endpoints
 
 
 def test_endpoint_urls_are_derived_for_known_stores() -> None:
-    ox_ = derive_endpoints("http://127.0.0.1:7878/query")
-    assert (ox_.update, ox_.graph_store) == ("http://127.0.0.1:7878/update",
-                                             "http://127.0.0.1:7878/store")
-    fu = derive_endpoints("http://localhost:3030/ctkg/sparql")
-    assert (fu.update, fu.graph_store) == ("http://localhost:3030/ctkg/update",
-                                           "http://localhost:3030/ctkg/data")
-    gd = derive_endpoints("http://localhost:7200/repositories/ctkg")
-    assert (gd.update, gd.graph_store) == (
-        "http://localhost:7200/repositories/ctkg/statements",
-        "http://localhost:7200/repositories/ctkg/rdf-graphs/service")
+    assert derive_endpoints("http://127.0.0.1:7878/query").update == \
+        "http://127.0.0.1:7878/update"
+    assert derive_endpoints("http://localhost:3030/ctkg/sparql").update == \
+        "http://localhost:3030/ctkg/update"
+    assert derive_endpoints("http://localhost:7200/repositories/ctkg").update == \
+        "http://localhost:7200/repositories/ctkg/statements"
     with pytest.raises(CTKGError, match="give --update"):
         derive_endpoints("http://localhost:8890/sparql")
     other = derive_endpoints("http://localhost:8890/sparql", update="http://localhost:8890/up")
-    assert other.graph_store is None  # no GSP known: INSERT DATA
+    assert other.update == "http://localhost:8890/up"
     assert scrub_url("https://u:p@h/q?token=abc&graph=x") == "https://h/q?token=***&graph=x"

@@ -11,10 +11,13 @@ from ctkg.cli.common import Commands, layout_of
 def register(commands: Commands) -> None:
     p = commands.add("load", run_load, "load the build into a SPARQL 1.1 store, atomically")
     p.add_argument("--endpoint", required=True, help="SPARQL query endpoint URL")
-    p.add_argument("--graph-store", help="Graph Store Protocol URL (default: derived)")
     p.add_argument("--update", help="SPARQL Update URL (default: derived)")
-    p.add_argument("--timeout", type=float, default=60.0)
-    p.add_argument("--retries", type=int, default=3)
+    p.add_argument("--timeout", type=float, default=60.0,
+                   help="seconds one HTTP request may take as a whole (default: 60)")
+    p.add_argument("--retries", type=int, default=3,
+                   help="retries of a request that failed in a way that can heal (default: 3)")
+    p.add_argument("--deadline", type=float, default=600.0,
+                   help="seconds the whole load may take, retries included (default: 600)")
     p = commands.add("serve", run_serve, "serve the build with a local Oxigraph SPARQL server")
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--writable", action="store_true", help="allow SPARQL Update")
@@ -27,8 +30,8 @@ def run_load(args: argparse.Namespace) -> int:
 
     folder = layout_of(args).kg
     try:
-        load_release(folder, args.endpoint, graph_store=args.graph_store, update=args.update,
-                     timeout=args.timeout, retries=args.retries, out=sys.stdout)
+        load_release(folder, args.endpoint, update=args.update, timeout=args.timeout,
+                     retries=args.retries, deadline=args.deadline, out=sys.stdout)
     except OSError as exc:  # e.g. an unreadable build file
         raise CTKGError.single(display_path(folder), None, f"cannot read the build: "
                                                            f"{exc.strerror or exc}") from None

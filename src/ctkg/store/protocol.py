@@ -1,8 +1,9 @@
-"""SPARQL 1.1 Query, Update and the Graph Store Protocol against one store, for ``ctkg load``.
+"""SPARQL 1.1 Query and Update against one store, for ``ctkg load``.
 
-Only the protocol lives here (which URL serves what, how a SELECT, an update and a graph PUT
-are sent, how a wrong URL is recognised from the answer); transport, retries, credentials and
-one-line errors are :mod:`ctkg.http`'s.
+Only the protocol lives here (which URL serves what, how a SELECT and an update are sent, how
+a wrong URL is recognised from the answer); transport, time bounds, retries, credentials and
+one-line errors are :mod:`ctkg.http`'s. The Graph Store Protocol is not used: it replaces one
+graph per request, and a release must replace all of its graphs at once.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ctkg.http import (
     ENV_PASSWORD,
     ENV_TOKEN,
     ENV_USER,
+    Deadline,
     EndpointError,
     HttpClient,
     RetryPolicy,
@@ -32,12 +34,10 @@ from ctkg.sparql.results import RESULTS_JSON
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where to query, update and (optionally) PUT graphs; ``graph_store`` None: no GSP."""
+    """Where to query and where to send updates."""
 
     query: str
     update: str
-    graph_store: str | None
-    graph_store_given: bool = False
 
 
 def _check_url(url: str) -> None:
@@ -52,15 +52,13 @@ def _check_url(url: str) -> None:
             f"{ENV_PASSWORD}, or {ENV_TOKEN}")
 
 
-def derive_endpoints(query: str, graph_store: str | None = None,
-                     update: str | None = None) -> Endpoints:
-    """Fill in the update and GSP URLs from the query URL for the stores we know.
+def derive_endpoints(query: str, update: str | None = None) -> Endpoints:
+    """Fill in the update URL from the query URL for the stores we know.
 
-    Oxigraph ``/query`` -> ``/update``, ``/store``; Fuseki ``/ds/sparql`` or ``/ds/query`` ->
-    ``/ds/update``, ``/ds/data``; GraphDB/RDF4J ``/repositories/X`` ->
-    ``/repositories/X/statements``, ``/repositories/X/rdf-graphs/service``.
+    Oxigraph ``/query`` -> ``/update``; Fuseki ``/ds/sparql`` or ``/ds/query`` ->
+    ``/ds/update``; GraphDB/RDF4J ``/repositories/X`` -> ``/repositories/X/statements``.
     """
-    for url in (query, graph_store, update):
+    for url in (query, update):
         if url is not None:
             _check_url(url)
     parts = urllib.parse.urlsplit(query)
@@ -69,33 +67,34 @@ def derive_endpoints(query: str, graph_store: str | None = None,
     def at(new_path: str) -> str:
         return urllib.parse.urlunsplit((parts.scheme, parts.netloc, new_path, "", ""))
 
-    derived_update = derived_gsp = None
+    derived_update = None
     if path == "/query":  # Oxigraph
-        derived_update, derived_gsp = at("/update"), at("/store")
+        derived_update = at("/update")
     elif re.search(r"/repositories/[^/]+$", path):  # GraphDB, RDF4J
-        derived_update, derived_gsp = at(path + "/statements"), at(path + "/rdf-graphs/service")
+        derived_update = at(path + "/statements")
     elif m := re.fullmatch(r"(.*/[^/]+)/(sparql|query)", path):  # Fuseki
-        derived_update, derived_gsp = at(m.group(1) + "/update"), at(m.group(1) + "/data")
+        derived_update = at(m.group(1) + "/update")
     final_update = update or derived_update
     if not final_update:
         raise CTKGError.single(
             "ctkg load", None,
             f"cannot derive the SPARQL Update URL from {scrub_url(query)}: give --update")
-    return Endpoints(query=query, update=final_update, graph_store=graph_store or derived_gsp,
-                     graph_store_given=graph_store is not None)
+    return Endpoints(query=query, update=final_update)
 
 
 class SparqlClient:
-    """Query, update and GSP PUT against one store, with the retries of :mod:`ctkg.http`."""
+    """Query and update against one store, with the time bounds and retries of
+    :mod:`ctkg.http` (``deadline``: the whole task's, None for none)."""
 
     def __init__(self, endpoints: Endpoints, *, timeout: float = 60.0, retries: int = 3,
                  base_delay: float = 0.5, auth: str | None = None,
+                 deadline: Deadline | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         if timeout <= 0 or retries < 0 or base_delay < 0:
             raise CTKGError.single("ctkg load", None,
                                    "--timeout must be > 0 and --retries >= 0")
         self.endpoints = endpoints
-        self.http = HttpClient(timeout=timeout, auth=auth, sleep=sleep,
+        self.http = HttpClient(timeout=timeout, auth=auth, sleep=sleep, deadline=deadline,
                                policy=RetryPolicy(retries=retries, base_delay=base_delay))
 
     @property
@@ -127,14 +126,6 @@ class SparqlClient:
         """Run a SPARQL Update request (applied as one unit by transactional stores)."""
         self.http.request("POST", self.endpoints.update, data=sparql.encode("utf-8"),
                           headers={"Content-Type": "application/sparql-update; charset=utf-8"})
-
-    def put_graph(self, graph: str, ntriples: bytes) -> None:
-        """Replace one graph with a GSP PUT of N-Triples."""
-        if not self.endpoints.graph_store:
-            raise ValueError("no Graph Store URL")
-        self.http.request("PUT", self.endpoints.graph_store, data=ntriples,
-                          params={"graph": graph},
-                          headers={"Content-Type": "application/n-triples"})
 
     def list_graphs(self, prefix: str) -> set[str]:
         """Names of the store's named graphs whose IRI starts with ``prefix``."""

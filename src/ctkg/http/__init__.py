@@ -4,7 +4,10 @@ Every request CTKG sends goes through :class:`HttpClient`, so one policy holds e
 
 - one User-Agent, the form the Wikimedia policy asks for (:func:`user_agent`); its contact
   comes from ``CTKG_CONTACT``;
-- a timeout on every request;
+- a timeout on every request that bounds the whole exchange (connect, send, wait, read the
+  last byte), not each socket read: a peer that drips one byte a second would otherwise
+  hold a client forever (:mod:`ctkg.http.bounds`); and optionally a :class:`Deadline` for a
+  whole task (``ctkg load``), past which no attempt starts and no wait is begun;
 - retries only for what can heal: timeouts, refused or dropped connections, and the statuses
   of :data:`RETRY_STATUS` (429 and the 5xx of an overloaded or restarting server). Never a
   4xx other than 429, never 501/505 (they will not change by waiting);
@@ -16,8 +19,10 @@ Every request CTKG sends goes through :class:`HttpClient`, so one policy holds e
   redirect leaves the host); ``~/.netrc`` is never read;
 - every URL in a message goes through :func:`scrub_url`, so no secret reaches a terminal.
 
-Every method is retried, updates included: CTKG's updates are safe to repeat (``INSERT
-DATA`` into a set, ``DROP SILENT``) and ``ctkg load`` recognises a swap whose answer was lost.
+Every method is retried, updates included: CTKG's updates are safe to repeat (``DROP
+SILENT`` then ``INSERT DATA`` gives the same graphs however often it runs). An error says
+whether the request may have reached the server (``reached``), so that ``ctkg load`` can tell
+a swap that surely did not happen from one whose outcome is unknown.
 
 Built on ``requests``. Why our own retry loop rather than ``urllib3.util.Retry`` mounted on
 the adapter: ``Retry`` sleeps inside the connection pool with ``time.sleep`` (tests could not
@@ -47,6 +52,8 @@ import urllib3
 
 from ctkg import __version__
 from ctkg.errors import CTKGError, Problem
+from ctkg.http.bounds import Deadline as Deadline  # part of this module's API
+from ctkg.http.bounds import Watchdog, watched_adapter
 
 PROJECT_URL = "https://w3id.org/ctkg"
 DEFAULT_CONTACT = "contact via the project issue tracker"
@@ -142,12 +149,14 @@ class EndpointError(CTKGError):
     """A failed exchange: one line naming the (scrubbed) URL and the cause.
 
     ``cause`` is ``"http"`` (an answer with a failing status), ``"timeout"`` or
-    ``"connection"``; ``transient`` says whether waiting could help.
+    ``"connection"``; ``transient`` says whether waiting could help; ``reached`` is False only
+    when the request surely never reached the server (refused connection, unknown host, bad
+    URL, no time left to send it), in any attempt.
     """
 
     def __init__(self, url: str, message: str, *, status: int | None = None,
                  cause: str = "http", transient: bool = False,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, reached: bool = True) -> None:
         super().__init__([Problem(scrub_url(url), None, message)])
         self.url = scrub_url(url)
         self.message = message
@@ -155,11 +164,13 @@ class EndpointError(CTKGError):
         self.cause = cause
         self.transient = transient
         self.retry_after = retry_after
+        self.reached = reached
 
-    def with_message(self, message: str) -> EndpointError:
+    def with_message(self, message: str, *, reached: bool | None = None) -> EndpointError:
         """The same failure with a different text (e.g. a note on what was left behind)."""
         return EndpointError(self.url, message, status=self.status, cause=self.cause,
-                             transient=self.transient)
+                             transient=self.transient, retry_after=self.retry_after,
+                             reached=self.reached if reached is None else reached)
 
 
 @dataclass(frozen=True)
@@ -201,13 +212,15 @@ class Response:
 class HttpClient:
     """Requests with the project's User-Agent, timeout, retry policy and credentials.
 
-    ``lock`` (e.g. a process-wide lock for a service that asks for one request at a time) is
-    held for a whole request, its retries and waits included.
+    ``timeout`` bounds each attempt as a whole; ``deadline`` (None: none) bounds all requests
+    of a task, retries and waits included. ``lock`` (e.g. a process-wide lock for a service
+    that asks for one request at a time) is held for a whole request, its retries and waits
+    included.
     """
 
     def __init__(self, *, timeout: float = 60.0, policy: RetryPolicy | None = None,
                  auth: str | None = None, agent: str | None = None,
-                 lock: threading.Lock | None = None,
+                 lock: threading.Lock | None = None, deadline: Deadline | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         if timeout <= 0:
             raise ValueError("the timeout must be positive")
@@ -215,45 +228,81 @@ class HttpClient:
         self.policy = policy or RetryPolicy()
         self.auth = auth
         self.agent = agent or user_agent()
+        self.deadline = deadline
         self.sleep = sleep
         self.requests = 0
         self._lock: AbstractContextManager[object] = lock if lock is not None else nullcontext()
         self._session = requests.Session()
         self._session.trust_env = False  # no ~/.netrc credentials; proxies are added below
+        adapter = watched_adapter()
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
 
     def request(self, method: str, url: str, *, data: bytes | Mapping[str, str] | None = None,
                 headers: Mapping[str, str] | None = None,
                 params: Mapping[str, str] | None = None) -> Response:
         """One exchange, retried by the policy: a 2xx :class:`Response`, else
-        :class:`EndpointError`."""
+        :class:`EndpointError` (``reached`` False only if no attempt may have arrived)."""
         with self._lock:
-            attempt = 0
+            attempt, reached = 0, False
             while True:
                 try:
                     return self._once(method, url, data, headers or {}, params)
                 except EndpointError as exc:
-                    if not exc.transient or attempt >= self.policy.retries:
-                        if attempt:
-                            raise exc.with_message(
-                                f"{exc.message} (after {attempt + 1} attempts)") from None
-                        raise
-                    self.sleep(self.policy.wait(exc, attempt))
-                    attempt += 1
+                    reached = reached or exc.reached
+                    wait = 0.0
+                    if exc.transient and attempt < self.policy.retries:
+                        wait = self.policy.wait(exc, attempt)
+                        late = self.deadline is not None and wait >= self.deadline.remaining()
+                        if not late:
+                            self.sleep(wait)
+                            attempt += 1
+                            continue
+                        assert self.deadline is not None
+                        raise exc.with_message(
+                            f"{exc.message} (after {attempt + 1} attempts; the deadline of "
+                            f"{self.deadline.seconds:g} s leaves no time for another)",
+                            reached=reached) from None
+                    if attempt:
+                        raise exc.with_message(f"{exc.message} (after {attempt + 1} attempts)",
+                                               reached=reached) from None
+                    raise
+
+    def _budget(self, url: str) -> tuple[float, str]:
+        """Seconds this attempt may take, and how a timeout is to be explained."""
+        if self.deadline is None or self.deadline.remaining() >= self.timeout:
+            return self.timeout, "timeout"
+        left = self.deadline.remaining()
+        why = f"the deadline of {self.deadline.seconds:g} s"
+        if left <= 0.01:
+            raise EndpointError(url, f"not sent: {why} has passed", cause="timeout",
+                                reached=False)
+        return left, why
 
     def _once(self, method: str, url: str, data: bytes | Mapping[str, str] | None,
               headers: Mapping[str, str], params: Mapping[str, str] | None) -> Response:
         sent = {"User-Agent": self.agent, **headers}
         if self.auth:
             sent["Authorization"] = self.auth
+        budget, why = self._budget(url)
         self.requests += 1
-        try:
-            with self._session.request(
-                    method, url, data=data, headers=sent, params=params, timeout=self.timeout,
-                    allow_redirects=method == "GET",
-                    proxies=requests.utils.get_environ_proxies(url)) as resp:
-                body = resp.content  # read here: a body cut short is a transport failure too
-        except requests.exceptions.RequestException as exc:
-            raise _transport_error(url, exc, self.timeout) from None
+        answered = False
+        with Watchdog(budget) as dog:
+            try:
+                with self._session.request(
+                        method, url, data=data, headers=sent, params=params, timeout=budget,
+                        allow_redirects=method == "GET", stream=True,
+                        proxies=requests.utils.get_environ_proxies(url)) as resp:
+                    answered = True
+                    body = resp.content  # read here: a body cut short is a transport failure
+            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError,
+                    http.client.HTTPException, OSError) as exc:
+                if not dog.fired:
+                    raise _transport_error(url, exc, budget) from None
+        if dog.fired:  # the watchdog cut the exchange (or it ended just as time was up)
+            what = "the answer did not end" if answered else "no answer"
+            raise EndpointError(url, f"{what} within {budget:g} s ({why})", cause="timeout",
+                                transient=True)
         if 200 <= resp.status_code < 300:
             return Response(resp.status_code, resp.headers.get("Content-Type", ""), body)
         raise _status_error(url, resp.status_code, resp.headers, body)
@@ -274,10 +323,10 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _transport_error(url: str, exc: requests.exceptions.RequestException,
-                     timeout: float) -> EndpointError:
+def _transport_error(url: str, exc: BaseException, timeout: float) -> EndpointError:
     """A failure before any answer, worded for a person; timeouts and lost connections are
-    transient, a bad URL or an unknown host name is not."""
+    transient, a bad URL or an unknown host name is not. Only a failure to connect is sure
+    not to have reached the server."""
     causes = _causes(exc)
 
     def caused_by(*kinds: type[BaseException]) -> bool:
@@ -286,22 +335,29 @@ def _transport_error(url: str, exc: requests.exceptions.RequestException,
     if caused_by(requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                  requests.exceptions.InvalidSchema, urllib3.exceptions.LocationParseError):
         return EndpointError(url, f"not a usable URL ({one_line(str(exc), 120)})",
-                             cause="connection")
+                             cause="connection", reached=False)
     if caused_by(urllib3.exceptions.NameResolutionError, socket.gaierror):
-        return EndpointError(url, "cannot resolve the host name", cause="connection")
+        return EndpointError(url, "cannot resolve the host name", cause="connection",
+                             reached=False)
     # before timeouts: urllib3's NewConnectionError (a refused connection) is a
     # ConnectTimeoutError by inheritance
     if caused_by(ConnectionRefusedError):
-        reason = "connection refused"
-    elif caused_by(requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError,
-                   TimeoutError):
+        return EndpointError(url, "cannot connect (connection refused)", cause="connection",
+                             transient=True, reached=False)
+    if caused_by(requests.exceptions.ConnectTimeout):
+        return EndpointError(url, f"cannot connect within {timeout:g} s (timeout)",
+                             cause="timeout", transient=True, reached=False)
+    if caused_by(urllib3.exceptions.NewConnectionError):
+        return EndpointError(url, f"cannot connect ({one_line(str(exc), 120)})",
+                             cause="connection", transient=True, reached=False)
+    if caused_by(requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError,
+                 TimeoutError):
         return EndpointError(url, f"no answer within {timeout:g} s (timeout)", cause="timeout",
                              transient=True)
-    elif caused_by(ConnectionResetError, http.client.RemoteDisconnected,
-                   urllib3.exceptions.ProtocolError):
+    reason = one_line(str(exc), 120)
+    if caused_by(ConnectionResetError, http.client.RemoteDisconnected,
+                 urllib3.exceptions.ProtocolError):
         reason = "the server closed the connection"
-    else:
-        reason = one_line(str(exc), 120)
     return EndpointError(url, f"cannot connect ({reason})", cause="connection", transient=True)
 
 
