@@ -1,4 +1,4 @@
-"""Write files so that a reader never sees half of one: temp file, fsync, rename.
+"""Write files so that a reader never sees half of one, and a release folder all at once.
 
 Every command that writes (build, conf, anchor, wikidata-norms, link --refresh) goes through
 here, so "nothing half-written" is one mechanism rather than five.
@@ -7,9 +7,12 @@ here, so "nothing half-written" is one mechanism rather than five.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from ctkg.errors import CTKGError
 
 
 def write_files_atomically(files: Mapping[Path, bytes]) -> None:
@@ -61,3 +64,56 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(dfd)
+
+
+# -- a whole folder, all old or all new ----------------------------------------------------------
+
+def _sibling(folder: Path, tag: str) -> Path:
+    return folder.with_name(f".{folder.name}.{tag}")
+
+
+def recover_folder(folder: Path) -> None:
+    """Finish or undo a switch that a crash interrupted (see :func:`replace_folder`).
+
+    A crash before the switch leaves a ``.new`` sibling: it is dropped. A crash between the
+    two renames leaves the old release as ``.old`` and no folder: it is put back. A crash
+    after the switch leaves ``.old`` beside the new folder: it is dropped. Either way the
+    folder is then one complete release.
+    """
+    new, old = _sibling(folder, "new"), _sibling(folder, "old")
+    if old.exists() and not folder.exists():
+        os.rename(old, folder)
+    if old.exists():
+        shutil.rmtree(old)
+    if new.exists():
+        shutil.rmtree(new)
+
+
+def replace_folder(folder: Path, files: Mapping[str, bytes], *, owned: set[str]) -> None:
+    """Make ``folder`` hold exactly ``files``: after any single failure it is all old or
+    all new.
+
+    The new release is written and fsynced in a sibling ``.new`` folder, then switched in by
+    two renames (old folder aside, new folder in); an interrupted switch is finished or undone
+    by :func:`recover_folder`, which every call runs first. ``owned`` names every file a
+    release may hold: a folder holding anything else is refused rather than deleted.
+    """
+    recover_folder(folder)
+    if folder.exists():
+        foreign = sorted(p.name for p in folder.iterdir() if p.name not in owned)
+        if foreign:
+            raise CTKGError.single(folder, None, "holds files the build does not write "
+                                   f"({', '.join(foreign)}): move them or write elsewhere")
+    new, old = _sibling(folder, "new"), _sibling(folder, "old")
+    new.mkdir(parents=True)
+    for name in sorted(files):
+        with open(new / name, "wb") as fh:
+            fh.write(files[name])
+            fh.flush()
+            os.fsync(fh.fileno())
+    _fsync_dir(new)
+    if folder.exists():
+        os.rename(folder, old)
+    os.rename(new, folder)
+    _fsync_dir(folder.parent)
+    shutil.rmtree(old, ignore_errors=True)
