@@ -21,6 +21,8 @@ def register(commands: Commands) -> None:
     p = commands.add("serve", run_serve, "serve the build with a local Oxigraph SPARQL server")
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--writable", action="store_true", help="allow SPARQL Update")
+    p.add_argument("--timeout", type=int, default=30,
+                   help="seconds after which the server cancels a query (default: 30)")
 
 
 def run_load(args: argparse.Namespace) -> int:
@@ -42,5 +44,5 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve the build on 127.0.0.1 until interrupted."""
     from ctkg.store.serve import serve
 
-    serve(layout_of(args).kg, args.port, writable=args.writable)
+    serve(layout_of(args).kg, args.port, writable=args.writable, timeout=args.timeout)
     return 0

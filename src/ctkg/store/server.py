@@ -82,17 +82,21 @@ class OxigraphServer:
 
 def start(location: Path, port: int | None = None, *, read_only: bool = False,
           union_default_graph: bool = False, timeout: float = 20.0,
+          query_timeout: int | None = None,
           stderr: int | IO[bytes] | None = subprocess.PIPE) -> OxigraphServer:
     """Start ``oxigraph serve`` on 127.0.0.1 and wait until it answers a query.
 
-    ``stderr``: where the server's messages go; the default pipe is only read if the server
-    fails to start, so long-running servers should pass ``None`` (inherit) instead."""
+    ``query_timeout``: seconds after which the server cancels a query (``--timeout-s``; None:
+    never). ``stderr``: where the server's messages go; the default pipe is only read if the
+    server fails to start, so long-running servers should pass ``None`` (inherit) instead."""
     port = port or free_port()
     location.mkdir(parents=True, exist_ok=True)
     cmd = [oxigraph_binary(), "serve-read-only" if read_only else "serve",
            "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     if union_default_graph:
         cmd.append("--union-default-graph")
+    if query_timeout is not None:
+        cmd += ["--timeout-s", str(query_timeout)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr)
     server = OxigraphServer(proc, port, location)
     deadline = time.monotonic() + timeout
