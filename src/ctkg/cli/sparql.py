@@ -18,7 +18,8 @@ def register(commands: Commands) -> None:
     p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     p.add_argument("--allow-network", action="store_true",
                    help="allow SERVICE, remote FROM and LOAD")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds (endpoint only)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds the query may take, on the build or the endpoint")
     p.add_argument("--retries", type=int, default=2,
                    help="retries of a transient endpoint failure (endpoint only)")
 

@@ -2,20 +2,27 @@
 
 Both answer with pyoxigraph results (an endpoint's answer is parsed by pyoxigraph), so rows
 of both compare equal. Parameters are substituted as terms in the store and injected as a
-checked VALUES block for an endpoint. Every failure (syntax, transport, a non-SPARQL answer)
-becomes one line naming the query or the endpoint.
+checked VALUES block for an endpoint. Every failure (syntax, transport, a non-SPARQL answer,
+a deadline passed) becomes one line naming the query or the endpoint.
+
+Both runners take the text :func:`ctkg.sparql.safety.checked_text` returned, never the raw
+one. Oxigraph's work (parse, plan, evaluation) runs under a deadline in
+:func:`ctkg.sparql.bounded.run_bounded`; the endpoint mode only parses locally, it never
+evaluates (an empty store would still call a SERVICE or build a cartesian product).
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ctkg.errors import CTKGError
 from ctkg.http import EndpointError, HttpClient, RetryPolicy, credentials, scrub_url
-from ctkg.sparql.lexer import query_form, uses_service
+from ctkg.sparql.bounded import DEFAULT_TIMEOUT, run_bounded
+from ctkg.sparql.lexer import query_form
 from ctkg.sparql.params import ParamError, Term, parse_term
 from ctkg.sparql.queryfile import fail
 from ctkg.sparql.results import RESULTS_JSON, Result, triples_as_solutions
@@ -48,20 +55,32 @@ def as_term(value: object) -> Term:
     raise fail(f"a parameter must be an IRI or a literal, not {value!r}")
 
 
-def run_store(text: str, store: ox.Store, terms: dict[str, Term],
-              source: str | Path) -> Result:
-    """The query on the embedded store, its default graph the union of all graphs."""
+def run_store(text: str, store: ox.Store, terms: dict[str, Term], source: str | Path,
+              timeout: float = DEFAULT_TIMEOUT) -> Result:
+    """The query on the embedded store, its default graph the union of all graphs; read to
+    the end within ``timeout`` seconds (then abandoned, see :mod:`ctkg.sparql.bounded`).
+
+    The worker hands back SPARQL JSON bytes, not pyoxigraph results: those are bound to
+    the thread that made them (using one from another thread aborts the process).
+    """
+    data = run_bounded(lambda: _evaluate(text, store, terms, source),
+                       timeout=timeout, source=source)
+    return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+
+
+def _evaluate(text: str, store: ox.Store, terms: dict[str, Term],
+              source: str | Path) -> bytes:
+    """The whole answer as SPARQL JSON results (CONSTRUCT/DESCRIBE as s, p, o solutions)."""
     subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(n): t for n, t in terms.items()}
     try:
         result = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
         # Oxigraph evaluates lazily: run it to the end here, where its errors are caught
-        if isinstance(result, ox.QueryTriples):
-            return triples_as_solutions(list(result))
-        if isinstance(result, ox.QuerySolutions):
-            data = result.serialize(format=ox.QueryResultsFormat.JSON)
-            return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
-        return result
+        answer = triples_as_solutions(list(result)) if isinstance(result, ox.QueryTriples) \
+            else result
+        data = answer.serialize(format=ox.QueryResultsFormat.JSON)
+        assert data is not None  # no output given: the serializer returns the bytes
+        return data
     except SyntaxError as exc:
         raise syntax_error(exc, source) from None
     except RuntimeError as exc:  # e.g. a substituted variable that is not projected
@@ -70,15 +89,38 @@ def run_store(text: str, store: ox.Store, terms: dict[str, Term],
         raise fail(f"query failed: {exc}", source) from None
 
 
-def run_endpoint(text: str, endpoint: str, terms: dict[str, Term], *, timeout: float,
-                 source: str | Path, allow_network: bool, retries: int = 2) -> Result:
-    """The query on a SPARQL 1.1 endpoint (POST, the project's HTTP policy)."""
-    if not (allow_network and uses_service(text)):
-        # parse locally first so that a bad query is reported the same way as embedded
+def parse_only(text: str, source: str | Path, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Raise the engine's syntax error if Oxigraph cannot parse ``text``; evaluate nothing.
+
+    pyoxigraph has no parse-only call, so the query is given to an empty store with a
+    substitution of a fresh variable the query cannot mention: Oxigraph parses and plans
+    the query, then refuses the substitution *before evaluating anything* (no SERVICE
+    call, no row; ``test_endpoint_mode_parses_without_executing`` and the gate's fuzz
+    test hold it to that). Planning is superlinear, so this too runs under the deadline.
+    """
+    name = "ctkg_parse_only_" + uuid.uuid4().hex
+    probe: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): ox.Literal("")}
+
+    def attempt() -> None:
         try:
-            ox.Store().query(text)
+            ox.Store().query(text, substitutions=probe)
         except SyntaxError as exc:
             raise syntax_error(exc, source) from None
+        except RuntimeError as exc:
+            if name not in str(exc):
+                raise fail(f"cannot run the query: {exc}", source) from None
+            return
+        raise fail("the query could not be checked locally", source)  # pragma: no cover
+
+    run_bounded(attempt, timeout=timeout, source=source, what="parsing the query")
+
+
+def run_endpoint(text: str, endpoint: str, terms: dict[str, Term], *, timeout: float,
+                 source: str | Path, retries: int = 2) -> Result:
+    """The query on a SPARQL 1.1 endpoint (POST, the project's HTTP policy), after a local
+    parse that reports a bad query the same way as embedded."""
+    parse_only(text, source, timeout)
     try:
         sent = inject_values(text, {n: str(t) for n, t in terms.items()})
     except ValueError as exc:

@@ -45,9 +45,39 @@ class Token:
     start: int
 
 
+class EscapeError(ValueError):
+    """A codepoint escape that names no character, or one that makes another escape."""
+
+
+def _codepoint(m: re.Match[str]) -> str:
+    value = int(m.group(1) or m.group(2), 16)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        raise EscapeError(f"{m.group()} is not a Unicode character")
+    return chr(value)
+
+
 def unescape_codepoints(text: str) -> str:
-    """Expand ``\\uXXXX`` / ``\\UXXXXXXXX`` as SPARQL engines do before parsing (§19.2)."""
-    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    """Expand ``\\uXXXX`` / ``\\UXXXXXXXX`` once, over the whole text (SPARQL 1.1 §19.2).
+
+    Raises EscapeError for an escape of a surrogate or past U+10FFFF.
+    """
+    return _UNICODE_ESCAPE.sub(_codepoint, text)
+
+
+def decode_query(text: str) -> str:
+    """The query as every parser must read it: codepoint escapes expanded, once.
+
+    This text, not the raw one, is what the network check reads and what the engine is
+    given, so the two cannot disagree on where a string or an IRI ends (Oxigraph, unlike
+    the grammar, expands escapes only inside strings and IRIs: ``'\\u0027'`` is one quote
+    for it, but the opening of a long string by §19.2). An escape whose expansion makes
+    another escape (``\\u005Cu0027``) is refused, as an engine would expand that one again.
+    """
+    decoded = unescape_codepoints(text)
+    left = _UNICODE_ESCAPE.search(decoded)
+    if left is not None:
+        raise EscapeError(f"a codepoint escape expands to another escape ({left.group()})")
+    return decoded
 
 
 def tokenize(text: str) -> list[Token]:

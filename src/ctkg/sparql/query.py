@@ -3,7 +3,10 @@
 The build is loaded into an embedded Oxigraph store whose default graph is the union of
 all graphs, so a query without GRAPH sees everything and ``GRAPH ?g`` still tells where a
 triple comes from. Parameters are bound as RDF terms (never pasted into the text) and a
-query is checked before it runs so that it cannot reach the network unless allowed.
+query is checked before it runs (:func:`ctkg.sparql.safety.checked_text`: size and nesting
+limits, then updates and network access) so that it cannot reach the network unless
+allowed; the checked text is the text that runs. On the embedded store a query runs under a
+deadline (``timeout``), as it does on an endpoint.
 
 Query files are read by :mod:`ctkg.sparql.queryfile`, run by :mod:`ctkg.sparql.execute` and
 rendered by :mod:`ctkg.sparql.results`; this module puts them together.
@@ -17,10 +20,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ctkg.paths import Layout
+from ctkg.sparql.bounded import DEFAULT_TIMEOUT
 from ctkg.sparql.execute import as_term, run_endpoint, run_store
 from ctkg.sparql.queryfile import bind_params, fail, resolve_query
 from ctkg.sparql.results import Result, Row, render, rows_of
-from ctkg.sparql.safety import network_problems
+from ctkg.sparql.safety import checked_text
 
 
 def load_store(root: Path) -> ox.Store:
@@ -36,34 +40,29 @@ def load_store(root: Path) -> ox.Store:
     return store
 
 
-def _refuse_unsafe(text: str, allow_network: bool, source: str | Path) -> None:
-    """Raise before anything runs if the query updates or reaches the network unallowed."""
-    reasons = network_problems(text, allow_network=allow_network)
-    if reasons:
-        raise fail("refused before running: " + "; ".join(reasons), source)
-
-
 def execute(query_text: str, *, store: ox.Store | None = None, endpoint: str | None = None,
             params: Mapping[str, object] | None = None, allow_network: bool = False,
-            timeout: float = 30, retries: int = 2, source: str | Path = "query") -> Result:
-    """Run a query after the safety check; pyoxigraph's answer, not yet read.
+            timeout: float = DEFAULT_TIMEOUT, retries: int = 2,
+            source: str | Path = "query") -> Result:
+    """Run a query after the safety check; pyoxigraph's answer.
 
-    ``params`` maps variable names to terms or ``--param`` text; ``retries`` applies to an
+    ``params`` maps variable names to terms or ``--param`` text; ``timeout`` bounds the
+    embedded store's work or the endpoint's answer (seconds); ``retries`` applies to an
     endpoint only (transient failures, see :mod:`ctkg.http`).
     """
-    _refuse_unsafe(query_text, allow_network, source)
+    text = checked_text(query_text, allow_network=allow_network, source=source)
     terms = {name: as_term(value) for name, value in (params or {}).items()}
     if endpoint:
-        return run_endpoint(query_text, endpoint, terms, timeout=timeout, source=source,
-                            allow_network=allow_network, retries=retries)
+        return run_endpoint(text, endpoint, terms, timeout=timeout, source=source,
+                            retries=retries)
     if store is None:
         raise ValueError("run_query needs a store or an endpoint")
-    return run_store(query_text, store, terms, source)
+    return run_store(text, store, terms, source, timeout)
 
 
 def run_query(query_text: str, *, store: ox.Store | None = None, endpoint: str | None = None,
               params: Mapping[str, object] | None = None, allow_network: bool = False,
-              timeout: float = 30, retries: int = 2,
+              timeout: float = DEFAULT_TIMEOUT, retries: int = 2,
               source: str | Path = "query") -> tuple[list[str], list[Row]]:
     """Run a query; return (variables, rows) of pyoxigraph terms (None where unbound).
 
@@ -77,16 +76,17 @@ def run_query(query_text: str, *, store: ox.Store | None = None, endpoint: str |
 
 def run_named(root: Path, name: str, raw_params: Sequence[str], *, fmt: str = "table",
               endpoint: str | None = None, allow_network: bool = False,
-              timeout: float = 30, retries: int = 2) -> str:
+              timeout: float = DEFAULT_TIMEOUT, retries: int = 2) -> str:
     """Run a bundled query (or a ``.rq`` file) with ``NAME=VALUE`` parameters on the build
     or an endpoint; the results rendered in ``fmt``."""
     info = resolve_query(root, name)
     if info.network and not allow_network:
         raise fail(f"query {info.name} needs the network (it calls a remote SPARQL service);"
                    " pass --allow-network to run it", info.path)
+    # refuse before reading parameters or loading anything (execute checks again, for API
+    # callers; the check is idempotent on its own output)
+    checked_text(info.text, allow_network=allow_network, source=info.path)
     params = bind_params(info, raw_params)
-    # refuse before loading anything (execute checks again, for API callers)
-    _refuse_unsafe(info.text, allow_network, info.path)
     store = None if endpoint else load_store(root)
     result = execute(info.text, store=store, endpoint=endpoint, params=params,
                      allow_network=allow_network, timeout=timeout, retries=retries,
