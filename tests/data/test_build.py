@@ -6,6 +6,8 @@ with what is committed. The code itself is tested on fixtures in tests/build.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
@@ -45,3 +47,15 @@ def test_every_dump_has_the_same_quads() -> None:
 def test_turtle_has_no_escaped_prefixed_names() -> None:
     for name in ("ctkg.ttl", "ctkg.trig", "void.ttl"):
         assert b"\\/" not in (KG / name).read_bytes(), name
+
+
+def test_same_bytes_from_any_working_directory(rebuilt: BuildResult, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (issue 13, finding 7): run from outside the project root, the build report
+    listed its warnings in another order and named files differently, so the manifest differed
+    and ``ctkg build --root DIR --check`` called a current build stale."""
+    monkeypatch.chdir(tmp_path)
+    elsewhere = build(Layout(ROOT))
+    differ = [name for name in sorted(rebuilt.files)
+              if elsewhere.files.get(name) != rebuilt.files[name]]
+    assert not differ

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from ctkg.annotations import brat
+from ctkg.atomic import replace_folder
 from ctkg.build.dumps import (
     DUMP_PREFIXES,
     readable_order,
@@ -26,7 +28,6 @@ from ctkg.build.report import (
     inputs_sha256,
     render_manifest,
     render_report,
-    write_atomically,
 )
 from ctkg.build.void import render_void
 from ctkg.errors import CTKGError, Problem, display_path
@@ -58,13 +59,30 @@ def render_files(layout: Layout, quads: list[ox.Quad], ontology: Iterable[ox.Tri
         "void.ttl": render_void(triples, (d.doc_id for d in docs)),
     }
     counts = graph_counts(quads)
-    shown = display_path(layout.root)  # report paths relative to the root, wherever we run
-    prefix = f"{shown}/" if shown != "." else ""
-    shown_warnings = [str(w).replace(prefix, "") if prefix else str(w) for w in warnings]
+    shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]
     files["build-report.md"] = render_report(quads, counts, docs, shown_warnings, notes)
     files[MANIFEST] = render_manifest(inputs_sha256(layout.root, input_files(layout)),
                                       counts, files)
     return files
+
+
+def root_relative(root: Path, problems: Iterable[Problem]) -> list[Problem]:
+    """Problems named relative to the project root and sorted by file and line: the report
+    says the same, byte for byte, from whatever working directory the build runs."""
+    base = root.resolve()
+    shown_root = display_path(root)  # how paths inside messages name the root from here
+    prefix = f"{shown_root}/" if shown_root != "." else ""
+
+    def relative(problem: Problem) -> Problem:
+        message = problem.message.replace(prefix, "") if prefix else problem.message
+        try:
+            shown = (Path.cwd() / problem.file).resolve().relative_to(base).as_posix()
+        except ValueError:
+            shown = problem.file
+        return replace(problem, file=shown, message=message)
+
+    return sorted({relative(p) for p in problems},
+                  key=lambda p: (p.file, p.line or 0, p.message, p.severity))
 
 
 def stale_outputs(files: dict[str, bytes], out: Path) -> list[str]:
@@ -74,8 +92,9 @@ def stale_outputs(files: dict[str, bytes], out: Path) -> list[str]:
 
 
 def write_outputs(files: dict[str, bytes], out: Path) -> None:
-    """Write a build's files into ``out`` atomically, the manifest last."""
-    write_atomically(out, files, last=MANIFEST)
+    """Replace the release in ``out`` by a build's files, all at once: after any single
+    failure ``out`` holds the old release or the new one, never a mix (:mod:`ctkg.atomic`)."""
+    replace_folder(out, files, owned=set(files))
 
 
 def load_dataset(layout: Layout) -> ox.Store:

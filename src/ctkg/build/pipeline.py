@@ -26,7 +26,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from ctkg.annotations import brat
-from ctkg.annotations.check import check_corpus
+from ctkg.annotations.check import check_inputs
 from ctkg.build import parallel
 from ctkg.build.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.build.outputs import render_files
@@ -41,7 +41,7 @@ from ctkg.validate.event_times import check_event_times
 from ctkg.validate.qc import run_qc
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
 from ctkg.validate.shacl_problems import shacl_problems
-from ctkg.wikidata.check import check_links
+from ctkg.wikidata.check import check_inputs as check_links
 
 _IRI_RE = re.compile(re.escape(ID_NS) + r"[^\s,<>\"]+")  # instance IRIs in a QC row
 T = TypeVar("T")
@@ -132,19 +132,14 @@ def _read_inputs(layout: Layout, warnings: list[Problem]) -> _Read:
     warnings += _stop_on_errors(syntax)
     assert shapes is not None
     # the annotation checker after the syntax checks (which name the line of a Turtle
-    # error), reported with the other inputs' problems, each once
-    problems = _unique([*check_corpus(layout), *inputs.problems, *check_links(layout)])
+    # error); each input was read once, above and here, and is checked as read
+    docs, pairing = brat.read_collection(layout.corpus)
+    texts = {p.stem for p in layout.corpus.glob("*.txt")}
+    problems = _unique([*pairing, *inputs.problems, *(p for d in docs for p in d.problems),
+                        *check_inputs(inputs, docs, texts=texts, conf_folder=layout.corpus),
+                        *check_links(inputs)])
     warnings += _stop_on_errors([p for p in problems if p not in syntax])
-    docs: list[brat.Document] = []
-    lengths: dict[str, int] = {}
-    for txt in brat.collection_documents(layout.corpus):
-        lengths[txt.stem] = len(brat.read_text(txt))
-        if not txt.with_suffix(".ann").is_file():
-            warnings.append(Problem(display_path(txt), None, "no .ann file: not compiled",
-                                    "warning"))
-            continue
-        docs.append(brat.read_document(txt))
-    _stop_on_errors([p for d in docs for p in d.problems])
+    lengths = {d.doc_id: len(d.text) for d in docs}
     return _Read(inputs, shapes, docs, lengths)
 
 

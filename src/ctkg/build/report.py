@@ -13,7 +13,6 @@ import pyoxigraph as ox
 
 from ctkg import __version__
 from ctkg.annotations import brat
-from ctkg.atomic import write_files_atomically
 from ctkg.rdf.terms import RDF_TYPE, ctkg, graph_of, iri_of, natural_key
 
 MANIFEST = "manifest.json"
@@ -47,17 +46,6 @@ def render_manifest(inputs: str, graph_counts: Mapping[str, int],
     }
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
 
-
-def write_atomically(out_dir: Path, files: Mapping[str, bytes], last: str | None = None) -> None:
-    """Write the build's files into ``out_dir`` atomically (see :mod:`ctkg.atomic`).
-
-    ``last`` (the manifest) is replaced after every other file, so a crash midway leaves a
-    manifest that no longer matches, which ``build --check`` and ``ctkg load`` detect.
-    """
-    order = sorted(n for n in files if n != last)
-    if last is not None and last in files:
-        order.append(last)
-    write_files_atomically({out_dir / name: files[name] for name in order})
 
 
 _COUNTED = {ctkg(c).value: c for c in ("Mention", "Assertion", "Statement")}
