@@ -250,23 +250,17 @@ class HttpClient:
                     return self._once(method, url, data, headers or {}, params)
                 except EndpointError as exc:
                     reached = reached or exc.reached
-                    wait = 0.0
                     if exc.transient and attempt < self.policy.retries:
                         wait = self.policy.wait(exc, attempt)
-                        late = self.deadline is not None and wait >= self.deadline.remaining()
-                        if not late:
+                        if self.deadline is None or wait < self.deadline.remaining():
                             self.sleep(wait)
                             attempt += 1
                             continue
-                        assert self.deadline is not None
-                        raise exc.with_message(
-                            f"{exc.message} (after {attempt + 1} attempts; the deadline of "
-                            f"{self.deadline.seconds:g} s leaves no time for another)",
-                            reached=reached) from None
-                    if attempt:
-                        raise exc.with_message(f"{exc.message} (after {attempt + 1} attempts)",
-                                               reached=reached) from None
-                    raise
+                        note = (f" (after {attempt + 1} attempts; the deadline of "
+                                f"{self.deadline.seconds:g} s leaves no time for another)")
+                    else:
+                        note = f" (after {attempt + 1} attempts)" if attempt else ""
+                    raise exc.with_message(exc.message + note, reached=reached) from None
 
     def _budget(self, url: str) -> tuple[float, str]:
         """Seconds this attempt may take, and how a timeout is to be explained."""

@@ -31,8 +31,11 @@ from ctkg.sparql.limits import MAX_NESTING, QueryLimits, limit_problem
 UPDATE_LIMITS = QueryLimits(max_bytes=1 << 40, max_nesting=4 * MAX_NESTING)
 MAX_QUERY_BODY = 1 << 20  # a form-encoded query over the 64 KiB limit is refused unread
 CANCELLED = b"The SPARQL operation has been cancelled"  # Oxigraph's words at its timeout
+# not relayed: hop-by-hop headers, the length (the answer is streamed, its end is the
+# connection's), and what the relay's own answer already says
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
                "proxy-connection", "content-length"}
+_OWN = {"server", "date"}
 
 Log = Callable[[str], None]
 
@@ -121,7 +124,7 @@ class _Relay(http.server.BaseHTTPRequestHandler):
         try:
             self.send_response(resp.status, resp.reason)
             for key, value in resp.getheaders():
-                if key.lower() not in _HOP_BY_HOP:
+                if key.lower() not in _HOP_BY_HOP | _OWN:
                     self.send_header(key, value)
             self.end_headers()
             tail = b""
