@@ -36,6 +36,7 @@ class Listener:
     base: str = ""
     requests: list[str] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
     status: int = 200
     body: bytes = EMPTY_JSON
     content_type: str = "application/sparql-results+json"
@@ -46,7 +47,7 @@ class Listener:
 
 @contextmanager
 def recording_listener() -> Iterator[Listener]:
-    """A loopback server that records every request (``METHOD path`` and headers) and answers
+    """A loopback server that records every request (``METHOD path``, headers, body) and answers
     with the listener's current status, body and headers; a silent listener proves that
     nothing was sent."""
     me = Listener()
@@ -54,8 +55,7 @@ def recording_listener() -> Iterator[Listener]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            me.bodies.append(self.rfile.read(length) if length else b"")
             me.requests.append(f"{self.command} {self.path}")
             me.headers.append(dict(self.headers.items()))
             if me.answers:

@@ -121,3 +121,28 @@ def test_huge_disjunction_is_refused_quickly(mini_root: Path) -> None:
     with pytest.raises(CTKGError, match="refused before parsing"):
         run_query(q.read_text(encoding="utf-8"), endpoint="http://127.0.0.1:1/query")
     assert time.monotonic() - started < 1
+
+
+def test_bundled_queries_are_far_under_the_limits() -> None:
+    """Every bundled and quality-check query uses under a third of each limit."""
+    from ctkg.sparql.limits import MAX_NESTING, MAX_QUERY_BYTES, nesting_depth
+    from tests.paths import ROOT
+
+    queries = ROOT / "queries"
+    paths = sorted(queries.glob("*.rq")) + sorted((queries / "qc").glob("*.rq"))
+    assert len(paths) > 14
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert len(text.encode("utf-8")) < MAX_QUERY_BYTES / 3, path.name
+        assert nesting_depth(text) < MAX_NESTING / 3, path.name
+
+
+def test_escape_tricks_are_refused_with_one_line() -> None:
+    """Escapes that name no character, or expand into another escape, are refused."""
+    for query, needle in [("SELECT * { BIND('\\UFFFFFFFF' AS ?x) }", "not a Unicode"),
+                          ("SELECT * { BIND('\\uD800' AS ?x) }", "not a Unicode"),
+                          ("SELECT * { BIND('\\u005Cu0027' AS ?x) }", "another escape"),
+                          ("SELECT * { " + "\\u007B" * 100 + " }", "nests")]:
+        with pytest.raises(CTKGError, match=needle) as err:
+            run_query(query, endpoint="http://127.0.0.1:1/query")
+        assert "\n" not in str(err.value)
