@@ -1,11 +1,12 @@
-"""A SPARQL lexer: the tokens of query text, after the engine's own ``\\uXXXX`` unescaping.
+"""A SPARQL lexer: the tokens of query text, after its ``\\uXXXX`` escapes are expanded.
 
 A regular expression over raw query text is fooled by comments, strings and IRIs
-(``# SERVICE``, ``"FROM <x>"``) and by SPARQL's ``\\uXXXX`` escapes, which the engine
-expands *before* parsing. So the text is first unescaped exactly as the engine does and
-then cut into tokens; questions about a query (its form, its keywords, where its WHERE
-pattern starts) are answered on tokens only.
-"""
+(``# SERVICE``, ``"FROM <x>"``) and by SPARQL's ``\\uXXXX`` escapes, which the grammar
+expands over the whole text *before* parsing (§19.2). Engines differ there (Oxigraph expands
+them only inside strings and IRIs), so :func:`decode_query` expands them once and the
+caller hands that same text to the engine: then there is only one reading of where a string,
+an IRI or a comment ends. Questions about a query (its form, its keywords, where its WHERE
+pattern starts) are answered on tokens only."""
 
 from __future__ import annotations
 
