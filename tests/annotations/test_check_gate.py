@@ -17,11 +17,13 @@ or exchange offsets, or add a relation between two existing annotations (which m
 self-loops and cycles).
 
 Every example runs the checker (in-process, about 25 ms; it must never raise either), and
-a mutation the checker passes (about one in six) runs the build, through its public entry
+a mutation the checker passes (about one in ten) runs the build, through its public entry
 point :func:`ctkg.build.pipeline.build` (about 1 s). To keep CI near 15 s, the default run
-is 250 derandomized examples (the same ones every run) of which only the first
-:data:`BUILD_BUDGET` passing ones are built. ``CTKG_FUZZ_EXAMPLES=N`` runs N fresh random
-examples and builds every one the checker passes, e.g.::
+is 250 derandomized examples (the same ones every run), of which only the first passing
+ones are built, within :data:`BUILD_BUDGET` (structural edits first: ids, references and
+relations are what IRIs and the graph's shape are made of); the finding's own cases run
+every time as :data:`SEEDS`. ``CTKG_FUZZ_EXAMPLES=N`` runs N fresh random examples and
+builds every one the checker passes, e.g.::
 
     CTKG_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest -q tests/annotations/test_check_gate.py \
         --hypothesis-show-statistics
