@@ -36,6 +36,8 @@ VOID_NS = "http://rdfs.org/ns/void#"
 DCAT_NS = "http://www.w3.org/ns/dcat#"
 WD_NS = "http://www.wikidata.org/entity/"
 WDT_NS = "http://www.wikidata.org/prop/direct/"
+WD_SCHEMA_NS = "http://schema.org/"  # Wikidata's descriptions use http, not https
+WIKIBASE_NS = "http://wikiba.se/ontology#"
 
 PREFIXES: dict[str, str] = {
     "ctkg": CTKG_NS,

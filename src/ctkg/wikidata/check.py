@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import OWL, RDFS, SKOS
 
 from ctkg.errors import Problem, display_path
 from ctkg.inputs import Inputs, read_inputs
@@ -24,7 +23,7 @@ from ctkg.inputs.links import ConceptLink, EntityLink, Links
 from ctkg.inputs.registry import Entry
 from ctkg.inputs.wikidata_cache import CACHE_META_NAME, cache_meta_path
 from ctkg.paths import Layout
-from ctkg.rdf.namespaces import WD, WDT
+from ctkg.rdf.namespaces import OWL_NS, RDFS_NS, SKOS_NS, WD_NS, WDT_NS
 from ctkg.wikidata.targets import is_concept, link_target
 from ctkg.wikidata.type_rules import judge_types
 
@@ -55,22 +54,22 @@ class CachedItem:
 
 def _index_cache(triples: Iterable[ox.Triple]) -> dict[str, CachedItem]:
     items: dict[str, CachedItem] = {}
-    wd = str(WD)
+    wd = WD_NS
     for t in triples:
         s = t.subject
         if not isinstance(s, ox.NamedNode) or not s.value.startswith(wd):
             continue
         item = items.setdefault(s.value[len(wd):], CachedItem())
         p, o = t.predicate.value, t.object
-        if p == str(RDFS.label) and isinstance(o, ox.Literal) and o.language == "en":
+        if p == f"{RDFS_NS}label" and isinstance(o, ox.Literal) and o.language == "en":
             item.labels.append(o.value)
-        elif p == str(SKOS.altLabel) and isinstance(o, ox.Literal) and o.language == "en":
+        elif p == f"{SKOS_NS}altLabel" and isinstance(o, ox.Literal) and o.language == "en":
             item.aliases.append(o.value)
-        elif p == str(WDT.P31) and isinstance(o, ox.NamedNode) and o.value.startswith(wd):
+        elif p == f"{WDT_NS}P31" and isinstance(o, ox.NamedNode) and o.value.startswith(wd):
             item.p31.add(o.value[len(wd):])
-        elif p == str(WDT.P279):
+        elif p == f"{WDT_NS}P279":
             item.has_p279 = True
-        elif p == str(OWL.sameAs) and isinstance(o, ox.NamedNode) and o.value.startswith(wd):
+        elif p == f"{OWL_NS}sameAs" and isinstance(o, ox.NamedNode) and o.value.startswith(wd):
             item.same_as = o.value[len(wd):]
     return items
 

@@ -14,20 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
-from rdflib.namespace import OWL, RDFS, SKOS
 
 from ctkg.atomic import write_files_atomically
 from ctkg.errors import CTKGError, Problem
 from ctkg.inputs.links import Links, linked_qids, qid_number, read_links
 from ctkg.inputs.wikidata_cache import (
     CACHE_PREFIXES,
-    WD_SCHEMA,
-    WIKIBASE,
     cache_meta_path,
     sparql_prefixes,
 )
 from ctkg.paths import Layout
-from ctkg.rdf.namespaces import WD, WDT
+from ctkg.rdf.namespaces import OWL_NS, RDFS_NS, SKOS_NS, WD_NS, WD_SCHEMA_NS, WDT_NS, WIKIBASE_NS
 from ctkg.wikidata.client import WDQS_ENDPOINT, WikidataClient
 
 #: Truthy properties kept in the cache: what the checks and the enrich queries need.
@@ -43,7 +40,7 @@ FACT_PROPERTIES: dict[str, str] = {
     "P856": "official website",
     "P463": "member of",
 }
-LABEL_PREDICATES = (RDFS.label, WD_SCHEMA.description, SKOS.altLabel)
+LABEL_PREDICATES = (f"{RDFS_NS}label", f"{WD_SCHEMA_NS}description", f"{SKOS_NS}altLabel")
 
 CACHE_HEADER = (b"# Offline cache of Wikidata facts for the QIDs linked in links.toml.\n"
                 b"# Written by `ctkg link --refresh`; do not edit by hand. See docs/wikidata.md.\n")
@@ -122,9 +119,9 @@ def _term_from_json(term: dict[str, str]) -> ox.NamedNode | ox.Literal | None:
 def triples_from_bindings(bindings: list[dict[str, dict[str, str]]], qids: Iterable[str]
                           ) -> set[ox.Triple]:
     """Validate the answer to :func:`fetch_query` and turn it into cache triples."""
-    wanted = {str(WD[q]) for q in qids}
-    label_preds = {str(p) for p in LABEL_PREDICATES}
-    fact_preds = {str(WDT[p]) for p in FACT_PROPERTIES}
+    wanted = {f"{WD_NS}{q}" for q in qids}
+    label_preds = set(LABEL_PREDICATES)
+    fact_preds = {f"{WDT_NS}{p}" for p in FACT_PROPERTIES}
     out: set[ox.Triple] = set()
     for b in bindings:
         if not all(k in b for k in ("item", "p", "o")):
@@ -141,11 +138,11 @@ def triples_from_bindings(bindings: list[dict[str, dict[str, str]]], qids: Itera
         if p in label_preds:
             if not isinstance(obj, ox.Literal) or obj.language != "en":
                 raise MalformedAnswer(f"{p} without an English literal")
-        elif p == str(WIKIBASE.sitelinks):
+        elif p == f"{WIKIBASE_NS}sitelinks":
             if not isinstance(obj, ox.Literal):
                 raise MalformedAnswer("wikibase:sitelinks is not a literal")
-        elif p == str(OWL.sameAs):
-            if not isinstance(obj, ox.NamedNode) or not obj.value.startswith(str(WD)):
+        elif p == f"{OWL_NS}sameAs":
+            if not isinstance(obj, ox.NamedNode) or not obj.value.startswith(WD_NS):
                 raise MalformedAnswer("owl:sameAs to something that is not a Wikidata item")
         elif p not in fact_preds:
             raise MalformedAnswer(f"a property we did not ask for: {p}")
@@ -192,9 +189,9 @@ def refresh_links(layout: Layout, links: Links, client: WikidataClient) -> Refre
     qids = linked_qids(links)
     triples = fetch_triples(client, qids)
     subjects = {str(t.subject)[1:-1] for t in triples}
-    missing = [q for q in qids if str(WD[q]) not in subjects]
+    missing = [q for q in qids if f"{WD_NS}{q}" not in subjects]
     redirects = {str(t.subject)[1:-1].rsplit("/", 1)[1]: str(t.object)[1:-1].rsplit("/", 1)[1]
-                 for t in triples if t.predicate.value == str(OWL.sameAs)}
+                 for t in triples if t.predicate.value == f"{OWL_NS}sameAs"}
     content = serialize_cache(triples)
     meta = {
         "endpoint": client.endpoint,

@@ -23,7 +23,7 @@ from ctkg.inputs.ontology import Ontology
 from ctkg.inputs.registry import Entry
 from ctkg.inputs.wikidata_cache import sparql_prefixes
 from ctkg.paths import Layout
-from ctkg.rdf.namespaces import QID_RE, WD
+from ctkg.rdf.namespaces import QID_RE, WD_NS
 from ctkg.wikidata.client import WDQS_ENDPOINT, WikidataClient
 from ctkg.wikidata.targets import is_concept
 from ctkg.wikidata.type_rules import class_list, judge_types
@@ -41,7 +41,7 @@ def suggest_query(names: Sequence[str]) -> str:
   {{ ?item rdfs:label ?name . BIND("label" AS ?how) }}
   UNION
   {{ ?item skos:altLabel ?name . BIND("alias" AS ?how) }}
-  FILTER(STRSTARTS(STR(?item), "{WD}Q"))
+  FILTER(STRSTARTS(STR(?item), "{WD_NS}Q"))
   OPTIONAL {{ ?item rdfs:label ?label . FILTER(LANG(?label) = "en") }}
   OPTIONAL {{ ?item schema:description ?description . FILTER(LANG(?description) = "en") }}
   OPTIONAL {{ ?item wikibase:sitelinks ?sitelinks }}
@@ -127,8 +127,8 @@ def find_candidates(client: WikidataClient, targets: Sequence[Entry]
                     cand.sitelinks = max(cand.sitelinks,
                                          int(b.get("sitelinks", {}).get("value", "0")))
                 typ = b.get("type", {}).get("value", "")
-                if typ.startswith(str(WD)):
-                    cand.p31.add(typ[len(str(WD)):])
+                if typ.startswith(WD_NS):
+                    cand.p31.add(typ[len(WD_NS):])
         out[t.slug] = list(found.values())
     return out
 
