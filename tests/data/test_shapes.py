@@ -14,8 +14,8 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from tests.paths import ROOT
 from ctkg.validate.shacl import validate_graph
+from tests.paths import ROOT
 
 FIXTURES = Path(__file__).parent / "shapes"
 SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
-from rdflib.graph import ConjunctiveGraph
 
 from ctkg.errors import CTKGError
 from ctkg.sparql.queryfile import header_fields, read_text
@@ -78,8 +76,8 @@ def load_queries(folder: str | Path) -> list[QCQuery]:
     return out
 
 
-def to_store(data: ox.Store | Graph | Dataset | str | Path | Iterable[str | Path]) -> ox.Store:
-    """An in-memory Oxigraph store holding ``data`` (store, rdflib graph/dataset, or files).
+def to_store(data: ox.Store | str | Path | Iterable[str | Path]) -> ox.Store:
+    """An in-memory Oxigraph store holding ``data`` (a store, or RDF files).
 
     Plain graphs and Turtle files go into a named graph, so that the union default graph
     of the queries sees them like the named graphs of a real build.
@@ -87,16 +85,6 @@ def to_store(data: ox.Store | Graph | Dataset | str | Path | Iterable[str | Path
     if isinstance(data, ox.Store):
         return data
     store = ox.Store()
-    if isinstance(data, (Dataset, ConjunctiveGraph)):
-        payload = data.serialize(format="nquads")
-        store.load(payload.encode("utf-8") if isinstance(payload, str) else payload,
-                   format=ox.RdfFormat.N_QUADS)
-        return store
-    if isinstance(data, Graph):
-        payload = data.serialize(format="nt")
-        store.load(payload.encode("utf-8") if isinstance(payload, str) else payload,
-                   format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INPUT_GRAPH))
-        return store
     paths = [data] if isinstance(data, (str, Path)) else list(data)
     for p in paths:
         p = Path(p)
@@ -131,7 +119,7 @@ def run_query(store: ox.Store, query: QCQuery) -> list[str]:
     return [", ".join(f"{n}={_term(sol[n])}" for n in names) for sol in results]
 
 
-def run_qc(dataset_or_graph: ox.Store | Graph | Dataset | str | Path | Iterable[str | Path],
+def run_qc(dataset_or_graph: ox.Store | str | Path | Iterable[str | Path],
            folder: str | Path) -> list[QCResult]:
     """Run every QC query of ``folder`` on the data; one result per query, rows = offences.
 
