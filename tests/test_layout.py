@@ -114,9 +114,9 @@ def test_functions_and_modules_stay_small() -> None:
 @pytest.mark.parametrize("blocked", ["pyshacl"])
 def test_validate_fails_loudly_when_shacl_cannot_run(blocked: str) -> None:
     """Regression: a missing SHACL step once made ``ctkg validate`` print "0 violations"."""
-    code = ("import sys; sys.modules[%r] = None\n"
+    code = (f"import sys; sys.modules[{blocked!r}] = None\n"
             "from ctkg.cli.main import main\n"
-            "raise SystemExit(main(['validate', '--root', %r]))") % (blocked, str(ROOT))
+            f"raise SystemExit(main(['validate', '--root', {str(ROOT)!r}]))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, check=False)
     assert proc.returncode != 0
