@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ctkg.build.pipeline import BuildResult
-from ctkg.build.report import sha256, write_atomically
+from ctkg.build.report import sha256
 
 
 def test_manifest(result: BuildResult) -> None:
@@ -22,11 +21,3 @@ def test_manifest(result: BuildResult) -> None:
 def test_report(result: BuildResult) -> None:
     report = result.files["build-report.md"].decode()
     assert "| 900_fixture |" in report and "Warnings:" in report
-
-
-def test_write_atomically(tmp_path: Path) -> None:
-    out = tmp_path / "kg"
-    write_atomically(out, {"a.txt": b"1", "manifest.json": b"{}"}, last="manifest.json")
-    write_atomically(out, {"a.txt": b"2", "manifest.json": b"{}"}, last="manifest.json")
-    assert (out / "a.txt").read_bytes() == b"2"
-    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "manifest.json"]
