@@ -40,7 +40,10 @@ class CTKGError(Exception):
 
 
 def display_path(path: str | Path) -> str:
-    """A path relative to the working directory when possible (never an absolute home path)."""
+    """A path relative to the working directory when possible (never an absolute home path);
+    a URL (an endpoint that failed) is shown as it is, not squeezed through ``Path``."""
+    if isinstance(path, str) and "://" in path:
+        return path
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
