@@ -123,10 +123,3 @@ def test_validate_fails_loudly_when_shacl_cannot_run(blocked: str) -> None:
     assert "0 violations" not in proc.stdout
     assert blocked in proc.stderr
 
-
-def test_a_url_is_named_as_it_is_in_a_problem() -> None:
-    """Regression: an endpoint URL named in an error lost a slash (``http:/127.0.0.1``)."""
-    from ctkg.errors import CTKGError
-
-    err = CTKGError.single("http://127.0.0.1:7878/query", None, "refused")
-    assert str(err) == "http://127.0.0.1:7878/query: error: refused"
