@@ -30,6 +30,12 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from ctkg.sparql.params import parse_term  # noqa: E402
+from ctkg.sparql.query import run_query  # noqa: E402
+from ctkg.sparql.queryfile import bundled_queries, read_query  # noqa: E402
+
 PY = sys.executable
 STAGES = ("read", "compile", "validate", "qc", "serialize")  # read includes the checks
 
@@ -99,10 +105,6 @@ def run_json(cmd: list[str], timeout: float | None = None) -> dict | None:
 def query_medians(trig: Path, runs: int) -> dict[str, float]:
     """Median ms of every bundled non-network query (ctkg.sparql.query.run_query) on the build."""
     import pyoxigraph as ox
-
-    sys.path.insert(0, str(REPO / "src"))
-    from ctkg.sparql.query import bundled_queries, read_query, run_query
-    from ctkg.sparql.safety import parse_term
 
     store = ox.Store()
     store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=int, default=0, metavar="N",
                         help="generate a synthetic TriG of about N triples instead")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--protocol", choices=["auto", "gsp", "update"], default="auto")
+    parser.add_argument("--protocol", choices=["auto", "update"], default="auto")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="ctkg-bench-") as tmpname:

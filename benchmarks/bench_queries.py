@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import pyoxigraph as ox
 
 from ctkg.errors import CTKGError
-from ctkg.sparql.query import bundled_queries, load_store, read_query, run_query
-from ctkg.sparql.safety import parse_term
+from ctkg.sparql.params import parse_term
+from ctkg.sparql.query import load_store, run_query
+from ctkg.sparql.queryfile import bundled_queries, read_query
 
 
 def main() -> int:
@@ -55,7 +56,7 @@ def main() -> int:
             print(f"{name:<30} skipped (needs the network)")
             continue
         params = {k: parse_term(v, info.params[k].kind) for k, v in info.examples.items()}
-        subs = {ox.Variable(k): t.to_oxigraph() for k, t in params.items()} or None
+        subs = {ox.Variable(k): t for k, t in params.items()} or None
         times, engine, rows = [], [], 0
         for _ in range(args.runs):
             t0 = time.perf_counter()
