@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ctkg.rdf.namespaces import ID_NS, KIND_PREFIXES, PREFIXES, entity_iri
+from ctkg.rdf.namespaces import ID_NS, KIND_PREFIXES, PREFIXES
 
 
 def test_kind_prefixes_do_not_clash_with_the_vocabulary() -> None:
@@ -11,10 +11,14 @@ def test_kind_prefixes_do_not_clash_with_the_vocabulary() -> None:
     assert all(ns.startswith(ID_NS) and ns.endswith("/") for ns in KIND_PREFIXES.values())
 
 
-def test_rdflib_names_for_rdflib_graphs() -> None:
-    from rdflib import URIRef
 
-    from ctkg.rdf import namespaces
+def test_namespaces_are_plain_strings_without_rdflib() -> None:
+    """One term model: the namespaces are strings, so importing them loads no rdflib."""
+    import subprocess
+    import sys
 
-    assert str(namespaces.CTKG.Person) == PREFIXES["ctkg"] + "Person"
-    assert entity_iri("person", "a") == URIRef(f"{ID_NS}person/a")
+    code = ("import sys, ctkg.rdf.namespaces, ctkg.rdf.terms, ctkg.build.compile; "
+            "print('rdflib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"

@@ -11,21 +11,21 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import pyoxigraph as ox
 
-from ctkg.errors import CTKGError, Problem
-from ctkg.inputs.toml import TomlFile, TomlLines, read_toml
-from ctkg.rdf.namespaces import QID_RE, SLUG_RE
+from ctkg.errors import Problem
+from ctkg.inputs.toml import TomlFile, read_toml
+from ctkg.rdf.namespaces import OWL_NS, QID_RE, SKOS_NS, SLUG_RE
 
 MATCH_VALUES = {
     "exact": "exact", "exactmatch": "exact", "skos:exactmatch": "exact",
     "close": "close", "closematch": "close", "skos:closematch": "close",
 }
 _TEXT_KEYS = ("evidence", "wikidata_label", "unlinked", "note")
-_OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_OWL_SAME_AS = f"{OWL_NS}sameAs"
+_SKOS = SKOS_NS
 _EVIDENCE = "https://w3id.org/ctkg/ontology#wikidataEvidence"
 _WD = "http://www.wikidata.org/entity/"
 
@@ -147,27 +147,13 @@ def _link(toml: TomlFile, prefix: tuple[str, ...], slug: str,
     return ConceptLink(**fields, match=normal), problems
 
 
-@overload
-def link_triples(links: Links, iri_for_slug: Callable[[str], str]) -> list[ox.Triple]: ...
-@overload
-def link_triples(links: dict[str, Any], iri_for_slug: Callable[[str], Any]
-                 ) -> list[tuple[Any, Any, Any]]: ...
-def link_triples(links: Links | dict[str, Any], iri_for_slug: Callable[[str], Any]
-                 ) -> list[ox.Triple] | list[tuple[Any, Any, Any]]:
+def link_triples(links: Links, iri_for_slug: Callable[[str], str]) -> list[ox.Triple]:
     """The link triples of the registry graph, sorted: entities ``owl:sameAs wd:Q…``,
     concepts ``skos:exactMatch``/``skos:closeMatch wd:Q…``; both ``ctkg:wikidataEvidence``.
 
     ``iri_for_slug`` maps a slug to its instance IRI (KeyError propagates for unknown
     slugs). Links with a malformed QID or match are left out: the reader reports them.
-    Given the dict of :func:`load_links` it returns rdflib terms (until the build takes
-    :class:`Links`).
     """
-    if isinstance(links, dict):
-        return link_triples_rdflib(links, iri_for_slug)
-    return _ox_link_triples(links, iri_for_slug)
-
-
-def _ox_link_triples(links: Links, iri_for_slug: Callable[[str], str]) -> list[ox.Triple]:
     out: set[ox.Triple] = set()
     for link in links.all():
         if not link.linked or link.qid is None:
@@ -190,49 +176,3 @@ def linked_qids(links: Links) -> list[str]:
     """Every QID linked in links.toml (entities and concepts), sorted numerically, unique."""
     return sorted({link.qid for link in links.all() if link.linked and link.qid},
                   key=qid_number)
-
-
-# -- the dict form the build reads until it takes :class:`Links` --------------------------
-
-def load_links(path: Path | str) -> dict[str, Any]:
-    """links.toml as a dict (``{slug: {...}, "concept": {slug: {...}}}``); CTKGError if it
-    has a problem. Superseded by :func:`read_links`."""
-    _typed, problems = read_links(Path(path))
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise CTKGError(errors)
-    return read_toml(Path(path), missing_ok=True).data
-
-
-def link_triples_rdflib(links: dict[str, Any], iri_for_slug: Callable[[str], Any]
-                        ) -> list[tuple[Any, Any, Any]]:
-    """:func:`link_triples` for the dict of :func:`load_links`, as rdflib terms."""
-    from rdflib import Literal, URIRef
-
-    typed, _ = _from_dict(links)
-    out = []
-    for t in _ox_link_triples(typed, lambda slug: str(iri_for_slug(slug))):
-        obj = t.object
-        term = Literal(obj.value) if isinstance(obj, ox.Literal) else URIRef(str(obj)[1:-1])
-        out.append((URIRef(str(t.subject)[1:-1]), URIRef(t.predicate.value), term))
-    return sorted(out, key=lambda t: tuple(x.n3() for x in t))
-
-
-def _from_dict(data: dict[str, Any]) -> tuple[Links, list[Problem]]:
-    toml = TomlFile(Path("data/wikidata/links.toml"), "data/wikidata/links.toml", data,
-                    TomlLines(), [], True)
-    entities: dict[str, EntityLink] = {}
-    concepts: dict[str, ConceptLink] = {}
-    problems: list[Problem] = []
-    for slug, table in data.items():
-        tables = table.items() if slug == "concept" and isinstance(table, dict) else \
-            [(slug, table)]
-        prefix = ("concept",) if slug == "concept" else ()
-        for s, t in tables:
-            link, found = _link(toml, prefix, s, t)
-            problems += found
-            if isinstance(link, ConceptLink):
-                concepts[s] = link
-            elif link is not None:
-                entities[s] = link
-    return Links(toml.path, entities, concepts), problems

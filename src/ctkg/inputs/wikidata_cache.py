@@ -10,29 +10,33 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Namespace
-from rdflib.namespace import OWL, RDFS, SKOS, XSD
 
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.encoding import decode_utf8
 from ctkg.paths import Layout
-from ctkg.rdf.convert import from_ox
-from ctkg.rdf.namespaces import WD, WDT
+from ctkg.rdf.namespaces import (
+    OWL_NS,
+    RDFS_NS,
+    SKOS_NS,
+    WD_NS,
+    WD_SCHEMA_NS,
+    WDT_NS,
+    WIKIBASE_NS,
+    XSD_NS,
+)
 
-# Wikidata's own vocabulary. Note: Wikidata's schema: is http://schema.org/, not the https
-# form CTKG uses elsewhere; the cache keeps Wikidata's IRIs unchanged.
-WD_SCHEMA = Namespace("http://schema.org/")
-WIKIBASE = Namespace("http://wikiba.se/ontology#")
+# Wikidata's own vocabulary: its schema: is http://schema.org/, not the https form CTKG uses
+# elsewhere; the cache keeps Wikidata's IRIs unchanged.
 
 CACHE_PREFIXES: dict[str, str] = {
-    "owl": str(OWL),
-    "rdfs": str(RDFS),
-    "schema": str(WD_SCHEMA),
-    "skos": str(SKOS),
-    "wd": str(WD),
-    "wdt": str(WDT),
-    "wikibase": str(WIKIBASE),
-    "xsd": str(XSD),
+    "owl": OWL_NS,
+    "rdfs": RDFS_NS,
+    "schema": WD_SCHEMA_NS,
+    "skos": SKOS_NS,
+    "wd": WD_NS,
+    "wdt": WDT_NS,
+    "wikibase": WIKIBASE_NS,
+    "xsd": XSD_NS,
 }
 
 CACHE_META_NAME = "cache-meta.json"
@@ -75,21 +79,6 @@ def load_wikidata_cache(path: Path) -> list[ox.Triple]:
     if problems:
         raise CTKGError(problems)
     return triples
-
-
-def load_cache(path: Path | str) -> Graph:
-    """The offline cache as an rdflib Graph (Wikidata vocabulary, prefixes bound).
-
-    Raises CTKGError naming the file (and line) if it is missing or does not parse.
-    """
-    path = Path(path)
-    graph = Graph()
-    for prefix, ns in CACHE_PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    for t in load_wikidata_cache(path):
-        graph.add((from_ox(t.subject), from_ox(t.predicate),
-                   from_ox(t.object)))
-    return graph
 
 
 def cache_meta_path(layout: Layout) -> Path:

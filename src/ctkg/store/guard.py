@@ -29,7 +29,7 @@ from ctkg.sparql.limits import MAX_NESTING, QueryLimits, limit_problem
 
 #: Updates may carry a whole release; Oxigraph's update parser survived 1,000 levels here.
 UPDATE_LIMITS = QueryLimits(max_bytes=1 << 40, max_nesting=4 * MAX_NESTING)
-MAX_QUERY_BODY = 1 << 20  # a form-encoded query over the 64 KiB limit is refused unread
+MAX_QUERY_BODY = 1 << 20  # a body this large is refused unread (the query limits are far smaller)
 CANCELLED = b"The SPARQL operation has been cancelled"  # Oxigraph's words at its timeout
 # not relayed: hop-by-hop headers, the length (the answer is streamed, its end is the
 # connection's), and what the relay's own answer already says
