@@ -104,16 +104,32 @@ class _Relay(http.server.BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _relay
 
-    def _forward(self, body: bytes, token: int | None) -> None:
+    def _send(self, body: bytes, token: int | None) -> tuple[http.client.HTTPConnection,
+                                                              http.client.HTTPResponse]:
+        """Send the request to Oxigraph. A query (never an update) that finds the server
+        dying is sent once more to the restarted one: reading twice changes nothing. A query
+        the guard itself stopped for running too long is never sent again."""
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.backend_port,
-                                          timeout=self.server.backend_timeout)
+        safe = self.command in ("GET", "HEAD") or self.path.startswith("/query")
+        for attempt in (1, 2):
+            conn = http.client.HTTPConnection("127.0.0.1", self.server.backend_port,
+                                              timeout=self.server.backend_timeout)
+            try:
+                _connect(conn)
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                return conn, conn.getresponse()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                stopped = token is not None and self.server.was_stopped(token)
+                if not safe or stopped or attempt == 2:
+                    raise
+                time.sleep(0.2)  # let the supervisor see the death and start it again
+        raise AssertionError("unreachable")
+
+    def _forward(self, body: bytes, token: int | None) -> None:
         try:
-            _connect(conn)
-            conn.request(self.command, self.path, body=body or None, headers=headers)
-            resp = conn.getresponse()
+            conn, resp = self._send(body, token)
         except (OSError, http.client.HTTPException):
-            conn.close()
             if token is not None and self.server.was_stopped(token):
                 self._refuse(503, f"the query ran far past the time limit of "
                                   f"{self.server.query_timeout:g} s and was stopped")
