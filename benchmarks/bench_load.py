@@ -24,7 +24,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ctkg.paths import find_root
-from ctkg.store.load import load_release, read_release, sha256_file
+from ctkg.store.load import load_release
+from ctkg.store.release import read_release, sha256_file
 from ctkg.store.server import start
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ctkg.store.load import GRAPH_PREFIX, STAGING_PREFIX
+from ctkg.store.load import STAGING_PREFIX
+from ctkg.store.release import GRAPH_PREFIX
 from ctkg.store.server import OxigraphServer
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -17,7 +17,8 @@ import pytest
 
 from ctkg.errors import CTKGError
 from ctkg.http import EndpointError
-from ctkg.store.load import GRAPH_PREFIX, STAGING_PREFIX, load_release
+from ctkg.store.load import STAGING_PREFIX, load_release
+from ctkg.store.release import GRAPH_PREFIX
 from ctkg.store.server import OxigraphServer, free_port, start
 from tests.loopback import loopback_http
 from tests.store.helpers import (

@@ -19,7 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ctkg.store.load import GRAPH_PREFIX, load_release
+from ctkg.store.load import load_release
+from ctkg.store.release import GRAPH_PREFIX
 from ctkg.store.server import start
 from tests.store.helpers import FIXTURES, kg_folder
 

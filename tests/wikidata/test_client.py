@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 
 from ctkg.errors import CTKGError
+from ctkg.http import parse_retry_after, user_agent
 from ctkg.store.server import OxigraphServer, free_port
-from ctkg.wikidata.client import WikidataClient, parse_retry_after, user_agent
+from ctkg.wikidata.client import WikidataClient
 from tests.loopback import loopback_http
 
 FIXTURES = Path(__file__).parent / "fixtures"

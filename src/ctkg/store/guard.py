@@ -1,7 +1,7 @@
 """The guard of ``ctkg serve``: a small HTTP relay on the public port, in front of Oxigraph.
 
 Why: a query of 10,000 nested groups overflows the stack of Oxigraph's recursive parser and
-aborts the whole server (issue 13), and nothing in ``oxigraph serve`` can refuse it first. The
+aborts the whole server, and nothing in ``oxigraph serve`` can refuse it first. The
 guard reads every request, finds the SPARQL text in it (``query``/``update`` in the URL or a
 form body, or an ``application/sparql-query``/``-update`` body), refuses text over the limits
 of :mod:`ctkg.sparql.limits` with HTTP 400 and a message that says which limit, and relays

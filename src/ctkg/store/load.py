@@ -5,8 +5,8 @@ Why the whole release travels in one update request: people query the store whil
 and the readers that matter most use the union default graph (every named graph is part of
 their default graph; the README recommends it and ``ctkg serve`` uses it). Anything written
 beside the live graphs before the swap is part of their answers: the staging graphs this
-loader used to upload made 13,771 of 18,317 counts during one load match neither release
-(issue 13). So nothing is written before the swap. One SPARQL Update request drops each live
+loader used to upload made 13,771 of 18,317 counts during one load match neither release.
+So nothing is written before the swap. One SPARQL Update request drops each live
 CTKG graph of the release and inserts its triples (``DROP SILENT GRAPH``, ``INSERT DATA``),
 and drops the live CTKG graphs the release no longer has; a store that applies one update
 request as one transaction (Oxigraph, verified by ``tests/store/test_readers.py``) goes from
@@ -30,13 +30,10 @@ from typing import TextIO
 from ctkg.errors import CTKGError, Problem
 from ctkg.http import Deadline, EndpointError, credentials, scrub_url
 from ctkg.store.protocol import SparqlClient, derive_endpoints
-from ctkg.store.release import GRAPH_PREFIX, Release, read_release, sha256_file
+from ctkg.store.release import GRAPH_PREFIX, Release, read_release
 
-# read_release and sha256_file: reading a build is part of a load's API (benchmarks, tests)
-__all__ = ["GRAPH_PREFIX", "STAGING_PREFIX", "LoadReport", "Loader", "load_release",
-           "print_summary", "read_release", "sha256_file"]
-
-#: Where loads before issue 13 staged graphs; what an interrupted one left there is removed.
+#: Where earlier versions of this loader staged graphs; what an interrupted load left there
+#: is removed.
 STAGING_PREFIX = "https://w3id.org/ctkg/staging/"
 UNCHANGED = "the live graphs were not changed"
 UNKNOWN = ("the swap's outcome is unknown (a store that applies an update request as one "

@@ -6,7 +6,7 @@ build. It is filled by ``oxigraph load`` in a child process: as fast as pyoxigra
 released before the server opens it. The server runs read-only unless ``--writable``, with the
 union default graph so that bundled queries need no ``GRAPH`` clauses.
 
-No query may take the endpoint down (issue 13): Oxigraph listens on an internal loopback port
+No query may take the endpoint down: Oxigraph listens on an internal loopback port
 and cancels a query after ``--timeout`` seconds (a client that gives up does not stop a query
 by itself); the public port is :mod:`ctkg.store.guard`'s, which refuses what would crash the
 parser; and should Oxigraph stop anyway, it is started again on the same store. Each of

@@ -28,12 +28,9 @@ from ctkg.http import (
     RetryPolicy,
     body_excerpt,
     one_line,
-    parse_retry_after,
     user_agent,
 )
 from ctkg.sparql.results import RESULTS_JSON
-
-__all__ = ["WDQS_ENDPOINT", "WikidataClient", "parse_retry_after", "user_agent"]
 
 WDQS_ENDPOINT = "https://query.wikidata.org/sparql"
 #: Queries longer than this (URL-encoded) go by POST; shorter ones by GET, which WDQS caches.
