@@ -42,13 +42,13 @@ STAGES = ("read", "compile", "validate", "qc", "serialize")  # read includes the
 _CHILD_BUILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from ctkg.build.pipeline import build
+from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 root, jobs, cache = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 t = time.perf_counter()
 r = build(Layout(root), jobs=jobs, cache_dir=Path(cache) if cache != "-" else None)
 wall = time.perf_counter() - t
-from ctkg.build.outputs import write_outputs
+from ctkg.kg.outputs import write_outputs
 write_outputs(r.files, root / "data" / "kg")
 print(json.dumps({"wall": wall, "quads": len(r.quads), "timings": r.timings,
                   "rss": r.peak_rss,

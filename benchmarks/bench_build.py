@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from ctkg.build.pipeline import build  # noqa: E402
+from ctkg.kg.pipeline import build  # noqa: E402
 from ctkg.paths import Layout  # noqa: E402
 
 STAGES = ("read", "compile", "validate", "qc", "serialize")
@@ -57,7 +57,7 @@ def main() -> int:
                         help="build the compiler's test fixture instead of the corpus")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ctkg-bench-") as tmp:
-        data = REPO / "tests" / "build" / "fixtures" / "data" if args.fixture else None
+        data = REPO / "tests" / "kg" / "fixtures" / "data" if args.fixture else None
         root = copy_project(args.root.resolve(), Path(tmp) / "proj", data)
         layout = Layout(root)
         stages: dict[str, list[float]] = {s: [] for s in STAGES}

@@ -19,7 +19,7 @@ from tests.paths import ROOT
 
 PACKAGE = ROOT / "src" / "ctkg"
 # the data flow, earliest first; a module may import from its own stage or an earlier one
-STAGES = ["core", "inputs", "annotations", "sparql", "wikidata", "validate", "build", "store",
+STAGES = ["core", "inputs", "annotations", "sparql", "wikidata", "validate", "kg", "store",
           "cli"]
 CORE = {"__init__", "errors", "paths", "atomic", "http", "rdf", "synth"}
 MAX_FUNCTION_LINES = 80
@@ -31,7 +31,7 @@ def _modules() -> list[Path]:
 
 
 def _stage(module: str) -> str:
-    """``ctkg.build.compile`` -> ``build``; core modules -> ``core``."""
+    """``ctkg.kg.compile`` -> ``kg``; core modules -> ``core``."""
     part = module.split(".")[1] if "." in module else "__init__"
     if part == "__main__":  # ``python -m ctkg``: an entry point, like the cli
         return "cli"

@@ -18,7 +18,7 @@ self-loops and cycles).
 
 Every example runs the checker (in-process, about 25 ms; it must never raise either), and
 a mutation the checker passes (about one in ten) runs the build, through its public entry
-point :func:`ctkg.build.pipeline.build` (about 1 s). To keep CI near 15 s, the default run
+point :func:`ctkg.kg.pipeline.build` (about 1 s). To keep CI near 15 s, the default run
 is 250 derandomized examples (the same ones every run), of which only the first passing
 ones are built, within :data:`BUILD_BUDGET` (structural edits first: ids, references and
 relations are what IRIs and the graph's shape are made of); the finding's own cases run
@@ -44,8 +44,8 @@ from hypothesis import strategies as st
 
 from ctkg.annotations.check import check_corpus
 from ctkg.annotations.scheme import design_scheme
-from ctkg.build.pipeline import build
 from ctkg.errors import CTKGError
+from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 from tests.paths import ROOT
 

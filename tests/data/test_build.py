@@ -1,7 +1,7 @@
 """The committed build ``data/kg`` is current, and its dumps hold the same quads.
 
 A data test: it rebuilds the repository's project (in memory, writing nothing) and compares
-with what is committed. The code itself is tested on fixtures in tests/build.
+with what is committed. The code itself is tested on fixtures in tests/kg.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ctkg.build.pipeline import BuildResult, build
+from ctkg.kg.pipeline import BuildResult, build
 from ctkg.paths import Layout
 from tests.paths import ROOT
 

@@ -17,7 +17,7 @@ def test_namespaces_are_plain_strings_without_rdflib() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, ctkg.rdf.namespaces, ctkg.rdf.terms, ctkg.build.compile; "
+    code = ("import sys, ctkg.rdf.namespaces, ctkg.rdf.terms, ctkg.kg.compile; "
             "print('rdflib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()

@@ -1,1 +1,3 @@
-"""annotations"""
+"""Stage 2, the brat annotations: reading standoff, the scheme and brat's configuration,
+the checker that gates the build, anchoring, statistics and Wikidata normalizations.
+"""

@@ -23,7 +23,7 @@ Every focus node is in exactly one unit, and each unit holds every triple a shap
 its focus nodes, so the union of the units' results is the result of validating the union
 graph. Shapes that target nodes by ``sh:targetNode`` or ``sh:targetObjectsOf`` (a node need
 not be a subject) are not covered: :func:`ctkg.validate.shacl.partitionable` says so and
-the build then validates the union as one unit. tests/build/test_parallel.py checks that
+the build then validates the union as one unit. tests/kg/test_parallel.py checks that
 plain and split validation find the same violations.
 """
 

@@ -1,6 +1,6 @@
 """The non-document graphs of the build: ontology, registry, catalogue and wikidata.
 
-Their quads are pyoxigraph Quads like those of :mod:`ctkg.build.compile`; parsed Turtle
+Their quads are pyoxigraph Quads like those of :mod:`ctkg.kg.compile`; parsed Turtle
 (ontology, offline Wikidata cache) arrives as pyoxigraph triples without blank nodes
 (:mod:`ctkg.inputs`).
 """
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ctkg.build.dates import date_literal
 from ctkg.errors import CTKGError, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.links import Links, link_triples
 from ctkg.inputs.registry import Entry, Registry
+from ctkg.kg.dates import date_literal
 from ctkg.rdf.namespaces import DCTERMS_NS, SCHEMA_NS, SKOS_NS
 from ctkg.rdf.terms import (
     PROV_DERIVED,

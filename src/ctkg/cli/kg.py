@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ctkg.cli.common import Commands, layout_of
 
 if TYPE_CHECKING:
-    from ctkg.build.pipeline import BuildResult
+    from ctkg.kg.pipeline import BuildResult
 
 
 def register(commands: Commands) -> None:
@@ -36,9 +36,9 @@ def _summary(result: BuildResult, seconds: float, verb: str) -> str:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build, then write (or, with ``--check``, compare) the output folder."""
-    from ctkg.build.outputs import stale_outputs, write_outputs
-    from ctkg.build.pipeline import build
     from ctkg.errors import display_path
+    from ctkg.kg.outputs import stale_outputs, write_outputs
+    from ctkg.kg.pipeline import build
 
     start = time.perf_counter()
     layout = layout_of(args)
@@ -64,7 +64,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Every check of the build; writes nothing."""
-    from ctkg.build.pipeline import build
+    from ctkg.kg.pipeline import build
 
     start = time.perf_counter()
     result = build(layout_of(args))

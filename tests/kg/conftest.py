@@ -1,4 +1,4 @@
-"""The fixture project of the build tests: tests/build/fixtures/data with the repository's
+"""The fixture project of the build tests: tests/kg/fixtures/data with the repository's
 ontology, shapes, QC queries and brat configuration, copied to a temporary folder."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.build.pipeline import BuildResult, build
+from ctkg.kg.pipeline import BuildResult, build
 from ctkg.paths import Layout
 from tests.paths import ROOT
 
-FIXTURE = ROOT / "tests" / "build" / "fixtures"
+FIXTURE = ROOT / "tests" / "kg" / "fixtures"
 
 
 def make_project(dest: Path) -> Path:

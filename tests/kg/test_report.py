@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ctkg.build.pipeline import BuildResult
-from ctkg.build.report import sha256
+from ctkg.kg.pipeline import BuildResult
+from ctkg.kg.report import sha256
 
 
 def test_manifest(result: BuildResult) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from ctkg.build.dumps import readable_order
+from ctkg.kg.dumps import readable_order
 from ctkg.rdf.namespaces import CTKG_NS, GRAPH_NS, PREFIXES
 from ctkg.rdf.terms import RDF_TYPE, XSD_STRING, iri_of
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ctkg.build.pipeline import build
 from ctkg.errors import CTKGError
+from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 from ctkg.rdf.terms import ctkg, graph_of, lit, oa
 from ctkg.rdf.turtle import parse_turtle

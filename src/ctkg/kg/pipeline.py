@@ -6,7 +6,7 @@ replaced atomically, so a failed build leaves ``data/kg`` exactly as it was.
 
 ``--jobs N`` compiles documents and validates SHACL units (:mod:`ctkg.validate.partition`) in N
 processes; ``--cache DIR`` keeps each document's compilation and each unit's validation
-under a hash of its inputs (:mod:`ctkg.build.parallel`), so an edit recompiles and revalidates
+under a hash of its inputs (:mod:`ctkg.kg.parallel`), so an edit recompiles and revalidates
 only what it touches. Either gives byte-identical output to the plain build. Every build
 validates in units (one pySHACL run on the union graph grows quadratically: > 8 minutes at
 1,000 synthetic documents); the union graph is validated whole only when the shapes use
@@ -27,11 +27,11 @@ import pyoxigraph as ox
 
 from ctkg.annotations import brat
 from ctkg.annotations.check import check_inputs
-from ctkg.build import parallel
-from ctkg.build.graphs import catalogue_quads, registry_quads, to_quads
-from ctkg.build.outputs import render_files
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import Inputs, entity_iris, read_inputs
+from ctkg.kg import parallel
+from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
+from ctkg.kg.outputs import render_files
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source, Sources

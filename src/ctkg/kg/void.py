@@ -10,8 +10,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from ctkg import __version__
-from ctkg.build.dumps import DUMP_PREFIXES, render_ttl
-from ctkg.build.jsonld import CONTEXT_PREFIXES
+from ctkg.kg.dumps import DUMP_PREFIXES, render_ttl
+from ctkg.kg.jsonld import CONTEXT_PREFIXES
 from ctkg.rdf.namespaces import CTKG_NS, DCAT_NS, DCTERMS_NS, ID_NS, OWL_NS, VOID_NS
 from ctkg.rdf.terms import RDF_TYPE, ident, lit
 

@@ -23,10 +23,10 @@ from tqdm import tqdm
 
 from ctkg.annotations import brat
 from ctkg.atomic import write_bytes_atomic
-from ctkg.build.compile import compile_document
 from ctkg.errors import CTKGError, Problem
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
+from ctkg.kg.compile import compile_document
 from ctkg.rdf.sources import Sources
 from ctkg.validate.partition import Unit, init_worker, run_unit
 from ctkg.validate.shacl import ShaclResult

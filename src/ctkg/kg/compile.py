@@ -26,11 +26,11 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from ctkg.annotations import brat
-from ctkg.build.dates import date_literal, time_literals
 from ctkg.errors import CTKGError, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.inputs.timex import parse_iso
+from ctkg.kg.dates import date_literal, time_literals
 from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import (
     GAF_DENOTED_BY,

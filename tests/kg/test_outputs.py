@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.build.outputs import stale_outputs, write_outputs
-from ctkg.build.pipeline import BuildResult
 from ctkg.errors import CTKGError
+from ctkg.kg.outputs import stale_outputs, write_outputs
+from ctkg.kg.pipeline import BuildResult
 
 
 def test_a_release_is_written_and_then_current(result: BuildResult, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import VOID
 
-from ctkg.build.pipeline import BuildResult
+from ctkg.kg.pipeline import BuildResult
 
 
 def test_void_counts_and_no_blank_nodes(result: BuildResult) -> None:

@@ -7,7 +7,7 @@ import re
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from ctkg.build.dumps import (
+from ctkg.kg.dumps import (
     clean_prefixes,
     readable_order,
     render_nq,
@@ -16,7 +16,7 @@ from ctkg.build.dumps import (
     sort_quads,
     union_triples,
 )
-from ctkg.build.pipeline import BuildResult
+from ctkg.kg.pipeline import BuildResult
 from ctkg.rdf.terms import RDF_TYPE, ident, quad_key
 
 FORMATS = {"ctkg.trig": ox.RdfFormat.TRIG, "ctkg.nq": ox.RdfFormat.N_QUADS,

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.build.outputs import load_dataset, read_manifest
 from ctkg.cli.main import main
 from ctkg.errors import CTKGError
+from ctkg.kg.outputs import load_dataset, read_manifest
 from ctkg.paths import Layout
-from tests.build.conftest import FIXTURE, make_project
 from tests.expected import Expected
+from tests.kg.conftest import FIXTURE, make_project
 from tests.paths import ROOT
 
 OUTPUTS = ["build-report.md", "context.jsonld", "ctkg.jsonld", "ctkg.nq", "ctkg.trig",

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 
 from ctkg.annotations import brat
 from ctkg.atomic import replace_folder
-from ctkg.build.dumps import (
+from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.kg.dumps import (
     DUMP_PREFIXES,
     readable_order,
     render_nq,
@@ -21,16 +22,15 @@ from ctkg.build.dumps import (
     render_ttl,
     union_triples,
 )
-from ctkg.build.jsonld import ctkg_terms, jsonld_context, render_context, render_jsonld
-from ctkg.build.report import (
+from ctkg.kg.jsonld import ctkg_terms, jsonld_context, render_context, render_jsonld
+from ctkg.kg.report import (
     MANIFEST,
     graph_counts,
     inputs_sha256,
     render_manifest,
     render_report,
 )
-from ctkg.build.void import render_void
-from ctkg.errors import CTKGError, Problem, display_path
+from ctkg.kg.void import render_void
 from ctkg.paths import Layout
 
 

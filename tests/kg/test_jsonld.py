@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ctkg.build.pipeline import BuildResult
+from ctkg.kg.pipeline import BuildResult
 
 
 def test_context(result: BuildResult) -> None:

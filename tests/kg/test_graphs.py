@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ctkg.build.graphs import catalogue_quads, registry_quads, to_quads
-from ctkg.build.pipeline import BuildResult
 from ctkg.inputs import entity_iris, read_inputs
+from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
+from ctkg.kg.pipeline import BuildResult
 from ctkg.paths import Layout
 from ctkg.rdf.terms import RDF_TYPE, ctkg, graph_of, ident
 

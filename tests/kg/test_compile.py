@@ -1,4 +1,4 @@
-"""The compiler on the fixture (tests/build/fixtures): every construct of docs/design.md."""
+"""The compiler on the fixture (tests/kg/fixtures): every construct of docs/design.md."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ctkg.annotations import brat
-from ctkg.build.compile import compile_document
-from ctkg.build.dumps import render_trig
 from ctkg.errors import CTKGError
 from ctkg.inputs import entity_iris, load_inputs
+from ctkg.kg.compile import compile_document
+from ctkg.kg.dumps import render_trig
 from ctkg.paths import Layout
 from ctkg.rdf.convert import from_ox
-from tests.build.conftest import FIXTURE
 from tests.expected import Expected
+from tests.kg.conftest import FIXTURE
 
 CTKG = "https://w3id.org/ctkg/ontology#"
 ID = "https://w3id.org/ctkg/id/"
