@@ -11,6 +11,7 @@ in, and validate that with inference "none": the class hierarchy in the data gra
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,14 +163,7 @@ class OxigraphQueryGraph(PreparedQueryGraph):
 def oxigraph_store(graph: Graph) -> ox.Store:
     """An Oxigraph store (default graph) holding ``graph``'s triples."""
     store = ox.Store()
-    cache: dict[Node, object] = {}
-
-    def conv(t: Node) -> object:
-        x = cache.get(t)
-        if x is None:
-            x = cache[t] = to_ox(t)
-        return x
-
+    conv = functools.cache(to_ox)  # a term recurs in many triples: convert it once
     store.bulk_extend(ox.Quad(conv(s), conv(p), conv(o), ox.DefaultGraph())  # type: ignore[arg-type]
                       for s, p, o in graph)
     return store
@@ -226,14 +220,7 @@ def validate_triples(triples: Iterable[ox.Triple], shapes: Graph,
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     graph = OxigraphQueryGraph()
-    cache: dict[object, Node] = {}
-
-    def conv(t: object) -> Node:
-        x = cache.get(t)
-        if x is None:
-            x = cache[t] = from_ox(t)
-        return x
-
+    conv = functools.cache(from_ox)  # a term recurs in many triples: convert it once
     for q in store:
         graph.add((conv(q.subject), conv(q.predicate), conv(q.object)))
     graph.attach_store(store)
