@@ -21,8 +21,7 @@ from ctkg.inputs.ontology import Ontology, read_ontology
 from ctkg.inputs.registry import Registry, read_registry
 from ctkg.inputs.wikidata_cache import read_wikidata_cache
 from ctkg.paths import Layout
-
-ID = "https://w3id.org/ctkg/id/"
+from ctkg.rdf.namespaces import ID_NS as ID
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from ctkg.errors import Problem
 from ctkg.inputs.toml import TomlFile, read_toml
-from ctkg.rdf.namespaces import OWL_NS, QID_RE, SKOS_NS, SLUG_RE
+from ctkg.rdf.namespaces import CTKG_NS, OWL_NS, QID_RE, SKOS_NS, SLUG_RE, WD_NS
 
 MATCH_VALUES = {
     "exact": "exact", "exactmatch": "exact", "skos:exactmatch": "exact",
@@ -25,9 +25,9 @@ MATCH_VALUES = {
 }
 _TEXT_KEYS = ("evidence", "wikidata_label", "unlinked", "note")
 _OWL_SAME_AS = f"{OWL_NS}sameAs"
+_EVIDENCE = f"{CTKG_NS}wikidataEvidence"
+_WD = WD_NS
 _SKOS = SKOS_NS
-_EVIDENCE = "https://w3id.org/ctkg/ontology#wikidataEvidence"
-_WD = "http://www.wikidata.org/entity/"
 
 
 def qid_number(qid: str) -> tuple[int, str]:

@@ -20,15 +20,17 @@ import pyoxigraph as ox
 
 from ctkg.errors import Problem, display_path
 from ctkg.inputs.encoding import decode_utf8
+from ctkg.rdf.namespaces import CTKG_NS as CTKG
+from ctkg.rdf.namespaces import GENID_NS as GENID
+from ctkg.rdf.namespaces import ID_NS as ID
+from ctkg.rdf.namespaces import OWL_NS as _OWL
+from ctkg.rdf.namespaces import RDF_NS
+from ctkg.rdf.namespaces import RDFS_NS as _RDFS
+from ctkg.rdf.namespaces import SKOS_NS as _SKOS
+from ctkg.rdf.namespaces import WD_NS as WD
 
-CTKG = "https://w3id.org/ctkg/ontology#"
-ID = "https://w3id.org/ctkg/id/"
-GENID = "https://w3id.org/ctkg/.well-known/genid/"
-WD = "http://www.wikidata.org/entity/"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDF_TYPE = f"{RDF_NS}type"
+
 SKOS_CONCEPT = f"{_SKOS}Concept"
 _PROPERTY_TYPES = (f"{_OWL}ObjectProperty", f"{_OWL}DatatypeProperty")
 _MATCHES = {f"{_SKOS}exactMatch": "exact", f"{_SKOS}closeMatch": "close"}

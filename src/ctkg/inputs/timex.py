@@ -11,15 +11,17 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from ctkg.rdf.namespaces import XSD_NS
+
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 
-XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
-XSD_GYEARMONTH = "http://www.w3.org/2001/XMLSchema#gYearMonth"
-XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+XSD_GYEAR = f"{XSD_NS}gYear"
+XSD_GYEARMONTH = f"{XSD_NS}gYearMonth"
+XSD_DATE = f"{XSD_NS}date"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import re
 CTKG_NS = "https://w3id.org/ctkg/ontology#"
 ID_NS = "https://w3id.org/ctkg/id/"
 GRAPH_NS = "https://w3id.org/ctkg/graph/"
+#: skolem IRIs of the ontology's blank nodes (the build has none)
+GENID_NS = "https://w3id.org/ctkg/.well-known/genid/"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"

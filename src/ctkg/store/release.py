@@ -18,8 +18,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from ctkg.errors import CTKGError
+from ctkg.rdf.namespaces import GRAPH_NS
 
-GRAPH_PREFIX = "https://w3id.org/ctkg/graph/"
+GRAPH_PREFIX = GRAPH_NS
 STALE = "build missing/stale: run python build.py"
 
 
