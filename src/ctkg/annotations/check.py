@@ -22,6 +22,7 @@ from ctkg.annotations.check_document import Context, check_document
 from ctkg.annotations.check_relations import check_relations
 from ctkg.annotations.conf import render_all, stale_files
 from ctkg.annotations.scheme import build_scheme
+from ctkg.annotations.suggestion_marks import unconfirmed_suggestions
 from ctkg.errors import Problem, display_path
 from ctkg.inputs import Inputs, read_inputs
 from ctkg.paths import Layout
@@ -47,6 +48,7 @@ def check_inputs(inputs: Inputs, docs: Sequence[Document], *,
     for doc in docs:
         problems += check_document(doc, ctx)
     problems += check_relations(docs)
+    problems += unconfirmed_suggestions(docs)  # nothing unreviewed reaches the graph
     problems += _check_catalogue(ctx)
     problems += _check_registry(ctx)
     return sort_problems(problems)
