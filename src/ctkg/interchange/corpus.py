@@ -46,7 +46,7 @@ def check_xmi(xmi: str, ts_xml: str, doc: Document, scheme: Scheme) -> list[Prob
     problems = []
     if cas.sofa_string != doc.text:
         problems.append(Problem(where, None, "the XMI's text differs from the .txt"))
-    for fs in cas.select_all():
+    for fs in cas.select_all_fs():
         begin, end = getattr(fs, "begin", None), getattr(fs, "end", None)
         if begin is not None and not 0 <= begin <= (end if end is not None else -1) \
                 <= len(doc.text):
