@@ -154,3 +154,23 @@ def test_without_dkpro_cassis_the_command_says_what_to_install() -> None:
                           timeout=120, check=False)
     assert proc.returncode == 1
     assert 'pip install -e ".[inception]"' in proc.stderr
+
+
+def test_offsets_count_code_points_in_brat_and_utf16_units_in_the_xmi(tmp_path: Path) -> None:
+    """brat counts code points; UIMA (Java strings) UTF-16 code units: a character outside
+    the Basic Multilingual Plane before a mention shifts the XMI's offsets by one."""
+    text = "\U0001d538 Guterres spoke.\n"
+    ann = ("T1\tPerson 2 10\tGuterres\n"
+           "N1\tReference T1 CTKG:antonio-guterres\tAntónio Guterres\n")
+    doc = document(text, ann)
+    files = export_files([doc], project_scheme())
+    xmi = files[f"{DOC}.xmi"].decode("utf-8")
+    assert 'begin="3" end="11" label="Person"' in xmi
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / f"{DOC}.txt").write_text(text, encoding="utf-8")
+    source = XmiSource(f"{DOC}.xmi", files[f"{DOC}.xmi"],
+                       xmi_sources(_inception_zip(tmp_path, files, "a.xmi"), tmp_path)[0]
+                       .typesystem, "a.xmi")
+    _, back = import_xmi(source, project_scheme(), corpus, {})
+    assert annotation_set(document(text, back)) == annotation_set(doc)

@@ -45,8 +45,9 @@ class _Exporter:
         self.layers = Layers.of(scheme)
         self.where = display_path(doc.ann_path)
         self.problems: list[Problem] = []
-        self.cas = Cas(typesystem=ts, sofa_string=doc.text, sofa_mime="text/plain",
-                       document_language="en")
+        # no document_language: cassis would add a second, empty DocumentAnnotation beside
+        # the DocumentMetaData (UIMA reads the first it finds as the document's)
+        self.cas = Cas(typesystem=ts, sofa_string=doc.text, sofa_mime="text/plain")
         self.owner: dict[str, tuple[FS, BratIds]] = {}  # brat id -> (structure, its ids)
 
     def bad(self, line: int | None, message: str) -> None:
