@@ -2,7 +2,9 @@
 // library INCEpTION is built on): the type system is parsed as INCEpTION's Layers > Import
 // parses it, each type is classified by the rules of INCEpTION's TypeSystemAnalysis
 // (span, relation, slot feature), and every XMI is deserialized strictly (not leniently)
-// into a CAS of that type system; every annotation's offsets must lie within the text.
+// into a CAS of that type system; every annotation's offsets must lie within the text,
+// every custom annotation start and end within a sentence, and there must be exactly one
+// document annotation (two of INCEpTION's CasDoctor checks).
 //
 // Usage: java CheckXmi TypeSystem.xml doc1.xmi [doc2.xmi ...]
 // Prints one line per layer and per document; exits 1 on any failure.
@@ -104,6 +106,32 @@ public class CheckXmi {
                     bad = true;
                 }
                 counts.merge(a.getType().getShortName(), 1, Integer::sum);
+            }
+            // INCEpTION's CasDoctor: UniqueDocumentAnnotationCheck, and
+            // AllAnnotationsStartAndEndWithinSentencesCheck for the custom layers
+            java.util.List<AnnotationFS> sentences = new java.util.ArrayList<>();
+            int docAnnos = 0;
+            for (AnnotationFS a : cas.getAnnotationIndex()) {
+                if (a.getType().getShortName().equals("Sentence")) sentences.add(a);
+                if (ts.subsumes(ts.getType(CAS.TYPE_NAME_DOCUMENT_ANNOTATION), a.getType()))
+                    docAnnos++;
+            }
+            if (docAnnos != 1) {
+                System.out.println("DOCUMENT-ANNOTATIONS " + args[i] + " " + docAnnos);
+                bad = true;
+            }
+            for (AnnotationFS a : cas.getAnnotationIndex()) {
+                if (!a.getType().getName().startsWith("webanno.custom.")) continue;
+                boolean b = false, e = false;
+                for (AnnotationFS s : sentences) {
+                    b |= s.getBegin() <= a.getBegin() && a.getBegin() <= s.getEnd();
+                    e |= s.getBegin() <= a.getEnd() && a.getEnd() <= s.getEnd();
+                }
+                if (!b || !e) {
+                    System.out.println("OUTSIDE-SENTENCES " + args[i] + " " + a.getBegin()
+                        + "-" + a.getEnd());
+                    bad = true;
+                }
             }
             System.out.println("DOC " + new File(args[i]).getName() + " codepoints=" + n
                 + " utf16=" + cas.getDocumentText().length() + " " + counts);
