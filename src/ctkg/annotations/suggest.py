@@ -127,14 +127,15 @@ def suggest_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
         for m in out.names)]
     taken = covered + [(m.start, m.end) for m in out.names] + [(t.start, t.end)
                                                                for t in out.times]
-    for m in _CANDIDATE.finditer(doc.text):
+    masked = list(doc.text)
+    for a, b in taken:  # a name the registry knows is no candidate, nor a part of one
+        masked[a:b] = "\x00" * (b - a)
+    for m in _CANDIDATE.finditer("".join(masked)):
         name = m.group(0)
         before = doc.text[:m.start()].rstrip(" ")
         sentence_start = not before or before[-1] in ".!?:;–—\n“\"(*#[-"
         if name in _NOT_NAMES or name.lower() in gazetteer.names \
-                or name.lower() in gazetteer.ambiguous \
-                or (sentence_start and " " not in name) \
-                or any(not (m.end() <= a or m.start() >= b) for a, b in taken):
+                or name.lower() in gazetteer.ambiguous or (sentence_start and " " not in name):
             continue
         out.candidates.setdefault(name, []).append(m.start())
     return out

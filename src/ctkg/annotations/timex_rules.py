@@ -29,7 +29,7 @@ _M = "|".join(MONTHS)
 _W = "|".join(WEEKDAYS)
 _S = "spring|summer|autumn|fall|winter"
 _Q = r"(?:(?P<q>early|mid|late)[- ])?"
-_FUTURE = re.compile(r"\b(will|shall|'ll|is scheduled|are scheduled|to be held|to take place|"
+_FUTURE = re.compile(r"\b(will|shall|'ll|scheduled|to be held|to take place|"
                      r"upcoming|planned|next)\b", re.I)
 
 

@@ -1,0 +1,134 @@
+"""ctkg suggest on a copy of the project: marked suggestions with the corpus's normalizations,
+idempotent, never over a person's annotation; the checker refuses them until confirmed; and
+the whole path of a new text (add, suggest, confirm, build)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ahocorasick", reason="the suggest extra (pyahocorasick) is not installed")
+
+from ctkg.annotations.brat import read_document
+from ctkg.annotations.check import check_corpus
+from ctkg.annotations.suggest import suggest_document
+from ctkg.annotations.suggestion_marks import MARK
+from ctkg.cli.main import main
+from ctkg.inputs.add_text import NewDocument, add_document
+from ctkg.paths import Layout
+from tests.paths import ROOT
+
+# the heading and two paragraphs of the 004 speech: true to its source
+TEXT = "\n".join((ROOT / "data/corpus/004_39e803bda74c1e15.txt").read_text("utf-8")
+                 .split("\n")[i] for i in (2, 10, 12)) + "\n"
+META = NewDocument(date="2019-09-26", kind="SpeechTranscript", title="Excerpt")
+
+
+def project(tmp_path: Path) -> Layout:
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return Layout(tmp_path)
+
+
+def added(tmp_path: Path, text: str = TEXT) -> tuple[Layout, str]:
+    layout = project(tmp_path)
+    source = tmp_path / "new.txt"
+    source.write_text(text, encoding="utf-8")
+    return layout, add_document(layout, source, META)
+
+
+def confirm(ann: Path) -> None:
+    """What a person does in brat: delete each mark (and a note that is only the mark)."""
+    lines = [line.replace(f" note={MARK}", "") for line in ann.read_text("utf-8").split("\n")
+             if not line.endswith(f"\tnote={MARK}")]
+    ann.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_suggestions_are_marked_and_normalized_as_the_corpus_writes_them(tmp_path: Path) -> None:
+    layout, doc_id = added(tmp_path)
+    found = suggest_document(layout, doc_id)
+    doc = read_document(layout.corpus / f"{doc_id}.txt")
+    assert not doc.problems
+    by_text = {tb.text: tb for tb in doc.textbounds.values()}
+    # registry and Wikidata normalizations with the labels registry and links.toml give
+    voronkov = by_text["Vladimir Voronkov"]
+    assert [(n.db, n.key, n.text) for n in doc.norms_of(voronkov.id)] == [
+        ("CTKG", "vladimir-voronkov", "Vladimir Voronkov")]  # links.toml: unlinked
+    minsk = by_text["Minsk"]
+    assert [(n.db, n.key) for n in doc.norms_of(minsk.id)] == [("CTKG", "minsk"),
+                                                                ("Wikidata", "Q2280")]
+    # an event: trigger + E; N and # lines on the E, never on the trigger
+    trigger = by_text["2018 High-Level Conference of Heads of Counter-Terrorism Agencies of Member "
+                      "States"]
+    event = next(e for e in doc.events.values() if e.trigger == trigger.id)
+    assert event.type == trigger.type == "HighLevelConference"
+    assert [n.key for n in doc.norms_of(event.id)] == ["hlc-2018"]
+    triggers = {e.trigger for e in doc.events.values()}
+    assert not [n for n in [*doc.normalizations.values(), *doc.notes.values()]
+                if n.target in triggers]
+    # a time, with the guidelines' note
+    time = by_text["earlier this month"]
+    assert [(n.db, n.key) for n in doc.norms_of(time.id)] == [("ISO8601", "2019-09")]
+    assert [n.text for n in doc.notes_of(time.id)] == [
+        f"anchor=2019-09-26 rule=earlier-this-month note={MARK}"]
+    # every suggestion carries the mark; the checker reports each one
+    marked = {n.target for n in doc.notes.values() if MARK in n.text}
+    targets = {tb.id for tb in doc.textbounds.values() if tb.id not in triggers} | {
+        e.id for e in doc.events.values()}
+    assert marked == targets and len(found.names) + len(found.times) == len(doc.textbounds)
+    unconfirmed = [p for p in check_corpus(layout) if "unconfirmed suggestion" in p.message]
+    assert len(unconfirmed) == len(marked)
+
+
+def test_idempotent_and_a_persons_annotations_kept(tmp_path: Path) -> None:
+    layout, doc_id = added(tmp_path)
+    ann = layout.corpus / f"{doc_id}.ann"
+    start = TEXT.index("Vladimir Voronkov")
+    human = (f"T1\tPerson {start} {start + 8}\tVladimir\n"
+             "N1\tReference T1 CTKG:vladimir-voronkov\tVladimir Voronkov\n")
+    ann.write_text(human, encoding="utf-8")
+    suggest_document(layout, doc_id)
+    once = ann.read_text("utf-8")
+    assert once.startswith(human)
+    doc = read_document(layout.corpus / f"{doc_id}.txt")
+    spans = [tb.fragments[0] for tb in doc.textbounds.values() if tb.id != "T1"]
+    assert all(e <= start or s >= start + 8 for s, e in spans)  # nothing over T1
+    again = suggest_document(layout, doc_id)
+    assert ann.read_text("utf-8") == once and not again.lines
+
+
+def test_unknown_names_are_listed_not_registered(tmp_path: Path) -> None:
+    layout, doc_id = added(tmp_path, "Talks with the Zorbonian Ministry of Peace in Minsk.\n")
+    registry = layout.registry.read_bytes()
+    found = suggest_document(layout, doc_id)
+    assert "Zorbonian Ministry of Peace" in found.candidates
+    assert layout.registry.read_bytes() == registry
+
+
+def test_add_suggest_confirm_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The path of CONTRIBUTING's "Add a document", through the command line."""
+    layout = project(tmp_path)
+    source = tmp_path / "new.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    root = ["--root", str(tmp_path)]
+    assert main(["add", str(source), "--date", "2019-09-26", "--kind", "SpeechTranscript",
+                 "--publisher", "", "--title", "Excerpt", *root]) == 0
+    doc_id = re.search(r"added (\S+):", capsys.readouterr().out)[1]  # type: ignore[index]
+    assert main(["suggest", doc_id, *root]) == 0
+    assert main(["check", *root]) == 1  # unconfirmed suggestions stop the build
+    assert "unconfirmed suggestion" in capsys.readouterr().out
+    confirm(layout.corpus / f"{doc_id}.ann")
+    errors = [p for p in check_corpus(layout) if p.severity == "error"]
+    assert errors == []
+    assert main(["refresh", *root]) == 0
+    out = capsys.readouterr().out
+    assert "built 6 documents" in out and "ctkg.trig" in out
+    quads = (layout.kg / "ctkg.nq").read_text("utf-8")
+    assert f"<https://w3id.org/ctkg/id/person/vladimir-voronkov> " \
+           f"<http://groundedannotationframework.org/gaf#denotedBy> " \
+           f"<https://w3id.org/ctkg/id/mention/{doc_id}/T1> " \
+           f"<https://w3id.org/ctkg/graph/{doc_id}> ." in quads
+    assert main(["build", "--check", *root]) == 0
