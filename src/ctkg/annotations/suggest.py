@@ -43,6 +43,7 @@ _CANDIDATE = re.compile(r"[A-Z][\w’'.-]*[\w](?:(?: (?:of|the|and|for|on|in|de)
 # a name followed by a capitalized word is part of a longer proper name the registry does not
 # know (``UN`` in ``UN Headquarters``): not suggested, listed as a candidate instead
 _CONTINUES = re.compile(r" [A-Z]")
+_YEAR_BEFORE = re.compile(r"(?<![\w-])(?:19|20)\d\d $")
 _SPEAKER = re.compile(r"\b(?:[Hh]e|[Ss]he)(?= (?:also |further |then )?(?:said|added|noted|stated|"
                       r"stressed|mentioned|highlighted|told|explained|warned|emphasized|"
                       r"underscored|continued|urged|remarked|outlined|observed|recalled|"
@@ -120,6 +121,7 @@ def suggest_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
     out.names = [m for m in find_names(doc.text, gazetteer, types)
                  if types.get(m.slug) and free(m.start, m.end)
                  and (m.outer_type == "Person" or not _CONTINUES.match(doc.text, m.end))]
+    out.names = [_with_year(doc.text, m, types, free) for m in out.names]
     out.names += speaker_pronouns(doc, out.names, types, free)
     out.names.sort(key=lambda m: (m.start, -m.end))
     out.times = [t for t in find_times(doc.text, anchor) if free(t.start, t.end) and all(
@@ -139,6 +141,16 @@ def suggest_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
             continue
         out.candidates.setdefault(name, []).append(m.start())
     return out
+
+
+def _with_year(text: str, m: Match, types: dict[str, str],
+               free: Callable[[int, int], bool]) -> Match:
+    """An event name right after a year takes the year into its trigger (§2.2: ``2018`` in
+    ``2018 High-Level Conference …``; the year is also suggested as a time inside it)."""
+    year = _YEAR_BEFORE.search(text, 0, m.start)
+    if year is None or types.get(m.slug) in _ENTITY_ORDER or not free(year.start(), m.start):
+        return m
+    return Match(year.start(), m.end, m.slug, m.outer_type)
 
 
 def speaker_pronouns(doc: Document, names: Sequence[Match], types: dict[str, str],
