@@ -100,6 +100,27 @@ def test_idempotent_and_a_persons_annotations_kept(tmp_path: Path) -> None:
     assert ann.read_text("utf-8") == once and not again.lines
 
 
+def test_a_persons_mention_without_reference_gets_one(tmp_path: Path) -> None:
+    layout, doc_id = added(tmp_path)
+    ann = layout.corpus / f"{doc_id}.ann"
+    minsk, month = TEXT.index("Minsk"), TEXT.index("earlier this month")
+    ann.write_text(f"T1\tPlace {minsk} {minsk + 5}\tMinsk\n"
+                   f"T2\tTimeExpression {month} {month + 18}\tearlier this month\n",
+                   encoding="utf-8")
+    found = suggest_document(layout, doc_id)
+    assert [(target, item.start) for target, item in found.norms] == [("T1", minsk),
+                                                                      ("T2", month)]
+    doc = read_document(layout.corpus / f"{doc_id}.txt")
+    assert [(n.db, n.key, n.text) for n in doc.norms_of("T1")] == [
+        ("CTKG", "minsk", "Minsk"), ("Wikidata", "Q2280", "Minsk")]
+    assert [(n.db, n.key) for n in doc.norms_of("T2")] == [("ISO8601", "2019-09")]
+    assert [n.text for n in doc.notes_of("T1")] == [f"note={MARK}"]
+    assert not [tb for tb in doc.textbounds.values()  # no second mention on those spans
+                if tb.id not in ("T1", "T2") and tb.start in (minsk, month)]
+    again = suggest_document(layout, doc_id)
+    assert again.norms == [] and not again.lines
+
+
 def test_unknown_names_are_listed_not_registered(tmp_path: Path) -> None:
     layout, doc_id = added(tmp_path, "Talks with the Zorbonian Ministry of Peace in Minsk.\n")
     registry = layout.registry.read_bytes()

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctkg.annotations.brat import Document, read_collection, read_document
-from ctkg.annotations.matcher import Gazetteer, Match, build_gazetteer, find_names
-from ctkg.annotations.suggestion_marks import MARK
+from ctkg.annotations.matcher import Gazetteer, Match, build_gazetteer, find_names, trim
+from ctkg.annotations.suggestion_marks import MARK, is_suggestion_note
 from ctkg.annotations.timex_rules import Anchor, TimeSuggestion, find_times
 from ctkg.annotations.wikidata_norms import qids_by_slug
 from ctkg.atomic import write_text_atomic
@@ -62,6 +62,8 @@ class Suggestions:
     names: list[Match] = field(default_factory=list)
     times: list[TimeSuggestion] = field(default_factory=list)
     candidates: dict[str, list[int]] = field(default_factory=dict)  # name -> its offsets
+    # a person's annotation that has no Reference yet: (its T or E id, what normalizes it)
+    norms: list[tuple[str, Match | TimeSuggestion]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
 
 
@@ -89,11 +91,13 @@ def registry_names(registry: Registry, slugs: Iterable[str] | None = None,
 
 def corpus_names(docs: Iterable[Document]) -> list[tuple[str, str]]:
     """(mention text, slug) for every one-fragment mention normalized to the registry
-    (an event's normalization on its E id stands for its trigger)."""
+    (an event's normalization on its E id stands for its trigger); a suggestion not yet
+    confirmed teaches nothing."""
     out: list[tuple[str, str]] = []
     for doc in docs:
+        marked = {n.target for n in doc.notes.values() if is_suggestion_note(n.text)}
         for norm in doc.normalizations.values():
-            if norm.db != "CTKG":
+            if norm.db != "CTKG" or norm.target in marked:
                 continue
             tid = doc.events[norm.target].trigger if norm.target in doc.events \
                 else norm.target
@@ -127,6 +131,7 @@ def suggest_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
     out.times = [t for t in find_times(doc.text, anchor) if free(t.start, t.end) and all(
         t.end <= m.start or t.start >= m.end or (m.start <= t.start and t.end <= m.end)
         for m in out.names)]
+    out.norms = normalizations_for(doc, gazetteer, types, anchor)
     taken = covered + [(m.start, m.end) for m in out.names] + [(t.start, t.end)
                                                                for t in out.times]
     masked = list(doc.text)
@@ -140,6 +145,30 @@ def suggest_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
                 or name.lower() in gazetteer.ambiguous or (sentence_start and " " not in name):
             continue
         out.candidates.setdefault(name, []).append(m.start())
+    return out
+
+
+def normalizations_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
+                       anchor: Anchor) -> list[tuple[str, Match | TimeSuggestion]]:
+    """The Reference a person's mention lacks, when its text is a known name of a thing of
+    its type (a country may be a Place or an Organization, §3) or a time the rules resolve
+    with exactly its span; the N line goes on an event's E id."""
+    normalized = {n.target for n in doc.normalizations.values()}
+    event_of = {e.trigger: e.id for e in doc.events.values()}
+    times = {(t.start, t.end): t for t in find_times(doc.text, anchor)}
+    out: list[tuple[str, Match | TimeSuggestion]] = []
+    for tb in doc.textbounds.values():
+        target = event_of.get(tb.id, tb.id)
+        if target in normalized or tb.id in normalized or len(tb.fragments) != 1:
+            continue
+        if tb.type == "TimeExpression":
+            if (tb.start, tb.end) in times:
+                out.append((target, times[(tb.start, tb.end)]))
+            continue
+        hit = gazetteer.names.get(trim(tb.text).lower()) or gazetteer.names.get(tb.text.lower())
+        kind = types.get(hit[1], "") if hit else ""
+        if hit and (kind == tb.type or {kind, tb.type} == {"Place", "Organization"}):
+            out.append((target, Match(tb.start, tb.end, hit[1], tb.type)))
     return out
 
 
@@ -215,7 +244,26 @@ def render(doc: Document, found: Suggestions, inputs: Inputs, anchor: Anchor) ->
             qid, label = qids[item.slug]
             lines.append(f"{ids.next('N')}\tReference {target} Wikidata:{qid}\t{label}")
         lines.append(f"{ids.next('#')}\tAnnotatorNotes {target}\tnote={MARK}")
+    for target, item in found.norms:
+        lines += _norm_lines(ids, target, item, doc.text[item.start:item.end], inputs, anchor)
     return lines
+
+
+def _norm_lines(ids: _Ids, target: str, item: Match | TimeSuggestion, text: str,
+                inputs: Inputs, anchor: Anchor) -> list[str]:
+    """The N lines (and the mark) that normalize an existing annotation."""
+    if isinstance(item, TimeSuggestion):
+        pairs = item.note(anchor)
+        return [f"{ids.next('N')}\tReference {target} ISO8601:{item.value}\t{text}",
+                f"{ids.next('#')}\tAnnotatorNotes {target}\t"
+                f"{pairs + ' ' if pairs else ''}note={MARK}"]
+    lines = [f"{ids.next('N')}\tReference {target} CTKG:{item.slug}\t"
+             f"{inputs.registry[item.slug].label}"]
+    qids = qids_by_slug(inputs.links)
+    if item.slug in qids:
+        lines.append(f"{ids.next('N')}\tReference {target} Wikidata:{qids[item.slug][0]}\t"
+                     f"{qids[item.slug][1]}")
+    return [*lines, f"{ids.next('#')}\tAnnotatorNotes {target}\tnote={MARK}"]
 
 
 def find_document(layout: Layout, name: str) -> Path:
@@ -240,14 +288,14 @@ def suggest_document(layout: Layout, name: str, *, write: bool = True) -> Sugges
                                "its date anchors the relative times (run ctkg add)")
     ann = txt.with_suffix(".ann")
     if not ann.exists():
-        ann.write_bytes(b"")
+        write_text_atomic(ann, "")
     doc = read_document(txt, ann)
     if doc.problems:
         raise CTKGError(doc.problems)
     docs, _ = read_collection(layout.corpus)
     types = mention_types(inputs)
-    gazetteer = build_gazetteer(registry_names(inputs.registry), types, spans=corpus_names(
-        d for d in docs if d.doc_id != doc.doc_id))
+    gazetteer = build_gazetteer(registry_names(inputs.registry), types,
+                                spans=corpus_names(docs))
     anchor = Anchor.parse(entry.date)
     found = suggest_for(doc, gazetteer, types, anchor)
     found.lines = render(doc, found, inputs, anchor)
@@ -268,6 +316,8 @@ def report(found: Suggestions, ann: Path, written: bool) -> str:
                    "and run ctkg suggest again, or ignore):")
         out += [f"  {name!r} at {', '.join(map(str, offsets))}"
                 for name, offsets in sorted(found.candidates.items(), key=lambda kv: kv[1][0])]
+    if found.norms:
+        out.append(f"{len(found.norms)} normalizations suggested for annotations that had none")
     return "\n".join(out) + "\n"
 
 
