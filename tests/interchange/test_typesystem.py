@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cassis import TypeSystem, load_typesystem
 
 from ctkg.annotations.scheme import AttributeDef, Role, design_scheme
@@ -86,3 +88,21 @@ def test_generation_is_deterministic() -> None:
 def test_feature_names() -> None:
     assert [feature_name(n) for n in ("CTKG", "ISO8601", "Wikidata", "SpeechKind")] == [
         "ctkg", "iso8601", "wikidata", "speechKind"]
+
+
+# INCEpTION's WebAnnoConst.RESTRICTED_FEATURE_NAMES and its feature name rule
+# (AnnotationSchemaServiceImpl.validateFeatureName)
+RESTRICTED = {"address", "begin", "end", "coveredText", "booleanValue", "doubleValue",
+              "byteValue", "CAS", "CASImpl", "class", "featureValue", "floatValue",
+              "longValue", "lowLevelCas", "printRefs", "sofa", "stringValue", "type",
+              "typeIndexId", "view"}
+
+
+def test_feature_names_are_ones_inception_accepts() -> None:
+    ts = build_typesystem(project_scheme())
+    names = [*_own_features(ts, SPAN), *_own_features(ts, RELATION),
+             *(f.name for f in ts.get_type(LINK).features)]
+    assert len(names) > 15
+    for name in names:
+        assert name not in RESTRICTED and "__" not in name, name
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name), name
