@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ctkg.errors import CTKGError
+
 _TRIM = re.compile(r"^(?:(?:the|a|an|mr\.|mrs\.|ms\.|dr\.|h\.e\.|(?:his|her|your) excellency,?)"
                    r"\s+)+", re.I)
 _ANAPHORIC = re.compile(r"^(?:this|these|that|those|its|their|his|her|our)\s", re.I)
@@ -138,7 +140,11 @@ def is_proper_name(form: str) -> bool:
 def find_names(text: str, gazetteer: Gazetteer, types: dict[str, str]) -> list[Match]:
     """Every registry name of ``text`` by the rules of the module docstring; ``types`` maps
     each slug to the brat type it would be annotated with."""
-    import ahocorasick  # the optional "suggest" extra: imported where it is used
+    try:
+        import ahocorasick  # the optional "suggest" extra: imported where it is used
+    except ImportError:
+        raise CTKGError.single("ctkg suggest", None, "needs pyahocorasick: "
+                               "pip install -e \".[suggest]\"") from None
 
     automaton = ahocorasick.Automaton()
     for key, (form, slug) in gazetteer.names.items():
