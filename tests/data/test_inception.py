@@ -69,4 +69,4 @@ def test_round_trip_gives_the_same_annotations(doc_id: str, on_event: bool) -> N
 
 def test_the_committed_type_system_is_the_schemes() -> None:
     committed = (ROOT / "data" / "inception" / "TypeSystem.xml").read_text(encoding="utf-8")
-    assert committed == typesystem_xml(project_scheme())
+    assert committed == typesystem_xml(project_scheme()), "run ctkg inception typesystem"
