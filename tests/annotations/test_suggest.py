@@ -79,8 +79,11 @@ def test_suggestions_are_marked_and_normalized_as_the_corpus_writes_them(tmp_pat
     targets = {tb.id for tb in doc.textbounds.values() if tb.id not in triggers} | {
         e.id for e in doc.events.values()}
     assert marked == targets and len(found.names) + len(found.times) == len(doc.textbounds)
-    unconfirmed = [p for p in check_corpus(layout) if "unconfirmed suggestion" in p.message]
-    assert len(unconfirmed) == len(marked)
+    # valid brat and CTKG otherwise: the marks are the only errors of the file
+    where = f"{layout.corpus.name}/{doc_id}.ann"
+    errors = [p for p in check_corpus(layout) if p.severity == "error" and p.file.endswith(where)]
+    assert errors and all("unconfirmed suggestion" in p.message for p in errors)
+    assert len(errors) == len(marked)
 
 
 def test_idempotent_and_a_persons_annotations_kept(tmp_path: Path) -> None:
@@ -127,6 +130,17 @@ def test_unknown_names_are_listed_not_registered(tmp_path: Path) -> None:
     found = suggest_document(layout, doc_id)
     assert "Zorbonian Ministry of Peace" in found.candidates
     assert layout.registry.read_bytes() == registry
+
+
+def test_add_refuses_a_bad_text_with_its_place(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    project(tmp_path)
+    source = tmp_path / "bad.txt"
+    source.write_bytes(b"line one\nline \xe9two\n")
+    assert main(["add", str(source), "--date", "2019", "--kind", "NewsArticle",
+                 "--publisher", "", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.txt:2: error: not UTF-8 at line 2, column 6" in err
 
 
 def test_add_suggest_confirm_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
