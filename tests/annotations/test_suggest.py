@@ -124,6 +124,16 @@ def test_a_persons_mention_without_reference_gets_one(tmp_path: Path) -> None:
     assert again.norms == [] and not again.lines
 
 
+def test_a_statement_span_does_not_block_the_mentions_inside_it(tmp_path: Path) -> None:
+    layout, doc_id = added(tmp_path)
+    line = TEXT.split("\n")[1]
+    start = TEXT.index(line)
+    (layout.corpus / f"{doc_id}.ann").write_text(
+        f"T1\tStatement {start} {start + len(line)}\t{line}\n", encoding="utf-8")
+    found = suggest_document(layout, doc_id)
+    assert "Minsk" in [TEXT[m.start:m.end] for m in found.names]
+
+
 def test_unknown_names_are_listed_not_registered(tmp_path: Path) -> None:
     layout, doc_id = added(tmp_path, "Talks with the Zorbonian Ministry of Peace in Minsk.\n")
     registry = layout.registry.read_bytes()

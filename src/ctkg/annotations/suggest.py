@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ctkg.annotations.brat import Document, read_collection, read_document
 from ctkg.annotations.matcher import Gazetteer, Match, build_gazetteer, find_names, trim
+from ctkg.annotations.scheme import STATEMENT
 from ctkg.annotations.suggestion_marks import MARK, is_suggestion_note
 from ctkg.annotations.timex_rules import Anchor, TimeSuggestion, find_times
 from ctkg.annotations.wikidata_norms import qids_by_slug
@@ -115,8 +116,10 @@ def mention_types(inputs: Inputs) -> dict[str, str]:
 
 def suggest_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
                 anchor: Anchor) -> Suggestions:
-    """The suggestions for one document, none over a span an annotation covers."""
-    covered = [f for tb in doc.textbounds.values() for f in tb.fragments]
+    """The suggestions for one document, none over a span an annotation covers (a
+    statement's span excepted: mentions are annotated inside the words said, §5)."""
+    covered = [f for tb in doc.textbounds.values() if tb.type != STATEMENT
+               for f in tb.fragments]
 
     def free(start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in covered)
