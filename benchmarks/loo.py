@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from ctkg.annotations.brat import Document, read_collection  # noqa: E402
+from ctkg.annotations.discourse import Knowledge  # noqa: E402
 from ctkg.annotations.matcher import PRONOUNS, build_gazetteer  # noqa: E402
+from ctkg.annotations.name_rules import variants  # noqa: E402
 from ctkg.annotations.suggest import corpus_names, mention_types, registry_names, suggest_for  # noqa: E402
 from ctkg.annotations.timex_rules import Anchor  # noqa: E402
 from ctkg.inputs import read_inputs  # noqa: E402
@@ -77,15 +79,20 @@ def gold_times(doc: Document) -> dict[Span, str]:
             if n.db == "ISO8601" and n.target in doc.textbounds}
 
 
-def score(doc: Document, others: Sequence[Document], layout: Layout) -> Score:
+def score(doc: Document, others: Sequence[Document], layout: Layout,
+          rules: bool = True) -> Score:
     inputs = read_inputs(layout)
     known = {slug for _, slug in corpus_names(others)}
     types = mention_types(inputs)
     gazetteer = build_gazetteer(registry_names(inputs.registry, known, alt_labels=False),
-                                types, spans=corpus_names(others))
+                                types, spans=corpus_names(others),
+                                expand=variants if rules else None)
     blank = Document(doc.doc_id, doc.txt_path, doc.ann_path, doc.text)
     anchor = Anchor.parse(inputs.catalogue[doc.doc_id].date)
-    found = suggest_for(blank, gazetteer, types, anchor)
+    # the registry's classes and dates, and the other documents as evidence (the rules only
+    # ever reach the entries of things the suggestions name, all known from the others)
+    know = Knowledge.of(inputs.registry, inputs.ontology, others) if rules else None
+    found = suggest_for(blank, gazetteer, types, anchor, know)
     gold = gold_mentions(doc)
     pred = {(((m.start, m.end),), m.slug) for m in found.names}
     s = Score(pred=len(pred), hit=len(pred & set(gold)), gold_all=len(gold))
@@ -116,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--misses", type=int, default=40, help="examples of misses to print")
+    parser.add_argument("--no-rules", action="store_true",
+                        help="without the discourse, name-form and event-time rules (the "
+                             "gazetteer and time rules alone), for comparison")
     args = parser.parse_args(argv)
     layout = Layout(args.root)
     docs, _ = read_collection(layout.corpus)
@@ -125,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     rows = []
     for doc in docs:
-        s = score(doc, [d for d in docs if d.doc_id != doc.doc_id], layout)
+        s = score(doc, [d for d in docs if d.doc_id != doc.doc_id], layout, not args.no_rules)
         total.add(s)
         rows.append(s)
         print(f"| {doc.doc_id} | {pct(s.hit, s.pred)} | {pct(s.hit_known, s.gold_known)} | "

@@ -63,7 +63,28 @@ def test_longest_first_nesting_as_the_guidelines_nest() -> None:
 
 
 def test_a_name_of_two_things_is_no_name() -> None:
+    gazetteer = build_gazetteer([("the Chair", "guterres"), ("the Chair", "voronkov")], TYPES)
+    assert "chair" in gazetteer.ambiguous
+    assert find_names("the Chair", gazetteer, TYPES) == []
+
+
+def test_a_title_of_a_post_and_of_its_holder_names_the_post() -> None:
+    """A bare title a document used for its holder is the post's name; which person holds it
+    is for the titles rule of the document at hand (discourse.titles_to_holders)."""
     gazetteer = build_gazetteer([("Secretary-General", "guterres"),
                                  ("Secretary-General", "usg")], TYPES)
-    assert "secretary-general" in gazetteer.ambiguous
-    assert find_names("the Secretary-General", gazetteer, TYPES) == []
+    assert [m.slug for m in find_names("the Secretary-General", gazetteer, TYPES)] == ["usg"]
+
+
+def test_variants_are_names_unless_another_thing_uses_them() -> None:
+    def expand(form: str) -> list[str]:
+        return ["UN", "Acme", "Blip"] if form.startswith("Office") else ["Blip"]
+
+    gazetteer = build_gazetteer([("Office of Counter-Terrorism", "unoct"), ("UN", "un")],
+                                TYPES, expand=expand)
+    assert gazetteer.names["un"] == ("UN", "un")  # a real name wins over a variant
+    assert gazetteer.names["acme"] == ("Acme", "unoct")
+    assert "blip" not in gazetteer.names  # a variant of two things is no name
+    assert gazetteer.ambiguous["blip"] == {"un", "unoct"}
+    assert "acme" not in build_gazetteer([("Office of Counter-Terrorism", "unoct")],
+                                         TYPES).names

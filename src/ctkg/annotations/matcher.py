@@ -21,7 +21,7 @@ pass over the text; the rules of a match are then:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ctkg.errors import CTKGError
@@ -73,18 +73,31 @@ def usable(name: str) -> bool:
 
 
 def build_gazetteer(names: Iterable[tuple[str, str]], types: dict[str, str],
-                    *, spans: Iterable[tuple[str, str]] = ()) -> Gazetteer:
+                    *, spans: Iterable[tuple[str, str]] = (),
+                    expand: Callable[[str], list[str]] | None = None) -> Gazetteer:
     """From ``(name, slug)`` pairs of the registry (labels and alt labels, trimmed as the
     guidelines trim spans) and ``spans``, mention texts of the corpus (already spans as the
-    guidelines want them); ``types`` gives each slug's brat type (see :func:`fits`)."""
+    guidelines want them); ``types`` gives each slug's brat type (see :func:`fits`).
+    ``expand`` gives a name's spelling variants: one is a name of its thing unless it is
+    a real name of another (or a variant of two things)."""
     by_key: dict[str, dict[str, str]] = {}
     pairs = [(trim(raw) if types.get(slug) not in CONCEPTS else raw.strip(), slug)
              for raw, slug in names if usable(raw)]
     for form, slug in [*pairs, *spans]:
         if usable(form) and fits(form, types.get(slug, "")):
             by_key.setdefault(form.lower(), {}).setdefault(slug, form)
+    extra: dict[str, dict[str, str]] = {}
+    for forms in list(by_key.values()) if expand is not None else ():
+        for slug, form in forms.items():
+            for variant in expand(form) if expand and types.get(slug) not in CONCEPTS else ():
+                if variant.lower() not in by_key:
+                    extra.setdefault(variant.lower(), {}).setdefault(slug, variant)
+    by_key.update(extra)
     names_out: dict[str, tuple[str, str]] = {}
     for key, forms in by_key.items():
+        posts = [slug for slug in forms if types.get(slug) == "Post"]
+        if len(posts) == 1 and all(types.get(s) in ("Post", "Person") for s in forms):
+            forms = {posts[0]: forms[posts[0]]}  # a bare title: the post (see titles rule)
         if len(forms) == 1:
             slug, form = next(iter(forms.items()))
             names_out[key] = (form, slug)

@@ -23,7 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctkg.annotations.brat import Document, read_collection, read_document
+from ctkg.annotations.discourse import (
+    Knowledge,
+    annotated,
+    entity_descriptions,
+    event_descriptions,
+    goal_phrases,
+    merge,
+    person_descriptions,
+    titles_to_holders,
+)
+from ctkg.annotations.event_time import anchor_to_event
 from ctkg.annotations.matcher import Gazetteer, Match, build_gazetteer, find_names, trim
+from ctkg.annotations.name_rules import keep_names, title_case_line, variants
 from ctkg.annotations.scheme import STATEMENT
 from ctkg.annotations.suggestion_marks import MARK, is_suggestion_note
 from ctkg.annotations.timex_rules import Anchor, TimeSuggestion, find_times
@@ -45,6 +57,7 @@ _CANDIDATE = re.compile(r"[A-Z][\w’'.-]*[\w](?:(?: (?:of|the|and|for|on|in|de)
 # know (``UN`` in ``UN Headquarters``): not suggested, listed as a candidate instead
 _CONTINUES = re.compile(r" [A-Z]")
 _YEAR_BEFORE = re.compile(r"(?<![\w-])(?:19|20)\d\d $")
+_FIRST_BEFORE = re.compile(r"\b[Ff]irst[- ]ever $")
 _SPEAKER = re.compile(r"\b(?:[Hh]e|[Ss]he)(?= (?:also |further |then )?(?:said|added|noted|stated|"
                       r"stressed|mentioned|highlighted|told|explained|warned|emphasized|"
                       r"underscored|continued|urged|remarked|outlined|observed|recalled|"
@@ -115,9 +128,12 @@ def mention_types(inputs: Inputs) -> dict[str, str]:
 
 
 def suggest_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
-                anchor: Anchor) -> Suggestions:
+                anchor: Anchor, know: Knowledge | None = None) -> Suggestions:
     """The suggestions for one document, none over a span an annotation covers (a
-    statement's span excepted: mentions are annotated inside the words said, §5)."""
+    statement's span excepted: mentions are annotated inside the words said, §5);
+    ``know`` (the registry's classes and dates) enables the rules of
+    :mod:`ctkg.annotations.discourse`, :mod:`~ctkg.annotations.name_rules` and
+    :mod:`~ctkg.annotations.event_time`."""
     covered = [f for tb in doc.textbounds.values() if tb.type != STATEMENT
                for f in tb.fragments]
 
@@ -125,15 +141,16 @@ def suggest_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
         return all(end <= a or start >= b for a, b in covered)
 
     out = Suggestions(doc.doc_id)
-    out.names = [m for m in find_names(doc.text, gazetteer, types)
-                 if types.get(m.slug) and free(m.start, m.end)
-                 and (m.outer_type == "Person" or not _CONTINUES.match(doc.text, m.end))]
-    out.names = [_with_year(doc.text, m, types, free) for m in out.names]
+    out.names = _names(doc, gazetteer, types, know, free)
     out.names += speaker_pronouns(doc, out.names, types, free)
     out.names.sort(key=lambda m: (m.start, -m.end))
-    out.times = [t for t in find_times(doc.text, anchor) if free(t.start, t.end) and all(
+    times = [t for t in find_times(doc.text, anchor) if free(t.start, t.end) and all(
         t.end <= m.start or t.start >= m.end or (m.start <= t.start and t.end <= m.end)
         for m in out.names)]
+    if know is not None:
+        times = anchor_to_event(times, [*out.names, *annotated(doc)], know.dates,
+                                know.sources, anchor)
+    out.times = times
     out.norms = normalizations_for(doc, gazetteer, types, anchor)
     taken = covered + [(m.start, m.end) for m in out.names] + [(t.start, t.end)
                                                                for t in out.times]
@@ -149,6 +166,34 @@ def suggest_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
             continue
         out.candidates.setdefault(name, []).append(m.start())
     return out
+
+
+def _names(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
+           know: Knowledge | None, free: Callable[[int, int], bool]) -> list[Match]:
+    """The registry names of the text, then (with ``know``) the rules that need the
+    sentence: a name continued by a capitalized word is part of an unknown name (a title
+    before a person's name and a title-case headline excepted), an event of another
+    edition is not the registry's, and the discourse rules add descriptions and retype
+    titles."""
+    text = doc.text
+    found = [m for m in find_names(text, gazetteer, types)
+             if types.get(m.slug) and free(m.start, m.end)]
+    if know is None:
+        return [_with_year(text, m, types, free) for m in found if m.outer_type == "Person"
+                or not _CONTINUES.match(text, m.end)]
+    names = [m for m in found if m.outer_type in ("Person", "Post")
+             or not _CONTINUES.match(text, m.end) or title_case_line(text, m.start)]
+    names = keep_names(text, names, lambda s: know.is_a(s, ("Event",)),
+                       lambda s: know.dates.get(s, (None,))[0])
+    names = [_with_year(text, _with_year(text, m, types, free), types, free, _FIRST_BEFORE)
+             for m in names]
+    names = [m for m in goal_phrases(text, names) if free(m.start, m.end)]
+    names = titles_to_holders(text, names, know)
+    mentions = [*names, *annotated(doc)]
+    described = [m for m in [*event_descriptions(text, mentions, know),
+                             *entity_descriptions(text, mentions, know),
+                             *person_descriptions(text, mentions)] if free(m.start, m.end)]
+    return merge(names, described)
 
 
 def normalizations_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
@@ -176,10 +221,13 @@ def normalizations_for(doc: Document, gazetteer: Gazetteer, types: dict[str, str
 
 
 def _with_year(text: str, m: Match, types: dict[str, str],
-               free: Callable[[int, int], bool]) -> Match:
+               free: Callable[[int, int], bool], before: re.Pattern[str] = _YEAR_BEFORE
+               ) -> Match:
     """An event name right after a year takes the year into its trigger (§2.2: ``2018`` in
-    ``2018 High-Level Conference …``; the year is also suggested as a time inside it)."""
-    year = _YEAR_BEFORE.search(text, 0, m.start)
+    ``2018 High-Level Conference …``; the year is also suggested as a time inside it); with
+    ``before=_FIRST_BEFORE``, ``first-ever`` likewise (an edition's ordinal is part of the
+    name, as in ``first ever UN Summit …``, §8 case 4)."""
+    year = before.search(text, max(0, m.start - 20), m.start)
     if year is None or types.get(m.slug) in _ENTITY_ORDER or not free(year.start(), m.start):
         return m
     return Match(year.start(), m.end, m.slug, m.outer_type)
@@ -234,7 +282,7 @@ def render(doc: Document, found: Suggestions, inputs: Inputs, anchor: Anchor) ->
             lines.append(f"{ids.next('N')}\tReference {tid} ISO8601:{item.value}\t{text}")
             pairs = item.note(anchor)
             lines.append(f"{ids.next('#')}\tAnnotatorNotes {tid}\t"
-                         f"{pairs + ' ' if pairs else ''}note={MARK}")
+                         f"{pairs + ' ' if pairs else ''}note={_marked(item)}")
             continue
         entry = registry[item.slug]
         lines.append(f"{tid}\t{item.outer_type} {item.start} {item.end}\t{text}")
@@ -259,7 +307,7 @@ def _norm_lines(ids: _Ids, target: str, item: Match | TimeSuggestion, text: str,
         pairs = item.note(anchor)
         return [f"{ids.next('N')}\tReference {target} ISO8601:{item.value}\t{text}",
                 f"{ids.next('#')}\tAnnotatorNotes {target}\t"
-                f"{pairs + ' ' if pairs else ''}note={MARK}"]
+                f"{pairs + ' ' if pairs else ''}note={_marked(item)}"]
     lines = [f"{ids.next('N')}\tReference {target} CTKG:{item.slug}\t"
              f"{inputs.registry[item.slug].label}"]
     qids = qids_by_slug(inputs.links)
@@ -267,6 +315,11 @@ def _norm_lines(ids: _Ids, target: str, item: Match | TimeSuggestion, text: str,
         lines.append(f"{ids.next('N')}\tReference {target} Wikidata:{qids[item.slug][0]}\t"
                      f"{qids[item.slug][1]}")
     return [*lines, f"{ids.next('#')}\tAnnotatorNotes {target}\tnote={MARK}"]
+
+
+def _marked(item: TimeSuggestion) -> str:
+    """The mark, and after it how an inference was made (free text of ``note=``)."""
+    return f"{MARK}; {item.explain}" if item.explain else MARK
 
 
 def find_document(layout: Layout, name: str) -> Path:
@@ -298,9 +351,11 @@ def suggest_document(layout: Layout, name: str, *, write: bool = True) -> Sugges
     docs, _ = read_collection(layout.corpus)
     types = mention_types(inputs)
     gazetteer = build_gazetteer(registry_names(inputs.registry), types,
-                                spans=corpus_names(docs))
+                                spans=corpus_names(docs), expand=variants)
     anchor = Anchor.parse(entry.date)
-    found = suggest_for(doc, gazetteer, types, anchor)
+    know = Knowledge.of(inputs.registry, inputs.ontology,
+                        [d for d in docs if d.doc_id != doc.doc_id])
+    found = suggest_for(doc, gazetteer, types, anchor, know)
     found.lines = render(doc, found, inputs, anchor)
     if write and found.lines:
         old = ann.read_text(encoding="utf-8")

@@ -69,11 +69,14 @@ class TimeSuggestion:
     value: str
     rule: str | None = None
     qualifier: str | None = None
+    evidence: str | None = None  # a document of the collection the inference also used
+    explain: str | None = None  # how, for the person (free text after the mark)
 
     def note(self, anchor: Anchor) -> str:
         """The AnnotatorNotes pairs the guidelines ask for (empty for an absolute time)."""
         pairs = [f"anchor={anchor.text}", f"rule={self.rule}"] if self.rule else []
-        return " ".join(pairs + ([f"qualifier={self.qualifier}"] if self.qualifier else []))
+        pairs += [f"qualifier={self.qualifier}"] if self.qualifier else []
+        return " ".join(pairs + ([f"evidence={self.evidence}"] if self.evidence else []))
 
 
 Found = tuple[str, str | None, str | None]  # value, rule, qualifier

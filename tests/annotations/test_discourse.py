@@ -1,0 +1,121 @@
+"""The discourse rules of ctkg suggest on small made-up texts (no corpus sentence): event,
+organization and person descriptions, titles and their holders, goal phrases, merging."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctkg.annotations.discourse import (
+    Knowledge,
+    entity_descriptions,
+    event_descriptions,
+    goal_phrases,
+    merge,
+    person_descriptions,
+    titles_to_holders,
+)
+from ctkg.annotations.matcher import Match
+from ctkg.inputs.ontology import Ontology, read_ontology
+from tests.paths import ROOT
+
+CLASSES = {"ocean-summit": "HighLevelConference", "harbour-talks": "Meeting",
+           "ana-silva": "Person", "ben-oduya": "Person", "chair-general": "Post",
+           "red-tide": "TerroristGroup", "sea-council": "UNEntity", "blue-pact": "UNEntity",
+           "resilience": "PolicyGoal", "piracy": "Threat"}
+LABELS = {"sea-council": "Ocean Security Council", "blue-pact": "Blue Pact Secretariat"}
+
+
+@pytest.fixture(scope="module")
+def know() -> Knowledge:
+    onto: Ontology
+    onto, problems = read_ontology([ROOT / "ontology" / "ctkg.ttl"])
+    assert not problems
+    return Knowledge(CLASSES, onto, labels=LABELS)
+
+
+def at(text: str, name: str, slug: str, kind: str, nth: int = 0) -> Match:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(name, start + 1)
+    return Match(start, start + len(name), slug, kind)
+
+
+def spans(text: str, found: list[Match]) -> list[tuple[str, str]]:
+    return [(text[m.start:m.end], m.slug) for m in found]
+
+
+def test_event_description_names_the_last_event_of_a_compatible_class(know: Knowledge) -> None:
+    text = ("The Harbour Talks ended. The Ocean Summit opened on Monday. Delegates said the "
+            "historic meeting would last two days; the conference closes on Tuesday.")
+    names = [at(text, "Harbour Talks", "harbour-talks", "Meeting"),
+             at(text, "Ocean Summit", "ocean-summit", "HighLevelConference")]
+    assert spans(text, event_descriptions(text, names, know)) == [
+        ("historic meeting", "ocean-summit"), ("conference", "ocean-summit")]
+    # a conference is no Meeting: only the talks before it, so nothing
+    assert event_descriptions(text, names[:1], know)[0].slug == "harbour-talks"
+    assert len(event_descriptions(text, names[:1], know)) == 1
+
+
+def test_event_description_of_another_event_or_a_name_is_left(know: Knowledge) -> None:
+    text = ("The Ocean Summit opened. The next meeting is in May, the second conference "
+            "later; the conference of Parties met; the meeting-room was full.")
+    names = [at(text, "Ocean Summit", "ocean-summit", "HighLevelConference")]
+    assert event_descriptions(text, names, know) == []
+    assert event_descriptions("The meeting opened.", [], know) == []
+
+
+def test_person_description_names_the_nearest_person(know: Knowledge) -> None:
+    text = ("Ocean talks, says top UN official\n\nAna Silva met Ben Oduya. The official "
+            "said so; officials agreed; official figures rose.")
+    names = [at(text, "Ana Silva", "ana-silva", "Person"),
+             at(text, "Ben Oduya", "ben-oduya", "Person")]
+    # a headline description before any name: the first person named after it
+    assert spans(text, person_descriptions(text, names)) == [
+        ("top UN official", "ana-silva"), ("official", "ben-oduya")]
+    assert person_descriptions(text, []) == []
+
+
+def test_organization_description_by_class_or_label_word(know: Knowledge) -> None:
+    text = ("Red Tide struck; the Ocean Security Council met. The armed group fled and "
+            "the 12-member council condemned it; the other group and the body rested.")
+    names = [at(text, "Red Tide", "red-tide", "Organization"),
+             at(text, "Ocean Security Council", "sea-council", "Organization")]
+    assert spans(text, entity_descriptions(text, names, know)) == [
+        ("armed group", "red-tide"), ("12-member council", "sea-council")]
+
+
+def test_a_bare_title_is_its_holder_only_where_the_document_names_the_holder(
+        know: Knowledge) -> None:
+    named = "Chair-General Ana Silva spoke. Later the Chair-General said no."
+    names = [at(named, "Chair-General", "chair-general", "Post"),
+             at(named, "Ana Silva", "ana-silva", "Person"),
+             at(named, "Chair-General", "chair-general", "Post", 1)]
+    assert [(m.slug, m.outer_type) for m in titles_to_holders(named, names, know)] == [
+        ("chair-general", "Post"), ("ana-silva", "Person"), ("ana-silva", "Person")]
+    unnamed = "The reform is when the Chair-General will decide."
+    post = [at(unnamed, "Chair-General", "chair-general", "Post")]
+    assert titles_to_holders(unnamed, post, know) == post
+    # a holder the registry does not know: the bare title is left to the person
+    unknown = "Chair-General Mara Ilic spoke. Later the Chair-General said no."
+    posts = [at(unknown, "Chair-General", "chair-general", "Post"),
+             at(unknown, "Chair-General", "chair-general", "Post", 1)]
+    assert titles_to_holders(unknown, posts, know) == posts[:1]
+
+
+def test_goal_phrase_takes_its_advocating_verb() -> None:
+    text = "We must strengthen resilience, build the resilience of ports and promote resilience."
+    names = [at(text, "resilience", "resilience", "PolicyGoal", i) for i in range(3)]
+    names.append(at(text, "ports", "ports", "Place"))
+    assert spans(text, goal_phrases(text, names)) == [
+        ("strengthen resilience", "resilience"), ("build the resilience", "resilience"),
+        ("resilience", "resilience"), ("ports", "ports")]
+
+
+def test_merge_replaces_its_own_kind_keeps_nested_and_refuses_crossing() -> None:
+    text = "the top UN official spoke"
+    un = at(text, "UN", "un", "Organization")
+    short = at(text, "UN official", "ana-silva", "Person")
+    long = at(text, "top UN official", "ana-silva", "Person")
+    assert merge([un, short], [long]) == [long, un]
+    crossing = Match(text.index("official"), len(text), "x", "Person")
+    assert merge([long, un], [crossing]) == [long, un]
