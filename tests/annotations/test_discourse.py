@@ -3,8 +3,11 @@ organization and person descriptions, titles and their holders, goal phrases, me
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from ctkg.annotations.brat import read_document
 from ctkg.annotations.discourse import (
     Knowledge,
     entity_descriptions,
@@ -16,6 +19,7 @@ from ctkg.annotations.discourse import (
 )
 from ctkg.annotations.matcher import Match
 from ctkg.inputs.ontology import Ontology, read_ontology
+from ctkg.inputs.registry import Entry, Registry
 from tests.paths import ROOT
 
 CLASSES = {"ocean-summit": "HighLevelConference", "harbour-talks": "Meeting",
@@ -119,3 +123,27 @@ def test_merge_replaces_its_own_kind_keeps_nested_and_refuses_crossing() -> None
     assert merge([un, short], [long]) == [long, un]
     crossing = Match(text.index("official"), len(text), "x", "Person")
     assert merge([long, un], [crossing]) == [long, un]
+
+
+def test_evidence_is_a_document_that_dates_the_event(tmp_path: Path, know: Knowledge) -> None:
+    """Of the other documents, one that gives the event a Time is preferred as evidence."""
+    text = "The Ocean Summit opens on 12 March."
+    (tmp_path / "001_a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "001_a.ann").write_text(
+        "T1\tHighLevelConference 4 16\tOcean Summit\nE1\tHighLevelConference:T1\n"
+        "N1\tReference E1 CTKG:ocean-summit\tOcean Summit\n", encoding="utf-8")
+    (tmp_path / "002_b.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "002_b.ann").write_text(
+        "T1\tHighLevelConference 4 16\tOcean Summit\nT2\tTimeExpression 26 34\t12 March\n"
+        "E1\tHighLevelConference:T1 Time:T2\nN1\tReference E1 CTKG:ocean-summit\tOcean "
+        "Summit\nN2\tReference T2 ISO8601:2031-03-12\t12 March\n", encoding="utf-8")
+    docs = [read_document(tmp_path / f"{name}.txt") for name in ("001_a", "002_b")]
+    assert not any(d.problems for d in docs)
+    assert know.onto is not None
+    registry = Registry(tmp_path / "registry.toml", {
+        "ocean-summit": Entry("ocean-summit", "HighLevelConference", "Ocean Summit",
+                              start="2031-03-12", end="2031-03-13")})
+    got = Knowledge.of(registry, know.onto, docs)
+    assert got.sources == {"ocean-summit": "002_b"}
+    assert got.dates == {"ocean-summit": ("2031-03-12", "2031-03-13")}
+    assert Knowledge.of(registry, know.onto, docs[:1]).sources == {"ocean-summit": "001_a"}

@@ -177,3 +177,26 @@ def test_add_suggest_confirm_build(tmp_path: Path, capsys: pytest.CaptureFixture
            f"<https://w3id.org/ctkg/id/mention/{doc_id}/T1> " \
            f"<https://w3id.org/ctkg/graph/{doc_id}> ." in quads
     assert main(["build", "--check", *root]) == 0
+
+
+def test_a_month_dated_document_gets_the_week_of_the_event_it_names(tmp_path: Path) -> None:
+    """001 (dated 2018-06) without its annotation: its "next week" and "next Thursday and
+    Friday" get the week of the 2018 conference it names, with evidence= another document
+    that dates the conference, and the note says how; valid brat, idempotent."""
+    layout = project(tmp_path)
+    ann = layout.corpus / "001_e7a55351cc1b0881.ann"
+    ann.write_text("", encoding="utf-8")
+    suggest_document(layout, "001_e7a55351cc1b0881")
+    doc = read_document(layout.corpus / "001_e7a55351cc1b0881.txt")
+    assert not doc.problems
+    times = {tb.text: tb for tb in doc.textbounds.values() if tb.type == "TimeExpression"}
+    week = times["next week"]
+    assert [n.key for n in doc.norms_of(week.id)] == ["2018-06-25/2018-07-01"]
+    assert [n.key for n in doc.norms_of(times["next Thursday and Friday"].id)] == [
+        "2018-06-28/2018-06-29"]
+    note = next(n.text for n in doc.notes.values() if n.target == week.id)
+    assert note.startswith("anchor=2018-06 rule=next-week evidence=000_4f7ada5e30202a80 "
+                           f"note={MARK}; the week of hlc-2018 (2018-06-28/2018-06-29)")
+    before = ann.read_text("utf-8")
+    assert suggest_document(layout, "001_e7a55351cc1b0881").lines == []
+    assert ann.read_text("utf-8") == before

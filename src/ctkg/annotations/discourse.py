@@ -59,14 +59,20 @@ class Knowledge:
     classes: dict[str, str] = field(default_factory=dict)
     onto: Ontology | None = None
     dates: dict[str, tuple[str, str]] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)  # slug -> a document naming it
+    sources: dict[str, str] = field(default_factory=dict)  # slug -> evidence document
     labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, registry: Registry, onto: Ontology, others: Sequence[Document]) -> Knowledge:
         """From the registry and the OTHER documents of the collection (the evidence an
-        inference may name is never the document itself)."""
+        inference may name is never the document itself): for each thing, the first
+        document that gives its event a Time, else the first that mentions it."""
         sources: dict[str, str] = {}
+        for doc in sorted(others, key=lambda d: d.doc_id):
+            for norm in doc.normalizations.values():
+                event = doc.events.get(norm.target)
+                if norm.db == "CTKG" and event and any(r == "Time" for r, _ in event.args):
+                    sources.setdefault(norm.key, doc.doc_id)
         for doc in sorted(others, key=lambda d: d.doc_id):
             for m in annotated(doc):
                 sources.setdefault(m.slug, doc.doc_id)

@@ -5,9 +5,10 @@ months (``2018-06/2018-07``): the date says no more (§6: never invent a day). W
 document names exactly one event whose registry dates are days inside that interval, the
 guidelines infer the week from it (001's ``next week`` and ``next Thursday and Friday``:
 the conference week, with ``evidence=`` the document that dates the event). The inference is
-recorded as they ask: the document's month stays the ``anchor``, ``evidence=`` names a
-document of the collection that mentions the event, and the note says which event's dates
-gave the week. With no event, two candidate events, or a coarser event date, the months stay.
+recorded as they ask: the document's month stays the ``anchor``, ``evidence=`` names another
+document of the collection that gives the event a Time (else one that mentions it), and the
+note says which event's dates gave the week. With no event, two candidate events, or a
+coarser event date, the months stay.
 """
 
 from __future__ import annotations
