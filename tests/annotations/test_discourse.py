@@ -106,13 +106,15 @@ def test_a_bare_title_is_its_holder_only_where_the_document_names_the_holder(
     assert titles_to_holders(unknown, posts, know) == posts[:1]
 
 
-def test_goal_phrase_takes_its_advocating_verb() -> None:
-    text = "We must strengthen resilience, build the resilience of ports and promote resilience."
-    names = [at(text, "resilience", "resilience", "PolicyGoal", i) for i in range(3)]
+def test_goal_phrase_takes_its_advocating_verb_and_means_noun() -> None:
+    text = ("We must strengthen resilience, build the resilience of ports, promote resilience "
+            "and fund resilience programmes.")
+    names = [at(text, "resilience", "resilience", "PolicyGoal", i) for i in range(4)]
     names.append(at(text, "ports", "ports", "Place"))
     assert spans(text, goal_phrases(text, names)) == [
         ("strengthen resilience", "resilience"), ("build the resilience", "resilience"),
-        ("resilience", "resilience"), ("ports", "ports")]
+        ("resilience", "resilience"), ("resilience programmes", "resilience"),
+        ("ports", "ports")]
 
 
 def test_merge_replaces_its_own_kind_keeps_nested_and_refuses_crossing() -> None:

@@ -49,6 +49,8 @@ _PERSON_NP = re.compile(r"\b(?P<det>[Tt]he\s+)?(?P<span>(?P<mods>(?:(?:top|senio
                         r"(?P<head>official|chief))\b(?!-)")
 _GOAL_VERB = re.compile(r"\b(?:[Ss]trengthen|[Bb]uild|[Ii]mprov|[Ee]nhanc)(?:e|es|ed|ing|s)?"
                         r"\s+(?:the\s+)?$")
+_GOAL_NOUN = re.compile(r" (?:projects?|programmes?|programs?|support|efforts?|initiatives?|"
+                        r"activities|assistance)\b")
 _NAME_AFTER = re.compile(r",? [A-Z][\w’'.-]+ [A-Z][\w’'-]+")
 
 
@@ -182,12 +184,17 @@ def titles_to_holders(text: str, names: Sequence[Match], know: Knowledge) -> lis
 
 
 def goal_phrases(text: str, names: Sequence[Match]) -> list[Match]:
-    """A PolicyGoal right after an advocating verb takes the verb into its span."""
+    """A PolicyGoal right after an advocating verb takes the verb into its span, and one
+    followed by the noun of its means (``capacity-building projects``) that noun (§2)."""
     out: list[Match] = []
     for m in names:
-        verb = _GOAL_VERB.search(text, max(0, m.start - 30), m.start) \
-            if m.outer_type == "PolicyGoal" else None
-        out.append(Match(verb.start(), m.end, m.slug, m.outer_type) if verb else m)
+        if m.outer_type != "PolicyGoal":
+            out.append(m)
+            continue
+        verb = _GOAL_VERB.search(text, max(0, m.start - 30), m.start)
+        noun = _GOAL_NOUN.match(text, m.end)
+        out.append(Match(verb.start() if verb else m.start, noun.end() if noun else m.end,
+                         m.slug, m.outer_type))
     return out
 
 
