@@ -12,6 +12,7 @@ from ctkg.annotations.discourse import (
     Knowledge,
     entity_descriptions,
     event_descriptions,
+    goal_heads,
     goal_phrases,
     merge,
     person_descriptions,
@@ -25,8 +26,12 @@ from tests.paths import ROOT
 CLASSES = {"ocean-summit": "HighLevelConference", "harbour-talks": "Meeting",
            "ana-silva": "Person", "ben-oduya": "Person", "chair-general": "Post",
            "red-tide": "TerroristGroup", "sea-council": "UNEntity", "blue-pact": "UNEntity",
-           "resilience": "PolicyGoal", "piracy": "Threat"}
-LABELS = {"sea-council": "Ocean Security Council", "blue-pact": "Blue Pact Secretariat"}
+           "resilience": "PolicyGoal", "piracy": "Threat", "sea-cooperation": "PolicyGoal",
+           "port-cooperation": "PolicyGoal"}
+LABELS = {"sea-council": "Ocean Security Council", "blue-pact": "Blue Pact Secretariat",
+          "port-cooperation": "cooperation between ports",
+          "sea-cooperation": "maritime cooperation",
+          "resilience": "resilience"}
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +120,17 @@ def test_goal_phrase_takes_its_advocating_verb_and_means_noun() -> None:
         ("strengthen resilience", "resilience"), ("build the resilience", "resilience"),
         ("resilience", "resilience"), ("resilience programmes", "resilience"),
         ("ports", "ports")]
+
+
+def test_a_bare_goal_noun_after_a_verb_is_the_last_goal_it_heads(know: Knowledge) -> None:
+    text = ("Maritime cooperation matters. We will strengthen cooperation, build the "
+            "resilience of ports and improve cooperation again.")
+    names = [at(text, "Maritime cooperation", "sea-cooperation", "PolicyGoal"),
+             at(text, "resilience", "resilience", "PolicyGoal")]
+    assert spans(text, goal_heads(text, names, know)) == [
+        ("strengthen cooperation", "sea-cooperation"),
+        ("improve cooperation", "sea-cooperation")]
+    assert goal_heads(text, names[1:], know) == []  # no goal headed by it before
 
 
 def test_merge_replaces_its_own_kind_keeps_nested_and_refuses_crossing() -> None:

@@ -51,6 +51,8 @@ _GOAL_VERB = re.compile(r"\b(?:[Ss]trengthen|[Bb]uild|[Ii]mprov|[Ee]nhanc)(?:e|e
                         r"\s+(?:the\s+)?$")
 _GOAL_NOUN = re.compile(r" (?:projects?|programmes?|programs?|support|efforts?|initiatives?|"
                         r"activities|assistance)\b")
+_VERB_NOUN = re.compile(r"\b(?:[Ss]trengthen|[Bb]uild|[Ii]mprov|[Ee]nhanc)(?:e|es|ed|ing|s)?"
+                        r"\s+(?:the\s+)?(?P<noun>[A-Za-z]+)\b(?![-’'])")
 _NAME_AFTER = re.compile(r",? [A-Z][\w’'.-]+ [A-Z][\w’'-]+")
 
 
@@ -195,6 +197,23 @@ def goal_phrases(text: str, names: Sequence[Match]) -> list[Match]:
         noun = _GOAL_NOUN.match(text, m.end)
         out.append(Match(verb.start() if verb else m.start, noun.end() if noun else m.end,
                          m.slug, m.outer_type))
+    return out
+
+
+def goal_heads(text: str, mentions: Sequence[Match], know: Knowledge) -> list[Match]:
+    """``strengthen cooperation`` -> the most recent earlier goal of the document whose
+    registry label ends with the bare noun after the advocating verb (the noun alone may
+    head several goals: the discourse decides which)."""
+    out: list[Match] = []
+    for m in _VERB_NOUN.finditer(text):
+        noun = m["noun"].lower()
+        if any(x.start <= m.start("noun") < x.end for x in mentions):
+            continue  # a name there already says what it is
+        before = [x for x in mentions if x.end <= m.start() and x.outer_type == "PolicyGoal"
+                  and know.labels.get(x.slug, "").lower().split()[-1:] == [noun]]
+        if before:
+            last = max(before, key=lambda x: x.start)
+            out.append(Match(m.start(), m.end(), last.slug, "PolicyGoal"))
     return out
 
 

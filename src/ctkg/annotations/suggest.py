@@ -28,6 +28,7 @@ from ctkg.annotations.discourse import (
     annotated,
     entity_descriptions,
     event_descriptions,
+    goal_heads,
     goal_phrases,
     merge,
     person_descriptions,
@@ -192,6 +193,7 @@ def _names(doc: Document, gazetteer: Gazetteer, types: dict[str, str],
     mentions = [*names, *annotated(doc)]
     described = [m for m in [*event_descriptions(text, mentions, know),
                              *entity_descriptions(text, mentions, know),
+                             *goal_heads(text, mentions, know),
                              *person_descriptions(text, mentions)] if free(m.start, m.end)]
     return merge(names, described)
 
