@@ -75,9 +75,13 @@ class Ann:
         tid = self.next_id("T")
         self.lines.append(f"{tid}\t{type_} {start} {start + len(s)}\t{s}")
         if norm:
-            nid = self.next_id("N")
-            self.lines.append(f"{nid}\tReference {tid} {norm}\t{s}")
+            self.norm(tid, norm, s)
         return tid
+
+    def norm(self, target: str, norm: str, text: str) -> None:
+        """An N line; an event's goes on its E id (brat refuses one on a trigger)."""
+        nid = self.next_id("N")
+        self.lines.append(f"{nid}\tReference {target} {norm}\t{text}")
 
     def line(self, prefix: str, body: str) -> str:
         aid = self.next_id(prefix)
@@ -159,7 +163,7 @@ def write_document(rng: random.Random, w: World) -> tuple[Ann, str]:
     w.main_events.add(ev[1])
 
     a.add("Addressing the ")
-    t_ev = a.span("Conference", ev[0], f"CTKG:{ev[1]}")
+    t_ev = a.span("Conference", ev[0])
     a.add(" in ")
     t_city = a.span("Place", city[0], f"CTKG:{city[1]}")
     a.add(" on ")
@@ -173,6 +177,7 @@ def write_document(rng: random.Random, w: World) -> tuple[Ann, str]:
     a.add(" would lead the response.\n\n")
     e_ev = a.line("E", f"Conference:{t_ev} Organizer:{t_org} Speaker:{t_p1} "
                        f"Place:{t_city} Time:{t_time}")
+    a.norm(e_ev, f"CTKG:{ev[1]}", ev[0])
     a.line("R", f"holdsPost Arg1:{t_p1} Arg2:{t_post}")
     a.line("R", f"postIn Arg1:{t_post} Arg2:{t_org}")
     _statement(a, p2, goal, threat, tech, e_ev)
@@ -204,7 +209,7 @@ def _statement(a: Ann, speaker: tuple[str, str], goal: tuple[str, str],
 def _follow_up(a: Ann, ev: tuple[str, str, str, str], prev: tuple[str, str, str, str],
                e_ev: str) -> None:
     a.add(".\n\nThe meeting follows up on the ")
-    t_prev = a.span("Conference", prev[0], f"CTKG:{prev[1]}")
+    t_prev = a.span("Conference", prev[0])
     a.add(" held ")
     prev_year = prev[2][:4]
     relative = int(prev_year) == int(ev[2][:4]) - 1
@@ -212,6 +217,7 @@ def _follow_up(a: Ann, ev: tuple[str, str, str, str], prev: tuple[str, str, str,
                    f"ISO8601:{prev_year}")
     a.add(".\n")
     e_prev = a.line("E", f"Conference:{t_prev} Time:{t_rel}")
+    a.norm(e_prev, f"CTKG:{prev[1]}", prev[0])
     a.line("R", f"followUpOf Arg1:{e_ev} Arg2:{e_prev}")
     if relative:
         a.line("#", f"AnnotatorNotes {t_rel}\tanchor={ev[2]} rule=previous-year")

@@ -36,7 +36,7 @@ def test_numbered_roles() -> None:
 def test_malformed_lines_keep_their_line_numbers() -> None:
     ann = "\n".join([
         "T1\tPerson 0 3\tThe",            # 1 ok
-        "",                                # 2 blank: skipped, still counted
+        "",                                # 2 empty: brat cannot parse it
         "T2\tPerson zero 3\tThe",          # 3 bad offsets
         "T3\tPerson 0 3",                  # 4 missing text field
         "E1\tMeeting",                     # 5 no TYPE:TRIGGER
@@ -49,8 +49,9 @@ def test_malformed_lines_keep_their_line_numbers() -> None:
     ]) + "\n"
     doc = parse(ann)
     lines = sorted(p.line for p in doc.problems)
-    assert lines == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert lines == [2, 3, 4, 5, 6, 7, 8, 9, 10]
     by_line = {p.line: p.message for p in doc.problems}
+    assert "empty line: brat's loader cannot parse it" in by_line[2]
     assert "malformed offsets" in by_line[3]
     assert "3 TAB-separated fields" in by_line[4]
     assert "unknown annotation kind 'X'" in by_line[8]

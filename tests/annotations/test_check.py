@@ -36,6 +36,8 @@ CASES: dict[str, list[tuple[str, int | None, str]]] = {
     "duplicate_id": [("doc.ann", 33, "duplicate id T5 (first defined at line 12)")],
     "dangling": [("doc.ann", 33, "E9: trigger T99 is not a T annotation"),
                  ("doc.ann", 33, "E9: Place argument T98 does not exist"),
+                 ("doc.ann", 33, "E9: unnormalized event: a Meeting needs exactly one CTKG "
+                                 "normalization on its E id"),
                  ("doc.ann", 34, "R9: Arg2 E77 does not exist"),
                  ("doc.ann", 35, "A9: target R77 does not exist"),
                  ("doc.ann", 36, "N9: target T97 does not exist"),
@@ -53,6 +55,21 @@ CASES: dict[str, list[tuple[str, int | None, str]]] = {
     "unnormalized": [("doc.ann", 12, "T5: unnormalized mention: a Place needs exactly one "
                                      "CTKG normalization"),
                      ("doc.ann", 13, "T6: a TimeExpression needs exactly one ISO8601")],
+    "unnormalized_event": [("doc.ann", 29, "E3: unnormalized event: a Meeting needs exactly "
+                                           "one CTKG normalization on its E id (N Reference "
+                                           "E3 CTKG:slug), found 0"),
+                           ("registry.toml", 33, "follow-up-meeting-spain: used by no mention")],
+    # brat's loader refuses N and # on a trigger (TriggerReferenceError, check_brat)
+    "trigger_references": [
+        ("doc.ann", 11, "N5: normalization attached to T4, the trigger of E1: brat refuses to "
+                        "open the document (TriggerReferenceError: trigger referenced by a "
+                        "non-event); attach it to the event: 'Reference E1', not "
+                        "'Reference T4'"),
+        ("doc.ann", 19, "E1: unnormalized event: a HighLevelConference needs exactly one CTKG"),
+        ("doc.ann", 33, "#2: note attached to T11, the trigger of E3: brat refuses to open the "
+                        "document (TriggerReferenceError: trigger referenced by a non-event); "
+                        "attach it to the event: 'AnnotatorNotes E3', not 'AnnotatorNotes "
+                        "T11'")],
     "unknown_slug": [("doc.ann", 13, "unknown registry slug 'nowhere'")],
     "registry_type": [("doc.ann", 2, "T1 is a Person mention but registry entry "
                                      "'antonio-guterres' has type Organization")],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from ctkg.cli.main import main
 from ctkg.errors import CTKGError
 from ctkg.inputs.ontology import Ontology, read_ontology
 from ctkg.paths import Layout
+from tests.annotations.brat_loader import require_brat
+from tests.paths import ROOT
 
 FIXTURE_ONTOLOGY = Path(__file__).parent / "fixtures" / "ontology" / "ctkg.ttl"
 
@@ -119,3 +124,20 @@ def test_event_types_are_the_ontology_s_event_subclasses_in_its_order() -> None:
     events = list(scheme(FIXTURE_ONTOLOGY).events)
     assert events[:3] == ["Conference", "HighLevelConference", "RegionalConference"]
     assert events[-2:] == ["Attack", "Statement"] and "Event" not in events
+
+
+def test_brat_reads_the_committed_confs_and_finds_no_issue_in_any_document() -> None:
+    """brat's own configuration reader (projectconfig.py) and validator (verify_annotations
+    .py, what brat shows with ``validate:all``) on the collection, in a process of their own
+    (brat_project.py): no message about the conf files, the normalization entries have no DB
+    (brat then looks in its work folder, see conf.render_tools_conf), no issue anywhere."""
+    require_brat()
+    run = subprocess.run([sys.executable, str(Path(__file__).parent / "brat_project.py"),
+                          str(Layout(ROOT).corpus)], capture_output=True, text=True,
+                         timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    said = json.loads(run.stdout)
+    assert said["messages"] == []
+    assert [(n[0], n[3]) for n in said["normalization"]] == \
+        [("CTKG", None), ("Wikidata", None), ("ISO8601", None)]
+    assert said["issues"] == {p.stem: [] for p in Layout(ROOT).corpus.glob("*.txt")}

@@ -171,7 +171,7 @@ def test_hypothetical_event_claims_nothing(setup: tuple) -> None:
     text = "A regional conference could be held in Nairobi.\n"
     ann = ("T1\tRegionalConference 2 21\tregional conference\nT2\tPlace 40 47\tNairobi\n"
            "E1\tRegionalConference:T1 Place:T2\nA1\tModality E1 Hypothetical\n"
-           "N1\tReference T1 CTKG:regional-conference-2019\tx\n"
+           "N1\tReference E1 CTKG:regional-conference-2019\tx\n"
            "N2\tReference T2 CTKG:nairobi\tNairobi\n")
     quads = compile_document(_doc(ann, text), registry, catalogue["900_fixture"], iris=iris)
     assert not [q for q in quads if "assertion/" in str(q.subject)]

@@ -12,6 +12,15 @@ joins the fragment texts with one space. An annotation id follows :data:`ID_RULE
 document id (the file stem) the catalogue's :data:`~ctkg.inputs.catalogue.DOC_ID_RULE`:
 both become parts of IRIs, so a value the compiler could not put in one is reported here,
 with its line, instead of failing the build.
+
+Where an event's normalizations and notes are: on its ``E`` id, never on its trigger ``T``.
+brat's loader (``Annotations._sanity`` in brat's ``server/src/annotation.py``) refuses a
+document in which any annotation but an event or a relation references a trigger
+(``TriggerReferenceError``), so ``N`` and ``#`` lines of an event name the ``E``:
+``doc.norms_of(event.id)``, ``doc.notes_of(event.id)``. :meth:`Document.norms_of` and
+:meth:`Document.notes_of` still return what names the id they are given (a trigger's are
+a defect :mod:`ctkg.annotations.check_document` reports); :meth:`Document.event_of` tells
+whether a ``T`` is a trigger.
 """
 
 from __future__ import annotations
@@ -156,10 +165,16 @@ class Document:
         return {a.type: a.value for a in self.attributes.values() if a.target == target}
 
     def norms_of(self, target: str) -> list[Normalization]:
+        """The N lines that name ``target``: an event's are on its E id (module docstring)."""
         return [n for n in self.normalizations.values() if n.target == target]
 
     def notes_of(self, target: str) -> list[Note]:
+        """The # lines that name ``target``: an event's are on its E id (module docstring)."""
         return [n for n in self.notes.values() if n.target == target]
+
+    def event_of(self, trigger: str) -> Event | None:
+        """The (first) event whose trigger is ``trigger``; None if that is no trigger."""
+        return next((e for e in self.events.values() if e.trigger == trigger), None)
 
 
 def parse_pairs(text: str) -> dict[str, str]:
@@ -326,7 +341,9 @@ def parse_ann(ann_text: str, *, doc_id: str, txt_path: Path, ann_path: Path,
     """Parse the content of one ``.ann`` file (already decoded) into a :class:`Document`."""
     doc = Document(doc_id=doc_id, txt_path=txt_path, ann_path=ann_path, text=text)
     reader = _Reader(doc)
-    for lineno, raw in enumerate(ann_text.split("\n"), start=1):
+    lines = ann_text.split("\n")
+    last = len(lines) if lines[-1] else len(lines) - 1
+    for lineno, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r")
         if breaks := sorted({c for c in line if c in _OTHER_LINE_BREAKS}):
             reader.lineno = lineno
@@ -335,6 +352,10 @@ def parse_ann(ann_text: str, *, doc_id: str, txt_path: Path, ann_path: Path,
                        "line break there (and sees other annotations than this checker)")
         if line.strip():
             reader.line(lineno, line)
+        elif lineno <= last:  # the empty string after a final newline is no line
+            reader.lineno = lineno
+            reader.bad("empty line: brat's loader cannot parse it (it reports 'Unable to "
+                       "parse the following line(s)' on every opening): remove it")
     return doc
 
 

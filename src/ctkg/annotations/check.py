@@ -18,10 +18,13 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from ctkg.annotations.brat import Document, read_collection
-from ctkg.annotations.check_document import Context, check_document
+from ctkg.annotations.check_brat import check_trigger_references
+from ctkg.annotations.check_document import check_document
+from ctkg.annotations.check_norms import Context
 from ctkg.annotations.check_relations import check_relations
 from ctkg.annotations.conf import render_all, stale_files
 from ctkg.annotations.scheme import build_scheme
+from ctkg.annotations.suggestion_marks import unconfirmed_suggestions
 from ctkg.errors import Problem, display_path
 from ctkg.inputs import Inputs, read_inputs
 from ctkg.paths import Layout
@@ -46,7 +49,9 @@ def check_inputs(inputs: Inputs, docs: Sequence[Document], *,
     ctx = Context(scheme, inputs, set(texts if texts is not None else (d.doc_id for d in docs)))
     for doc in docs:
         problems += check_document(doc, ctx)
+        problems += check_trigger_references(doc)
     problems += check_relations(docs)
+    problems += unconfirmed_suggestions(docs)  # nothing unreviewed reaches the graph
     problems += _check_catalogue(ctx)
     problems += _check_registry(ctx)
     return sort_problems(problems)

@@ -2,55 +2,17 @@
 
 Every check here looks at one brat document and the :class:`Context` it is checked against
 (the scheme, the ontology, the registry and links as read once for the corpus); corpus-wide
-checks and reading the files are :mod:`ctkg.annotations.check`'s. Problems are collected,
-never raised, so that every defect of a file is reported at once.
+checks and reading the files are :mod:`ctkg.annotations.check`'s, the normalization and
+note lines' keys :mod:`ctkg.annotations.check_norms`'s. Problems are collected, never raised,
+so that every defect of a file is reported at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from ctkg.annotations.brat import (
-    Attribute,
-    Document,
-    Equiv,
-    Event,
-    Normalization,
-    Note,
-    Relation,
-    TextBound,
-)
-from ctkg.annotations.scheme import ANNOTATION_ONLY, NORMALIZATION_DBS, STATEMENT, Scheme
+from ctkg.annotations.brat import Attribute, Document, Equiv, Event, Note, Relation, TextBound
+from ctkg.annotations.check_norms import Context, check_norm, check_note
+from ctkg.annotations.scheme import STATEMENT
 from ctkg.errors import Problem, display_path
-from ctkg.inputs import Inputs
-from ctkg.inputs.catalogue import DOC_ID_RE, DOC_ID_RULE
-from ctkg.inputs.ontology import Ontology
-from ctkg.inputs.timex import parse_iso
-from ctkg.rdf.namespaces import QID_RE
-
-NOTE_KEYS = ("anchor", "rule", "qualifier", "evidence", "note")
-
-
-@dataclass
-class Context:
-    """What every document is checked against, and what the corpus uses of the registry."""
-
-    scheme: Scheme
-    inputs: Inputs
-    doc_ids: set[str]
-    used: set[str] = field(default_factory=set)
-
-    @property
-    def onto(self) -> Ontology:
-        return self.inputs.ontology
-
-    @property
-    def registry_where(self) -> str:
-        return display_path(self.inputs.registry.path)
-
-    @property
-    def links_where(self) -> str:
-        return display_path(self.inputs.links.path)
 
 
 def _type_of(doc: Document, ann_id: str) -> str | None:
@@ -162,16 +124,29 @@ class _DocumentCheck:
         elif tb.type in self.sch.events and tb.id not in self.triggers:
             self.bad(f"{tb.id}: {tb.type} trigger without an E line (an event needs one)",
                      tb.line)
+        if tb.type in self.sch.events:
+            return  # an event's normalizations are on its E id: checked with the event
         dbs = [n.db for n in self.doc.norms_of(tb.id)]
         if tb.type == "TimeExpression":
             if dbs.count("ISO8601") != 1:
                 self.bad(f"{tb.id}: a TimeExpression needs exactly one ISO8601 normalization "
                          f"(N line), found {dbs.count('ISO8601')}", tb.line)
-        elif tb.type in self.known_types and tb.type != STATEMENT and dbs.count("CTKG") != 1:
+        elif tb.type in self.known_types and dbs.count("CTKG") != 1:
             self.bad(f"{tb.id}: unnormalized mention: a {tb.type} needs exactly one CTKG "
                      f"normalization (N line), found {dbs.count('CTKG')}", tb.line)
         if dbs.count("Wikidata") > 1:
             self.bad(f"{tb.id}: more than one Wikidata normalization", tb.line)
+
+    def event_norms(self, ev: Event) -> None:
+        """An event (not a Statement) names its registry entry on its E id: brat refuses
+        normalizations on triggers (:mod:`ctkg.annotations.check_brat`)."""
+        dbs = [n.db for n in self.doc.norms_of(ev.id)]
+        if ev.type != STATEMENT and dbs.count("CTKG") != 1:
+            self.bad(f"{ev.id}: unnormalized event: a {ev.type} needs exactly one CTKG "
+                     f"normalization on its E id (N Reference {ev.id} CTKG:slug), found "
+                     f"{dbs.count('CTKG')}", ev.line)
+        if dbs.count("Wikidata") > 1:
+            self.bad(f"{ev.id}: more than one Wikidata normalization", ev.line)
 
     def event(self, ev: Event) -> None:
         if ev.type not in self.sch.events:
@@ -188,6 +163,8 @@ class _DocumentCheck:
             self.bad(f"{ev.id}: role {repeated} written twice: number repeated roles "
                      f"({repeated}:.. {repeated}2:..)", ev.line)
         self.event_args(ev)
+        if ev.type in self.sch.events:
+            self.event_norms(ev)
         if ev.type == STATEMENT:
             self.statement(ev)
 
@@ -271,118 +248,3 @@ class _DocumentCheck:
             if m not in self.doc.textbounds:
                 self.bad(f"Equiv: member {m} is not a T annotation of this file", eq.line)
 
-
-def check_norm(doc: Document, norm: Normalization, ctx: Context, where: str) -> list[Problem]:
-    """An N line: its type, database, target and key (an ISO 8601 value, a registry slug of
-    a compatible type, a QID that agrees with links.toml)."""
-    return [Problem(where, norm.line, f"{norm.id}: {msg}")
-            for msg in _norm_messages(doc, norm, ctx)]
-
-
-def _norm_messages(doc: Document, norm: Normalization, ctx: Context) -> list[str]:
-    out: list[str] = []
-    if norm.type != "Reference":
-        out.append(f"unknown normalization type {norm.type!r} (want Reference)")
-    if norm.db not in NORMALIZATION_DBS:
-        return [*out, f"unknown normalization database {norm.db!r} (tools.conf: "
-                      f"{', '.join(NORMALIZATION_DBS)})"]
-    tb = doc.textbounds.get(norm.target)
-    if tb is None and norm.target in doc.events:
-        return [*out, f"normalize the trigger {doc.events[norm.target].trigger} of "
-                      f"{norm.target}, not the event"]
-    if tb is None:
-        return [*out, f"target {norm.target} does not exist in this file"]
-    key_check = {"ISO8601": _iso_key, "CTKG": _registry_key, "Wikidata": _wikidata_key}
-    return out + key_check[norm.db](doc, norm, tb, ctx)
-
-
-def _iso_key(_doc: Document, norm: Normalization, tb: TextBound, _ctx: Context) -> list[str]:
-    out = []
-    if tb.type != "TimeExpression":
-        out.append(f"ISO8601 normalizes TimeExpressions only; {tb.id} is a {tb.type}")
-    try:
-        parse_iso(norm.key)
-    except ValueError as exc:
-        out.append(f"malformed ISO8601 value: {exc}")
-    return out
-
-
-def _registry_key(_doc: Document, norm: Normalization, tb: TextBound, ctx: Context
-                  ) -> list[str]:
-    """A CTKG key: a registry slug whose type fits the mention (and the slug is used)."""
-    if tb.type in ANNOTATION_ONLY or tb.type == STATEMENT:
-        why = "use ISO8601" if tb.type in ANNOTATION_ONLY else "statements are not entities"
-        return [f"a {tb.type} is not normalized to the registry ({why})"]
-    slug = norm.key
-    ctx.used.add(slug)
-    registry = ctx.inputs.registry
-    entry = registry.get(slug)
-    if not registry.readable:
-        return []  # its reader reported why
-    if entry is None:
-        return [f"unknown registry slug {slug!r} (not in {ctx.registry_where})"]
-    known = tb.type in ctx.scheme.entities or tb.type in ctx.scheme.events
-    if known and entry.type in ctx.onto.classes and not compatible(ctx.onto, tb.type,
-                                                                    entry.type):
-        return [f"{tb.id} is a {tb.type} mention but registry entry {slug!r} has type "
-                f"{entry.type} (must be {tb.type} or a subclass"
-                f"{'; or State/MemberState' if tb.type == 'Place' else ''})"]
-    return []
-
-
-def _wikidata_key(doc: Document, norm: Normalization, tb: TextBound, ctx: Context
-                  ) -> list[str]:
-    """A Wikidata key: a well-formed QID, the one links.toml has for the mention's slug."""
-    if not QID_RE.match(norm.key):
-        return [f"malformed Wikidata id {norm.key!r} (want Q followed by digits, no leading 0)"]
-    slugs = [n.key for n in doc.norms_of(tb.id) if n.db == "CTKG"]
-    if not ctx.inputs.links.exists or len(slugs) != 1:
-        return []
-    link = ctx.inputs.links.entities.get(slugs[0])
-    qid = link.qid if link is not None else None
-    if qid is None:
-        return [f"Wikidata:{norm.key} but {ctx.links_where} has no qid for {slugs[0]!r}"]
-    if qid != norm.key:
-        return [f"Wikidata:{norm.key} differs from {ctx.links_where} for {slugs[0]!r}: {qid}"]
-    return []
-
-
-def compatible(onto: Ontology, mention_type: str, registry_type: str) -> bool:
-    """A registry type fits a mention if it is the mention's class or a subclass of it."""
-    if onto.is_subclass(registry_type, mention_type):
-        return True
-    return mention_type == "Place" and onto.is_subclass(registry_type, "State")
-
-
-def check_note(ann_id: str, text: str, line: int, where: str, ctx: Context) -> list[Problem]:
-    """AnnotatorNotes are ``key=value`` pairs; ``note=`` takes the rest of the line."""
-    out: list[Problem] = []
-    tokens = text.split()
-    for token in tokens:
-        key, sep, value = token.partition("=")
-        if not sep or not key:
-            out.append(Problem(where, line, f"{ann_id}: {token!r} is not key=value (known "
-                                            f"keys: {', '.join(NOTE_KEYS)}; free text goes "
-                                            "after note=)"))
-            continue
-        if key not in NOTE_KEYS:
-            out.append(Problem(where, line, f"{ann_id}: unknown note key {key!r} (known: "
-                                            f"{', '.join(NOTE_KEYS)})"))
-        elif key == "note":
-            break
-        elif not value:
-            out.append(Problem(where, line, f"{ann_id}: {key}= has no value"))
-        elif key == "anchor":
-            try:
-                if "/" in value:
-                    raise ValueError(f"{value!r} is an interval, not a date")
-                parse_iso(value)
-            except ValueError as exc:
-                out.append(Problem(where, line, f"{ann_id}: anchor must be an ISO date: {exc}"))
-        elif key == "evidence" and not DOC_ID_RE.match(value):  # becomes id/document/<value>
-            out.append(Problem(where, line, f"{ann_id}: evidence {value!r} is not a document "
-                                            f"id ({DOC_ID_RULE})"))
-        elif key == "evidence" and value not in ctx.doc_ids:  # its IRI would have no type
-            out.append(Problem(where, line, f"{ann_id}: evidence {value!r} is not a document "
-                                            "of the collection"))
-    return out

@@ -3,7 +3,7 @@ itself, no cycle where a cycle means nothing, no fact from a statement that was 
 
 The checks of :mod:`ctkg.annotations.check_document` look at one line at a time; these look
 at what the lines become. The compiler turns an R line into a fact between *nodes*: the
-registry entry an annotation is normalized to (an event's through its trigger), or the
+registry entry an annotation is normalized to (an event's on its E id), or the
 statement IRI of a Statement. So two annotations can make a self-loop (two mentions of
 ``hlc-2018`` related by ``backToBackWith``), and two documents a cycle (``a partOf b`` in one,
 ``b partOf a`` in the other): document graphs are unioned by every query.
@@ -67,16 +67,11 @@ class Edge:
 def node_of(doc: Document, ann_id: str) -> str | None:
     """What the compiler makes of an annotation (its ``node``): a registry slug, or
     ``statement/<doc>/<E>`` for a Statement; None if it is not normalized."""
-    event = next((e for e in doc.events.values() if e.trigger == ann_id), None)
-    if event is None:
-        event = doc.events.get(ann_id)
+    event = doc.event_of(ann_id) or doc.events.get(ann_id)
     if event is not None and event.type == STATEMENT:
         return f"statement/{doc.doc_id}/{event.id}"
-    for target in ((event.id, event.trigger) if event is not None else (ann_id,)):
-        slug = next((n.key for n in doc.norms_of(target) if n.db == "CTKG"), None)
-        if slug is not None:
-            return slug
-    return None
+    target = event.id if event is not None else ann_id  # an event's N lines are on its E
+    return next((n.key for n in doc.norms_of(target) if n.db == "CTKG"), None)
 
 
 def check_relations(docs: Sequence[Document]) -> list[Problem]:

@@ -66,16 +66,27 @@ def render_visual_conf(scheme: Scheme) -> str:
 
 
 def render_tools_conf() -> str:
-    """``tools.conf``: the normalization databases of the N lines."""
+    """``tools.conf``: the normalization databases of the N lines, named without ``DB:``.
+
+    brat accepts a [normalization] entry without ``DB:`` (``get_normalization_config`` in
+    brat's ``server/src/projectconfig.py``: "optional, server looks in default location");
+    it then looks a key up in ``<brat work dir>/<NAME>.db``, where brat's own
+    ``tools/norm_db_init.py`` writes a database. A ``DB:`` path with a ``/`` is read from
+    brat's installation folder, never from the collection (``__db_path`` in brat's
+    ``normdb.py``), so no database shipped with the corpus could be found through it.
+    docs/annotation-guidelines.md says how a team builds one; without it brat shows the
+    N lines, their text and links, and only its look-up of a typed key finds nothing.
+    """
     return "\n".join([
         HEADER, "[options]", "Validation\tvalidate:all", "Tokens\ttokenizer:whitespace",
         "Sentences\tsplitter:newline", "Annotation-log\tlogfile:<NONE>", "",
         "[search]", "Wikidata\t<URL>:https://www.wikidata.org/w/index.php?search=%s", "",
         "[normalization]",
-        "# CTKG keys are slugs of data/registry.toml; ISO8601 keys are time values",
-        "CTKG\tDB:dbs/ctkg, <URL>:https://w3id.org/ctkg/",
-        "Wikidata\tDB:dbs/wikidata, <URL>:https://www.wikidata.org/, "
-        "<URLBASE>:https://www.wikidata.org/wiki/%s",
+        "# CTKG keys are slugs of data/registry.toml; ISO8601 keys are time values.",
+        "# No DB: brat looks keys up in <brat work dir>/CTKG.db and Wikidata.db if a team",
+        "# builds them with brat's tools/norm_db_init.py (docs/annotation-guidelines.md).",
+        "CTKG\t<URL>:https://w3id.org/ctkg/",
+        "Wikidata\t<URL>:https://www.wikidata.org/, <URLBASE>:https://www.wikidata.org/wiki/%s",
         "ISO8601\t<URL>:https://en.wikipedia.org/wiki/ISO_8601",
     ]) + "\n"
 

@@ -92,7 +92,8 @@ def _document_stats(doc: Document, events: frozenset[str], concepts: frozenset[s
     for tb in doc.textbounds.values():
         if tb.type == STATEMENT:
             continue
-        dbs = {n.db: n.key for n in doc.norms_of(tb.id)}
+        event = doc.event_of(tb.id)  # an event's normalizations are on its E id
+        dbs = {n.db: n.key for n in doc.norms_of(event.id if event else tb.id)}
         if tb.type not in events:
             st.mentions[tb.type] += 1
         st.normalizable += 1

@@ -15,6 +15,8 @@ Decisions the contract leaves open, made here:
 - An inferred time's ``ctkg:evidence`` is the document named by ``evidence=``, else the
   document itself (its anchor, e.g. the publication date, is what the rule starts from).
 - A Statement's roles (Speaker, Occasion, About, Time) are reified like any event role.
+- An event's registry entry is the CTKG normalization on its ``E`` id (brat refuses one on
+  its trigger); its trigger's mention denotes that entry.
 - ``oa:exact`` of a discontinuous mention joins its fragments with one space (brat's rule);
   ``oa:prefix``/``oa:suffix`` are omitted when empty (a span at the edge of the text).
 """
@@ -117,7 +119,7 @@ class _Compiler:
             event = self.doc.events[ann_id]
             if event.type == STATEMENT:
                 return ident(f"statement/{self.doc.doc_id}/{ann_id}")
-            slug = self.slug_of(ann_id) or self.slug_of(event.trigger)
+            slug = self.slug_of(ann_id)  # on the E id: brat refuses N lines on a trigger
         else:
             slug = self.slug_of(ann_id)
         if slug is None:
