@@ -52,6 +52,11 @@ def only(text: str, anchor: str) -> tuple[str, str, str]:
      ("Thursday", "2018-06-21", "anchor=2018-06-20 rule=next-named-weekday")),
     ("said on Tuesday", "2018-06-20",
      ("Tuesday", "2018-06-19", "anchor=2018-06-20 rule=last-named-weekday")),
+    # regression: the document's own weekday is the document's day (was a week before)
+    ("warned on Tuesday", "2019-05-14",
+     ("Tuesday", "2019-05-14", "anchor=2019-05-14 rule=weekday-of-document-date")),
+    ("will meet on Tuesday", "2019-05-14",
+     ("Tuesday", "2019-05-14", "anchor=2019-05-14 rule=weekday-of-document-date")),
     ("Next week, States", "2018-06-20",
      ("Next week", "2018-06-25/2018-07-01", "anchor=2018-06-20 rule=next-week")),
     ("two weeks ago", "2018-06-20", ("two weeks ago", "2018-06-04/2018-06-10",

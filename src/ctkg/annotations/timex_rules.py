@@ -215,6 +215,10 @@ def _weekday(m: re.Match[str], a: Anchor, text: str) -> Found | None:
     future = rel == "next" or (rel != "last" and _future(text, m))
     rule = "next-weekday" if rel == "next" else \
         f"{'next' if future else 'last'}-named-weekday"
+    if a.day is not None and not rel and days == [a.date.weekday()]:
+        # news style (UN News among others): a story dated Tuesday says "on Tuesday" for
+        # that very day, not the Tuesday a week before or after
+        return (_day(a.date), "weekday-of-document-date", None)
     if a.day is None:
         if a.month is None:
             return None
