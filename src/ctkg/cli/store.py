@@ -11,7 +11,16 @@ from ctkg.cli.common import Commands, layout_of
 def register(commands: Commands) -> None:
     p = commands.add("load", run_load, "load the build into a SPARQL 1.1 store, atomically")
     p.add_argument("--endpoint", required=True, help="SPARQL query endpoint URL")
-    p.add_argument("--update", help="SPARQL Update URL (default: derived)")
+    p.add_argument("--update", help="SPARQL Update URL (default: derived from --endpoint)")
+    p.add_argument("--graph-store", help="Graph Store Protocol URL for --method staged "
+                                         "(default: derived from --endpoint)")
+    p.add_argument("--method", choices=["auto", "update", "staged"], default="auto",
+                   help="update: the release in one SPARQL Update request; staged: staging "
+                        "graphs moved onto the live ones in one request (auto: staged for "
+                        "Virtuoso, else update)")
+    p.add_argument("--chunk-triples", type=int, default=1000,
+                   help="triples per INSERT DATA when staging without a Graph Store URL; "
+                        "halved when the store refuses a chunk (default: 1000)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="seconds one HTTP request may take as a whole (default: 60)")
     p.add_argument("--retries", type=int, default=3,
@@ -32,8 +41,10 @@ def run_load(args: argparse.Namespace) -> int:
 
     folder = layout_of(args).kg
     try:
-        load_release(folder, args.endpoint, update=args.update, timeout=args.timeout,
-                     retries=args.retries, deadline=args.deadline, out=sys.stdout)
+        load_release(folder, args.endpoint, update=args.update, graph_store=args.graph_store,
+                     protocol=args.method, chunk_triples=args.chunk_triples,
+                     timeout=args.timeout, retries=args.retries, deadline=args.deadline,
+                     out=sys.stdout)
     except OSError as exc:  # e.g. an unreadable build file
         raise CTKGError.single(display_path(folder), None, f"cannot read the build: "
                                                            f"{exc.strerror or exc}") from None
