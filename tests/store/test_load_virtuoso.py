@@ -105,8 +105,9 @@ def test_update_not_granted_names_the_fix_and_is_not_retried(virtuoso: Virtuoso,
                          retries=3, base_delay=0.5, timeout=30.0)
         assert 'GRANT SPARQL_UPDATE TO "SPARQL"' in str(err.value)
         assert UNCHANGED in str(err.value) and sent.count("POST") <= 3  # SELECTs + 1 update
-        with pytest.raises(EndpointError, match="403"):
+        with pytest.raises(EndpointError, match="403") as err:
             load_release(kg_folder(tmp_path, 1), virtuoso.query_url, **FAST)
+        assert 'GRANT SPARQL_UPDATE TO "SPARQL"' in str(err.value)
     finally:
         virtuoso.grant_update()
     assert not live(virtuoso)

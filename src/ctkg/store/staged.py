@@ -39,7 +39,16 @@ class StagedLoader(Loader):
         """The update probe of :class:`Loader`, and a Graph Store PUT of an empty probe graph
         when that is how graphs will be staged, so a refusal comes before anything is written."""
         if self.client.endpoints.graph_store:
-            self.client.put_graph(f"{STAGING_PREFIX}probe", b"")
+            try:
+                self.client.put_graph(f"{STAGING_PREFIX}probe", b"")
+            except EndpointError as exc:
+                if exc.status in (401, 403, 404, 405):
+                    raise exc.with_message(
+                        f"the Graph Store endpoint refuses writes ({exc.message}): on "
+                        "Virtuoso grant them as dba in isql, GRANT SPARQL_UPDATE TO "
+                        "\"SPARQL\"; elsewhere check --graph-store and the credentials"
+                    ) from None
+                raise
         super().preflight()
 
     def stage(self) -> None:
@@ -114,9 +123,10 @@ class StagedLoader(Loader):
             request = self.move_request(removed)
             self.on_event("swap", "")
         except CTKGError as exc:
+            dropped = "staging graphs dropped, " if getattr(self, "staging", None) else ""
             self.drop_staging()
             p = exc.problems[0]
-            message = f"{p.message}; staging graphs dropped, {UNCHANGED}"
+            message = f"{p.message}; {dropped}{UNCHANGED}"
             if isinstance(exc, EndpointError):
                 raise exc.with_message(message) from None
             raise CTKGError([Problem(p.file, p.line, message)]) from None
