@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ctkg.cli.common import Commands, layout_of
 
@@ -27,6 +28,9 @@ def register(commands: Commands) -> None:
                    help="retries of a request that failed in a way that can heal (default: 3)")
     p.add_argument("--deadline", type=float, default=600.0,
                    help="seconds the whole load may take, retries included (default: 600)")
+    p = commands.add("owl", run_owl, "write the build for OWL 2 DL reasoners such as HermiT "
+                                     "(one graph, dates as strings)")
+    p.add_argument("--out", type=Path, required=True, help="N-Triples file to write")
     p = commands.add("serve", run_serve, "serve the build with a local Oxigraph SPARQL server")
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--writable", action="store_true", help="allow SPARQL Update")
@@ -48,6 +52,15 @@ def run_load(args: argparse.Namespace) -> int:
     except OSError as exc:  # e.g. an unreadable build file
         raise CTKGError.single(display_path(folder), None, f"cannot read the build: "
                                                            f"{exc.strerror or exc}") from None
+    return 0
+
+
+def run_owl(args: argparse.Namespace) -> int:
+    """Write the DL-safe variant of ``data/kg`` to ``--out``."""
+    from ctkg.store.owl import write_dl_safe
+
+    n = write_dl_safe(layout_of(args).kg, args.out)
+    print(f"wrote {n} triples to {args.out} (xsd:date, gYear, gYearMonth as xsd:string)")
     return 0
 
 
