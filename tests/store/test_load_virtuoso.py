@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from ctkg.cli.main import main
 from ctkg.errors import CTKGError
 from ctkg.http import EndpointError
 from ctkg.store.load import load_release
@@ -52,6 +53,16 @@ def test_load_finds_virtuoso_s_endpoints_and_reloads(virtuoso: Virtuoso,
     second = load_release(kg_folder(tmp_path, 2), virtuoso.query_url, **FAST)
     assert live(virtuoso) == local_graphs(2)
     assert set(second.removed) == set(local_graphs(1)) - set(local_graphs(2))
+
+
+def test_ctkg_load_needs_only_the_query_url(virtuoso: Virtuoso, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The command a Virtuoso user types: ``--endpoint .../sparql`` and nothing else."""
+    kg_folder(tmp_path, 1, "data/kg")
+    assert main(["load", "--root", str(tmp_path), "--endpoint", virtuoso.query_url]) == 0
+    out = capsys.readouterr().out
+    assert "staged (Graph Store PUT)" in out and "live triple counts checked" in out
+    assert live(virtuoso) == local_graphs(1)
 
 
 def test_a_failed_load_leaves_the_live_graphs_as_they_were(virtuoso: Virtuoso,
