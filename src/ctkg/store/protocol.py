@@ -161,9 +161,19 @@ class SparqlClient:
         return {r["g"].value for r in rows if "g" in r}
 
     def count_graphs(self, graphs: Iterable[str], batch: int = 200) -> dict[str, int]:
-        """Triples per graph (0 for absent graphs), a few graphs per request."""
+        """Triples per graph (0 for absent graphs), a few graphs per request, bound by VALUES.
+        Virtuoso's plans for that are a lottery (7.2, measured here: 50 graphs of 1,000
+        triples took 7.5 s through VALUES and 0.2 s through FILTER IN, 200 graphs 0.6 s and
+        over 60 s), while one graph named as a constant takes 0.01 s: there, one request per
+        graph."""
         names = sorted(set(graphs))
         counts = dict.fromkeys(names, 0)
+        if self.endpoints.store == "Virtuoso":
+            for g in names:
+                rows = self.select(
+                    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+                counts[g] = int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
+            return counts
         for i in range(0, len(names), batch):
             values = " ".join(f"<{g}>" for g in names[i:i + batch])
             rows = self.select(
