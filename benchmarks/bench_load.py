@@ -3,9 +3,11 @@
     python benchmarks/bench_load.py                      # data/kg/ctkg.trig
     python benchmarks/bench_load.py --trig big.trig      # e.g. the scale issue's synthetic graph
     python benchmarks/bench_load.py --synthetic 200000   # generate a TriG of that many triples
+    python benchmarks/bench_load.py --endpoint http://127.0.0.1:8890/sparql   # a running store
 
-Each run loads into a fresh server (so every run does the same work: stage, count, swap,
-count). The time excludes reading the TriG, which is printed separately. A TriG without a
+Each run loads into a fresh Oxigraph server (so every run does the same work), or with
+``--endpoint`` reloads a store you started (e.g. Virtuoso: every reload replaces the release).
+The time excludes reading the TriG, which is printed separately. A TriG without a
 manifest.json beside it gets one computed in a temporary folder.
 """
 
@@ -67,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=int, default=0, metavar="N",
                         help="generate a synthetic TriG of about N triples instead")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--protocol", choices=["auto", "update"], default="auto")
+    parser.add_argument("--protocol", choices=["auto", "update", "staged"], default="auto")
+    parser.add_argument("--endpoint", default=None,
+                        help="query URL of a running store to reload instead of a fresh "
+                             "Oxigraph per run")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="ctkg-bench-") as tmpname:
@@ -89,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
               f"read+checked in {parse_s:.2f} s ({release.total / parse_s:,.0f} triples/s)")
         rates: list[float] = []
         for i in range(args.runs):
-            with start(tmp / f"store{i}") as server:
-                report = load_release(folder, server.query_url, protocol=args.protocol)
+            if args.endpoint:
+                report = load_release(folder, args.endpoint, protocol=args.protocol)
+            else:
+                with start(tmp / f"store{i}") as server:
+                    report = load_release(folder, server.query_url, protocol=args.protocol)
             rates.append(report.throughput)
             print(f"  run {i + 1}: {report.seconds:.2f} s, {report.throughput:,.0f} triples/s "
                   f"({report.method}, {report.requests} requests)")

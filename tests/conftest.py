@@ -1,4 +1,5 @@
-"""Shared fixtures: the project layout, expected-output files and a real Oxigraph server."""
+"""Shared fixtures: the project layout, expected-output files, a real Oxigraph server and a
+real Virtuoso (started once per session)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from ctkg.paths import Layout
 from ctkg.store.server import OxigraphServer, start
 from tests.expected import Expected
 from tests.paths import ROOT
+from tests.virtuoso import INSTALL_HINT, Virtuoso, binaries
+from tests.virtuoso import start as start_virtuoso
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,6 +38,21 @@ def oxigraph_server(tmp_path: Path) -> Iterator[OxigraphServer]:
     """A fresh read-write ``oxigraph serve`` on a free loopback port, stopped afterwards."""
     server = start(tmp_path / "oxigraph-store")
     try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """One Virtuoso on loopback for the session (it takes seconds to create a database), the
+    anonymous SPARQL account allowed to update; skipped, saying why, where it is not installed.
+    Tests that write drop the CTKG graphs first (``virtuoso_server.drop_graphs()``)."""
+    if binaries() is None:
+        pytest.skip(INSTALL_HINT)
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))  # installed: must start
+    try:
+        server.grant_update()
         yield server
     finally:
         server.stop()

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ctkg.store.load import STAGING_PREFIX
 from ctkg.store.release import GRAPH_PREFIX
 from ctkg.store.server import OxigraphServer
+from ctkg.store.swap import STAGING_PREFIX
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

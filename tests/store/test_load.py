@@ -17,9 +17,10 @@ import pytest
 
 from ctkg.errors import CTKGError
 from ctkg.http import EndpointError
-from ctkg.store.load import STAGING_PREFIX, load_release
+from ctkg.store.load import load_release
 from ctkg.store.release import GRAPH_PREFIX
 from ctkg.store.server import OxigraphServer, free_port, start
+from ctkg.store.swap import STAGING_PREFIX
 from tests.loopback import loopback_http
 from tests.store.helpers import (
     Quiet,
@@ -85,7 +86,7 @@ def test_the_release_travels_in_one_update_request(oxigraph_server: OxigraphServ
     assert len(live) == 1 and len(writes) == 2  # the preflight's no-op, then the swap
     assert live[0].count(b"INSERT DATA") == 1
     assert_release_live(oxigraph_server, 2)
-    with pytest.raises(CTKGError, match="one SPARQL Update request"):
+    with pytest.raises(CTKGError, match="choose auto, update or staged"):
         load_release(kg_folder(tmp_path, 2), base + "/query", protocol="gsp", **FAST)
 
 

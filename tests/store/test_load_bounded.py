@@ -69,21 +69,23 @@ def test_load_deadline_bounds_the_whole_load(tmp_path: Path) -> None:
 
 
 def test_permission_error_from_virtuoso_is_not_retried(tmp_path: Path) -> None:
-    """Virtuoso answers an update by a user without SPARQL_UPDATE with a 403 (SR186): waiting
-    does not heal that, so it is reported at once, not retried."""
+    """Virtuoso answers an update by a user without SPARQL_UPDATE with HTTP 500 and SR186
+    (measured on 7.2; it was retried as a server error): waiting does not heal that, so it is
+    reported at once, with the grant that fixes it."""
     with recording_listener() as peer:
         peer.answers = [(200, {"Content-Type": "application/sparql-results+json"},
-                         EMPTY_JSON)]
-        peer.status = 403
+                         EMPTY_JSON)] * 2  # the staging leftovers, asked two ways
+        peer.status = 500
         peer.content_type = "text/plain"
         peer.body = (b"Virtuoso 42000 Error SR186:SECURITY: No permission to execute "
-                     b"procedure DB.DBA.SPARUL_RUN with user ID 107, group ID 107")
+                     b"procedure DB.DBA.SPARUL_DROP with user ID 107, group ID 107")
         with pytest.raises(EndpointError) as err:
-            load_release(kg_folder(tmp_path, 1), peer.base + "/sparql",
-                         update=peer.base + "/sparql", retries=3, base_delay=0.01)
-    assert err.value.status == 403
-    assert "rejects updates" in str(err.value) and "SR186" in str(err.value)
-    assert len(peer.requests) == 2  # the SELECT, then the one update: no retry
+            load_release(kg_folder(tmp_path, 1), peer.base + "/sparql", protocol="update",
+                         retries=3, base_delay=0.01)
+    assert err.value.status == 500 and not err.value.transient
+    assert "SR186" in str(err.value) and 'GRANT SPARQL_UPDATE TO "SPARQL"' in str(err.value)
+    assert UNCHANGED in str(err.value)
+    assert len(peer.requests) == 3  # two SELECTs, then the one update: no retry
 
 
 @pytest.mark.server

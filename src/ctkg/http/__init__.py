@@ -64,6 +64,10 @@ ENV_TOKEN = "CTKG_ENDPOINT_TOKEN"
 
 #: Statuses worth another try: rate limiting and the 5xx of an overloaded or restarting server.
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+#: Error codes in a 5xx answer that no wait heals: Virtuoso answers a missing permission
+#: (SR186, e.g. SPARQL_UPDATE not granted) and a SPARQL text its compiler cannot take (SP030,
+#: SP031) with HTTP 500.
+PERMANENT_5XX_CODES = (b"SR186", b"SP030", b"SP031")
 
 _UNSAFE = re.compile(r"[^\x20-\x7e]|[()]")
 _SECRET_PARAM = re.compile(r"(?i)(token|key|pass|secret|auth|sig|cred)")
@@ -367,7 +371,7 @@ def _status_error(url: str, status: int, headers: Mapping[str, str],
     if status in (401, 407):
         return EndpointError(url, f"authentication refused (HTTP {status}): check {ENV_USER}/"
                                   f"{ENV_PASSWORD} or {ENV_TOKEN}", status=status)
-    if status in RETRY_STATUS:
+    if status in RETRY_STATUS and not any(c in body[:1000] for c in PERMANENT_5XX_CODES):
         return EndpointError(url, text, status=status, transient=True,
                              retry_after=parse_retry_after(headers.get("Retry-After")))
     return EndpointError(url, text, status=status)
