@@ -107,6 +107,7 @@ def replace_folder(folder: Path, files: Mapping[str, bytes], *, owned: set[str])
     new, old = _sibling(folder, "new"), _sibling(folder, "old")
     new.mkdir(parents=True)
     for name in sorted(files):
+        (new / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. tables/x.csv
         with open(new / name, "wb") as fh:
             fh.write(files[name])
             fh.flush()
