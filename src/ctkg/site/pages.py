@@ -104,14 +104,14 @@ def thing_page(g: Graph, t: Thing) -> tuple[str, str]:
     if picture:
         body.append(f"<figure>{picture}<figcaption>{e(label)} and what the facts connect "
                     "it to (the most attested first).</figcaption></figure>")
-    body.append(curated_table(g, path, t))
+    if t.kind != "statement":  # a statement's own words are shown above, from its text
+        body.append(curated_table(g, path, t))
     body.append(as_sources_saw_it(g, path, facts))
     body.append(f"<h2>Facts <span class=\"count\">({len(facts)})</span></h2>"
                 "<p class=\"meta\">Each fact with the words of each source that states it."
                 "</p>" + fact_table(g, path, facts, t.iri))
-    if t.kind != "statement":
-        mentions = g.mentions_of.get(t.iri, [])
-        body.append(f"<h2>Mentions in the texts <span class=\"count\">({len(mentions)})"
-                    f"</span></h2>" + mention_list(g, path, mentions))
+    mentions = g.mentions_of.get(t.iri, [])
+    body.append(f"<h2>Mentions in the texts <span class=\"count\">({len(mentions)})"
+                f"</span></h2>" + mention_list(g, path, mentions))
     return path, page(path, label, "\n".join(b for b in body if b))
 

@@ -64,7 +64,7 @@ def neighbourhood(g: Graph, path: str, iri: str, facts: list[Fact]) -> str:
     relation: dict[str, Counter[str]] = defaultdict(Counter)
     for f in facts:
         other = f.obj.value if f.subject == iri else f.subject
-        if not isinstance(f.obj, ox.NamedNode) or other == iri or page_path(other) is None:
+        if not isinstance(f.obj, ox.NamedNode) or other == iri or kind_of(other) is None:
             continue
         counts[other] += 1
         arrow = "→ " if f.subject == iri else "← "
