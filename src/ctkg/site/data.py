@@ -80,6 +80,8 @@ class Graph:
     by_node: dict[str, list[Fact]] = field(default_factory=dict)
     by_doc: dict[str, list[Fact]] = field(default_factory=dict)
     mentions_of: dict[str, list[Mention]] = field(default_factory=dict)
+    mentions_in: dict[str, list[Mention]] = field(default_factory=dict)
+    statements_in: dict[str, list[str]] = field(default_factory=dict)
 
     def label(self, iri: str) -> str:
         """The preferred label, else the last part of the IRI (never an empty link text)."""
@@ -252,10 +254,19 @@ def read_graph(layout: Layout, store: ox.Store | None = None) -> Graph:
             by_node[f.obj.value].append(f)
         by_doc[f.doc].append(f)
     mentions_of: dict[str, list[Mention]] = defaultdict(list)
+    mentions_in: dict[str, list[Mention]] = defaultdict(list)
     for m in g.mentions.values():
+        mentions_in[m.doc].append(m)
         for e in m.entities:
             mentions_of[e].append(m)
-    g.by_node, g.by_doc, g.mentions_of = dict(by_node), dict(by_doc), dict(mentions_of)
+    statements_in: dict[str, list[str]] = defaultdict(list)
+    for t in sorted(things.values(), key=lambda t: _natural(t.iri)):
+        for p, o in t.curated:
+            if t.kind == "statement" and p == CTKG_NS + "statedIn":
+                statements_in[o.value].append(t.iri)
+    g.by_node, g.by_doc = dict(by_node), dict(by_doc)
+    g.mentions_of, g.mentions_in = dict(mentions_of), dict(mentions_in)
+    g.statements_in = dict(statements_in)
     return g
 
 

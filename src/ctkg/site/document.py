@@ -73,11 +73,9 @@ def document_page(g: Graph, t: Thing) -> tuple[str, str]:
     path = page_path(t.iri) or ""
     title = g.label(t.iri)
     text = g.texts.get(t.iri, "")
-    mentions = [m for m in g.mentions.values() if m.doc == t.iri]
+    mentions = g.mentions_in.get(t.iri, [])
     facts = g.by_doc.get(t.iri, [])
-    statements = sorted(s for s, p, o in ((x.iri, p, o) for x in g.things.values()
-                                           if x.kind == "statement" for p, o in x.curated)
-                        if p == CTKG_NS + "statedIn" and o.value == t.iri)
+    statements = g.statements_in.get(t.iri, [])
     body = [f'<p class="kind"><a href="{e(relative(path, listing_path("document")))}">'
             f"Source document</a> · <code>{e(t.iri.rsplit('/', 1)[-1])}</code></p>"
             f"<h1>{e(title)}</h1>",
