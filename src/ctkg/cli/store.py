@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ctkg.cli.common import Commands, layout_of
 
@@ -18,11 +19,16 @@ def register(commands: Commands) -> None:
                    help="retries of a request that failed in a way that can heal (default: 3)")
     p.add_argument("--deadline", type=float, default=600.0,
                    help="seconds the whole load may take, retries included (default: 600)")
-    p = commands.add("serve", run_serve, "serve the build with a local Oxigraph SPARQL server")
+    p = commands.add("serve", run_serve, "serve the site, the graph's IRIs and a SPARQL endpoint")
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--writable", action="store_true", help="allow SPARQL Update")
     p.add_argument("--timeout", type=int, default=30,
                    help="seconds after which the server cancels a query (default: 30)")
+    p.add_argument("--site", type=Path, default=None,
+                   help="the site folder to serve (default: <root>/site, written by "
+                        "`ctkg site` if missing or not of this build)")
+    p.add_argument("--no-site", action="store_true",
+                   help="serve the SPARQL endpoint only, as before")
 
 
 def run_load(args: argparse.Namespace) -> int:
@@ -44,5 +50,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve the build on 127.0.0.1 until interrupted."""
     from ctkg.store.serve import serve
 
-    serve(layout_of(args).kg, args.port, writable=args.writable, timeout=args.timeout)
+    layout = layout_of(args)
+    site = None if args.no_site else (args.site or layout.root / "site")
+    serve(layout, args.port, writable=args.writable, timeout=args.timeout, site=site)
     return 0
