@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from ctkg.store.website import HTML, Website, negotiate
@@ -36,7 +37,12 @@ def site(tmp_path: Path) -> Website:
     (folder / "index.html").write_text("<p>index</p>")
     (folder / "id" / "person" / "x.html").write_text("<p>x</p>")
     (tmp_path / "secret.txt").write_text("outside")
-    return Website(folder, backend_port=1, root=tmp_path, timeout=5)
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://w3id.org/ctkg/id/person/x"),
+                      ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal("X"), ox.NamedNode("https://w3id.org/ctkg/graph/registry")))
+    return Website(folder, store, root=tmp_path, endpoint="http://127.0.0.1:1/query",
+                   timeout=5)
 
 
 @pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/id/../../secret.txt",
@@ -61,6 +67,9 @@ def test_static_files_and_html_by_negotiation(tmp_path: Path) -> None:
     assert (page.status, page.body, page.headers["Vary"]) == (200, b"<p>x</p>", "Accept")
     missing = web.answer("GET", "/id/person/nobody", "text/html", b"")
     assert missing.status == 404 and missing.headers["Vary"] == "Accept"
+    turtle = web.answer("GET", "/id/person/x", "text/turtle", b"")
+    assert turtle.status == 200 and b'"X"' in turtle.body
+    assert web.answer("GET", "/id/person/nobody", "text/turtle", b"").status == 404
     refused = web.answer("GET", "/id/person/x", "image/png", b"")
     assert refused.status == 406 and refused.headers["Vary"] == "Accept"
     assert web.answer("DELETE", "/index.html", None, b"").status == 405

@@ -27,6 +27,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import pyoxigraph as ox
+
 from ctkg.errors import CTKGError, display_path
 from ctkg.kg.report import MANIFEST
 from ctkg.paths import Layout
@@ -125,7 +127,12 @@ def serve(layout: Layout, port: int, *, writable: bool = False, timeout: int = 3
             return server
 
         server = launch()
-        website = Website(site, internal, layout.root, timeout) if site is not None else None
+        website = None
+        if site is not None:
+            memory = ox.Store()  # the build, for /id/: index lookups, no query on disk
+            memory.bulk_load(path=str(kg / "ctkg.trig"), format=ox.RdfFormat.TRIG)
+            website = Website(site, memory, layout.root,
+                              f"http://127.0.0.1:{internal}/query", timeout)
         guard = GuardServer(port, internal, query_timeout=timeout, log=log,
                             website=website).start()
         log(f"the guard on port {port} refuses SPARQL over the size and nesting limits")
