@@ -77,3 +77,15 @@ def test_sparql_endpoint_still_answers(served: Served) -> None:
         "query": "ASK { <https://w3id.org/ctkg/id/person/vladimir-voronkov> ?p ?o }"},
         headers={"Accept": "application/sparql-results+json"})
     assert resp.status_code == 200 and resp.json()["boolean"] is True
+
+
+def test_void_names_the_served_endpoint(served: Served) -> None:
+    resp = requests.get(served.base + "/.well-known/void", timeout=30)
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/turtle")
+    void = {q.triple for q in ox.parse(resp.content, format=ox.RdfFormat.TURTLE)}
+    assert ox.Triple(ox.NamedNode("https://w3id.org/ctkg/id/void/dataset"),
+                     ox.NamedNode("http://rdfs.org/ns/void#sparqlEndpoint"),
+                     ox.NamedNode(served.base + "/query")) in void
+    endpoint = requests.post(served.base + "/query", data={"query": "ASK {}"}, timeout=30,
+                             headers={"Accept": "application/sparql-results+json"})
+    assert endpoint.json()["boolean"] is True

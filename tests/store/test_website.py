@@ -77,5 +77,11 @@ def test_static_files_and_html_by_negotiation(tmp_path: Path) -> None:
 
 def test_sparql_paths_are_left_to_the_relay(tmp_path: Path) -> None:
     web = site(tmp_path)
-    assert not web.handles("GET", "/query") and not web.handles("POST", "/update")
+    assert not web.handles("POST", "/query") and not web.handles("POST", "/update")
+    assert not web.handles("GET", "/store?default")
     assert web.handles("GET", "/id/person/x") and web.handles("GET", "/sparql")
+    assert not web.handles("GET", "/query?query=ASK%7B%7D")
+    # a person who opens /query in a browser is sent to the query page
+    assert web.handles("GET", "/query")
+    answer = web.answer("GET", "/query", "text/html", b"")
+    assert (answer.status, answer.headers["Location"]) == (303, "/sparql")

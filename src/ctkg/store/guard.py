@@ -77,7 +77,7 @@ class _Relay(http.server.BaseHTTPRequestHandler):
 
     def _relay(self) -> None:
         site = self.server.website
-        if site is not None and site.handles(self.command, urllib.parse.urlsplit(self.path).path):
+        if site is not None and site.handles(self.command, self.path):
             self._site(site)
             return
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

@@ -131,8 +131,8 @@ def serve(layout: Layout, port: int, *, writable: bool = False, timeout: int = 3
         if site is not None:
             memory = ox.Store()  # the build, for /id/: index lookups, no query on disk
             memory.bulk_load(path=str(kg / "ctkg.trig"), format=ox.RdfFormat.TRIG)
-            website = Website(site, memory, layout.root,
-                              f"http://127.0.0.1:{internal}/query", timeout)
+            website = Website(site, memory, layout.root, f"http://127.0.0.1:{internal}/query",
+                              timeout, public=f"http://127.0.0.1:{port}")
         guard = GuardServer(port, internal, query_timeout=timeout, log=log,
                             website=website).start()
         log(f"the guard on port {port} refuses SPARQL over the size and nesting limits")

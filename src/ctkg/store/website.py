@@ -127,14 +127,21 @@ class Website:
     """The site folder, the /id/ resolver and the query page, for the guard's handler."""
 
     def __init__(self, folder: Path, store: ox.Store, root: Path, endpoint: str,
-                 timeout: float) -> None:
+                 timeout: float, public: str | None = None) -> None:
         self.folder = folder.resolve()
+        self.void = root / "data" / "kg" / "void.ttl"
+        self.public = public  # the served base URL, for void:sparqlEndpoint
         self.store = store  # the build in memory, for /id/ (Oxigraph answers the queries)
         self.query_page = QueryPage(root, endpoint, timeout)
 
-    def handles(self, method: str, path: str) -> bool:
-        """Everything but the SPARQL protocol paths, which the guard relays."""
-        clean = path.rstrip("/")
+    def handles(self, method: str, target: str) -> bool:
+        """Everything but the SPARQL protocol paths, which the guard relays; and a person
+        opening ``/query`` with no query in a browser (sent on to the query page)."""
+        split = urllib.parse.urlsplit(target)
+        clean = split.path.rstrip("/")
+        if clean == "/query" and method == "GET" and "query" not in urllib.parse.parse_qs(
+                split.query):
+            return True
         return not any(clean == p or clean.startswith(p + "/") for p in SPARQL_PATHS)
 
     def answer(self, method: str, target: str, accept: str | None, body: bytes) -> Answer:
@@ -149,9 +156,25 @@ class Website:
             return Answer(status, "text/html; charset=utf-8", html.encode(), {})
         if method not in ("GET", "HEAD"):
             return text_answer(405, f"{method} is not allowed here")
+        if path.rstrip("/") == "/query":
+            return Answer(303, "text/plain; charset=utf-8", b"see /sparql\n",
+                          {"Location": "/sparql"})
+        if path == "/.well-known/void":
+            return self.void_description()
         if path.startswith("/id/") and not path.endswith(".html"):
             return self.resource(path, accept)
         return self.static(path)
+
+    def void_description(self) -> Answer:
+        """The release's VoID/DCAT with the endpoint it is served at (RFC 5785 path, as the
+        VoID guide suggests); the committed ``void.ttl`` names no endpoint."""
+        if not self.void.is_file():
+            return text_answer(404, "no void.ttl in the build")
+        data = self.void.read_bytes()
+        if self.public:
+            data += (f"<{ID_NS}void/dataset> <http://rdfs.org/ns/void#sparqlEndpoint> "
+                     f"<{self.public}/query> .\n").encode()
+        return Answer(200, "text/turtle; charset=utf-8", data, {})
 
     def static(self, path: str) -> Answer:
         """A file of the site folder; never one outside it."""
