@@ -9,13 +9,15 @@ bytes.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from ctkg.atomic import replace_folder
+from ctkg.atomic import recover_folder, replace_folder
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import CTKG_NS
-from ctkg.site.data import Graph, load_store, ontology_terms, read_graph
+from ctkg.site.data import Graph, ontology_terms, read_graph
 from ctkg.site.document import document_page
 from ctkg.site.downloads import DOWNLOADS, dataset_jsonld, release_files
 from ctkg.site.html import CSS, STYLE
@@ -29,7 +31,8 @@ from ctkg.site.index import (
 )
 from ctkg.site.ontology import ontology_page
 from ctkg.site.pages import thing_page
-from ctkg.site.paths import INDEX
+from ctkg.site.paths import INDEX, ONTOLOGY_PAGE, page_path
+from ctkg.site.read import read_quads
 
 
 @dataclass(frozen=True)
@@ -59,33 +62,91 @@ def _label_statements(g: Graph) -> None:
             g.labels[t.iri] = f"Statement by {who} ({t.iri.rsplit('/', 1)[-1]})"
 
 
-def render_site(layout: Layout) -> dict[str, bytes]:
-    """Every file of the site by its site-relative path."""
-    store = load_store(layout)
-    g = read_graph(layout, store)
+class Files(Mapping[str, bytes]):
+    """The site's files by path, each made when it is read (one page in memory at a time).
+
+    :func:`ctkg.atomic.replace_folder` reads each value once and writes it, so a site far
+    larger than memory is written page by page; the release's files are read from disk the
+    same way rather than held.
+    """
+
+    def __init__(self) -> None:
+        self._make: dict[str, Callable[[], bytes]] = {}
+
+    def add(self, name: str, make: Callable[[], bytes]) -> None:
+        self._make[name] = make
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._make[name]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._make)
+
+    def __len__(self) -> int:
+        return len(self._make)
+
+
+def _html(render: Callable[[], tuple[str, str]]) -> Callable[[], bytes]:
+    return lambda: render()[1].encode("utf-8")
+
+
+def render_site(layout: Layout) -> Files:
+    """Every file of the site by its site-relative path, rendered when read."""
+    raw = read_quads(layout.kg / "ctkg.nq")
+    g = read_graph(layout, raw)
     _label_statements(g)
-    files = release_files(layout)
-    pages: dict[str, str] = {INDEX: index_page(g, layout, files, dataset_jsonld(layout)),
-                             TIMELINE: timeline_page(g), NETWORK: network_page(g)}
-    pages.update(listing_pages(g))
+    terms = ontology_terms(raw)
+    del raw
+    downloads = release_files(layout)
+    jsonld = dataset_jsonld(layout)
+    files = Files()
+    files.add(INDEX, lambda: index_page(g, layout, downloads, jsonld).encode("utf-8"))
+    files.add(TIMELINE, lambda: timeline_page(g).encode("utf-8"))
+    files.add(NETWORK, lambda: network_page(g).encode("utf-8"))
+    for path, make in listing_pages(g).items():
+        files.add(path, make)
     for t in g.things.values():
-        path, html = document_page(g, t) if t.kind == "document" else thing_page(g, t)
-        pages[path] = html
-    path, html = ontology_page(g, ontology_terms(store))
-    pages[path] = html
-    out = {p: h.encode("utf-8") for p, h in pages.items()}
-    out[CSS] = STYLE.encode("utf-8")
-    for d in files:
-        out[f"{DOWNLOADS}/{d.name}"] = d.source.read_bytes()
-    return out
+        page = partial(document_page if t.kind == "document" else thing_page, g, t)
+        files.add(page_path(t.iri) or "", _html(page))
+    files.add(ONTOLOGY_PAGE, _html(partial(ontology_page, g, terms)))
+    files.add(CSS, STYLE.encode)
+    for d in downloads:
+        files.add(f"{DOWNLOADS}/{d.name}", d.source.read_bytes)
+    return files
 
 
 def write_site(layout: Layout, out: Path | None = None) -> SiteReport:
-    """Render the site and replace ``out`` (default ``<root>/site/``) with it atomically."""
+    """Render the site and replace ``out`` (default ``<root>/site/``) with it atomically.
+
+    A failure while rendering leaves the previous site as it was and no half-written folder
+    beside it.
+    """
     start = time.perf_counter()
     target = out or default_out(layout)
     files = render_site(layout)
-    owned = {name.split("/", 1)[0] for name in files}
-    replace_folder(target, files, owned=owned)
+    sizes = _Sizes(files)
+    try:
+        replace_folder(target, sizes, owned={n.split("/", 1)[0] for n in files}, sync=False)
+    except BaseException:
+        recover_folder(target)
+        raise
     return SiteReport(target, sum(1 for n in files if n.endswith(".html")), len(files),
-                      sum(len(b) for b in files.values()), time.perf_counter() - start)
+                      sizes.total, time.perf_counter() - start)
+
+
+class _Sizes(Mapping[str, bytes]):
+    """Counts the bytes written as they pass."""
+
+    def __init__(self, files: Files) -> None:
+        self.files, self.total = files, 0
+
+    def __getitem__(self, name: str) -> bytes:
+        data = self.files[name]
+        self.total += len(data)
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)

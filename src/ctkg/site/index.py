@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import pyoxigraph as ox
 
 from ctkg.paths import Layout
@@ -60,22 +63,23 @@ def _date(g: Graph, iri: str) -> str:
     return f" ({show_literal(date)})" if isinstance(date, ox.Literal) else ""
 
 
-def listing_pages(g: Graph) -> dict[str, str]:
+def listing_pages(g: Graph) -> dict[str, Callable[[], bytes]]:
     """One page per kind listing its things with how many facts and mentions each has."""
-    out = {}
-    for kind in PAGE_KINDS:
-        path = listing_path(kind)
-        items = []
-        for t in g.of_kind(kind):
-            n_facts = len(g.by_node.get(t.iri, []))
-            n_mentions = len(g.mentions_of.get(t.iri, []))
-            items.append(f"<li>{link(path, t.iri, g.label(t.iri))} <span class=\"count\">"
-                         f"({n_facts} facts, {n_mentions} mentions)</span></li>")
-        title = KIND_TITLES[kind][1]
-        body = (f"<h1>{e(title)} <span class=\"count\">({len(items)})</span></h1>"
-                f"<ul>{''.join(items) or '<li>None in this release.</li>'}</ul>")
-        out[path] = page(path, title, body)
-    return out
+    return {listing_path(k): partial(_listing, g, k) for k in PAGE_KINDS}
+
+
+def _listing(g: Graph, kind: str) -> bytes:
+    path = listing_path(kind)
+    items = []
+    for t in g.of_kind(kind):
+        n_facts = len(g.by_node.get(t.iri, []))
+        n_mentions = len(g.mentions_of.get(t.iri, []))
+        items.append(f"<li>{link(path, t.iri, g.label(t.iri))} <span class=\"count\">"
+                     f"({n_facts} facts, {n_mentions} mentions)</span></li>")
+    title = KIND_TITLES[kind][1]
+    body = (f"<h1>{e(title)} <span class=\"count\">({len(items)})</span></h1>"
+            f"<ul>{''.join(items) or '<li>None in this release.</li>'}</ul>")
+    return page(path, title, body).encode("utf-8")
 
 
 def timeline_page(g: Graph) -> str:

@@ -12,9 +12,10 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from ctkg.rdf.namespaces import CTKG_NS, OWL_NS, PREFIXES, RDF_NS, RDFS_NS, SKOS_NS
-from ctkg.site.data import Graph, Term
+from ctkg.site.data import Graph
 from ctkg.site.html import e, page
 from ctkg.site.paths import ONTOLOGY_PAGE
+from ctkg.site.read import Term
 
 _SECTIONS = [("Classes", OWL_NS + "Class"), ("Object properties", OWL_NS + "ObjectProperty"),
              ("Datatype properties", OWL_NS + "DatatypeProperty"),

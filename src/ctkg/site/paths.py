@@ -8,8 +8,8 @@ pages of what they are about and anchored on the document page.
 
 from __future__ import annotations
 
-import posixpath
 import re
+from functools import lru_cache
 
 from ctkg.rdf.namespaces import CTKG_NS, ID_NS
 
@@ -21,6 +21,7 @@ INDEX = "index.html"
 ONTOLOGY_PAGE = "ontology/index.html"
 
 
+@lru_cache(maxsize=1 << 18)
 def page_path(iri: str) -> str | None:
     """The site-relative path of the page of ``iri``, or ``None`` when it has none."""
     if iri == CTKG_NS.rstrip("#") or iri.startswith(CTKG_NS):
@@ -43,9 +44,18 @@ def listing_path(kind: str) -> str:
 
 
 def relative(from_page: str, to_page: str) -> str:
-    """A link from one site page to another that works from ``file://`` and any server path."""
-    start = posixpath.dirname(from_page) or "."
-    return posixpath.relpath(to_page, start)
+    """A link from one site page to another that works from ``file://`` and any server path.
+
+    String work on the site's own clean paths (no ``.`` or ``..`` in them), not
+    ``posixpath.relpath``, which resolves both against the working directory: a large site
+    makes millions of links.
+    """
+    here = from_page.split("/")[:-1]
+    there = to_page.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
 
 
 def mention_anchor(annotation_id: str) -> str:
