@@ -93,10 +93,10 @@ def test_entity_page_shows_facts_with_quotes_and_document_anchors(site: Path) ->
     assert page.lang == "en" and "<h1>Vladimir Voronkov</h1>" in html
     # a fact, its exact quote, its source and as-of date, and the anchored link
     facts = html[html.index("<h2>Facts"):]
-    row = facts[facts.index('href="../goal/capacity-building.html"'):]
+    row = facts[facts.index('href="../../id/goal/capacity-building.html"'):]
     row = row[:row.index("</tr>")]
     assert "<mark>capacity-building projects</mark>" in row
-    assert f'href="../document/{DOC_001}.html#T46"' in row
+    assert f'href="../../id/document/{DOC_001}.html#T46"' in row
     assert "as of <time datetime=\"2018-06\">June 2018</time>" in row
     assert "<svg" in html and "<title>Neighbourhood of Vladimir Voronkov" in html
 
@@ -104,8 +104,8 @@ def test_entity_page_shows_facts_with_quotes_and_document_anchors(site: Path) ->
 def test_quotes_on_entity_pages_are_the_text_at_their_offsets(site: Path) -> None:
     doc = read_document(LAYOUT.corpus / f"{DOC_001}.txt")
     html = (site / VORONKOV).read_text(encoding="utf-8")
-    found = re.findall(rf'<mark>([^<]*)</mark>[^<]*… <a href="\.\./document/{DOC_001}\.html#'
-                       r'(T\d+)"', html)
+    found = re.findall(r'<mark>([^<]*)</mark>[^<]*… <a href="\.\./\.\./id/document/'
+                       rf'{DOC_001}\.html#(T\d+)"', html)
     assert len(found) > 5
     for quote, ann in found:
         tb = doc.textbounds[ann]

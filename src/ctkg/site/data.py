@@ -73,6 +73,8 @@ class Graph:
     mentions_of: dict[str, list[Mention]] = field(default_factory=dict)
     mentions_in: dict[str, list[Mention]] = field(default_factory=dict)
     statements_in: dict[str, list[str]] = field(default_factory=dict)
+    #: rendered pieces shown on many pages (a mention's quote), made once
+    cache: dict[str, str] = field(default_factory=dict)
 
     def label(self, iri: str) -> str:
         """The preferred label, else the last part of the IRI (never an empty link text)."""

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from ctkg.rdf.namespaces import TIME_NS
 from ctkg.site.data import Fact, Graph, Mention
 from ctkg.site.html import e, granularity, link, show_literal
-from ctkg.site.paths import mention_anchor, page_path, relative
+from ctkg.site.paths import depth, mention_anchor, page_path, relative
 
 
 def value(g: Graph, from_page: str, term: ox.NamedNode | ox.Literal) -> str:
@@ -34,15 +34,29 @@ def mention_link(from_page: str, m: Mention) -> str:
 
 def quote(g: Graph, from_page: str, m: Mention) -> str:
     """The exact text of a mention in its context, linked to the span on the document page."""
+    words = g.cache.get(m.iri)
+    if words is None:
+        words = f"…{e(m.prefix)}<mark>{e(m.exact)}</mark>{e(m.suffix)}… "
+        g.cache[m.iri] = words
     start = m.spans[0][0] if m.spans else 0
     end = m.spans[-1][1] if m.spans else 0
-    return (f'<div class="quote">…{e(m.prefix)}<mark>{e(m.exact)}</mark>{e(m.suffix)}… '
-            f'<a href="{e(mention_link(from_page, m))}" title="characters {start}-{end}">'
-            f"{e(m.ann)} in the text</a></div>")
+    return (f'<div class="quote">{words}<a href="{e(mention_link(from_page, m))}" '
+            f'title="characters {start}-{end}">{e(m.ann)} in the text</a></div>')
 
 
 def evidence(g: Graph, from_page: str, f: Fact) -> str:
-    """One document's evidence for a fact: its quotes, the document, as of when, inference."""
+    """One document's evidence for a fact: its quotes, the document, as of when, inference.
+
+    The same on every page at the same depth (links go up to the root), so made once.
+    """
+    key = f"{depth(from_page)} {f.iri}"
+    made = g.cache.get(key)
+    if made is None:
+        made = g.cache[key] = _evidence(g, from_page, f)
+    return made
+
+
+def _evidence(g: Graph, from_page: str, f: Fact) -> str:
     parts = [quote(g, from_page, g.mentions[m]) for m in f.mentions if m in g.mentions]
     when = f", as of {show_literal(f.as_of)}" if f.as_of is not None else ""
     meta = f'<p class="meta">Source: {link(from_page, f.doc, g.label(f.doc))}{when}'

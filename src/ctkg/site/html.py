@@ -7,7 +7,7 @@ path); there is no script and no remote resource.
 
 from __future__ import annotations
 
-import calendar
+from functools import lru_cache
 from html import escape
 
 import pyoxigraph as ox
@@ -31,7 +31,13 @@ _GRANULARITY = {"unitDay": "day", "unitMonth": "month", "unitYear": "year",
 
 def e(text: object) -> str:
     """Escape text for an element or a double-quoted attribute."""
-    return escape(str(text), quote=True)
+    return _escape(text) if isinstance(text, str) else escape(str(text), quote=True)
+
+
+@lru_cache(maxsize=1 << 16)
+def _escape(text: str) -> str:
+    """Labels, paths and ids recur on many pages: each escaped once."""
+    return escape(text, quote=True)
 
 
 def page(path: str, title: str, body: str, head_extra: str = "") -> str:
@@ -66,8 +72,12 @@ def link(from_page: str, iri: str, label: str) -> str:
     return e(label)
 
 
+_MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
 def month_name(month: int) -> str:
-    return calendar.month_name[month]
+    return _MONTHS[month]
 
 
 def show_time(value: str, datatype: str) -> str:

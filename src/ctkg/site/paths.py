@@ -46,16 +46,16 @@ def listing_path(kind: str) -> str:
 def relative(from_page: str, to_page: str) -> str:
     """A link from one site page to another that works from ``file://`` and any server path.
 
-    String work on the site's own clean paths (no ``.`` or ``..`` in them), not
-    ``posixpath.relpath``, which resolves both against the working directory: a large site
-    makes millions of links.
+    Always up to the site's root, then down (``../../id/document/d.html``), so a piece of a
+    page (a fact's evidence) is the same on every page at the same depth and is rendered
+    once; string work, as a large site makes millions of links.
     """
-    here = from_page.split("/")[:-1]
-    there = to_page.split("/")
-    common = 0
-    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
-        common += 1
-    return "../" * (len(here) - common) + "/".join(there[common:])
+    return "../" * from_page.count("/") + to_page
+
+
+def depth(page: str) -> int:
+    """How many folders down a page is (what its links depend on)."""
+    return page.count("/")
 
 
 def mention_anchor(annotation_id: str) -> str:
