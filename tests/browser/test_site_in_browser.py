@@ -17,6 +17,7 @@ from tests.browser.conftest import Served
 from tests.paths import ROOT
 
 VORONKOV = "https://w3id.org/ctkg/id/person/vladimir-voronkov"
+ID_NS = "https://w3id.org/ctkg/id/"
 # every link and embedded resource, SVG links included (their href is not a string)
 LINKS_JS = """return Array.from(document.querySelectorAll(
   'a[href], link[href], img[src], script[src], object[data], iframe[src], image[href]'))
@@ -31,7 +32,8 @@ def console_errors(browser: Any) -> list[str]:
 
 def test_crawl_every_page_from_the_index(served: Served, browser: Any) -> None:
     """Breadth-first from the index over same-origin links: each HTML page in the browser
-    (console errors), every other URL (downloads, styles, pictures) fetched once."""
+    (console errors), every other URL (downloads, styles, pictures) fetched once. A link to
+    one of the graph's IRIs (``https://w3id.org/ctkg/id/...``) is followed on the server."""
     start = time.perf_counter()
     origin = served.base
     queue, seen, pages, broken = [origin + "/"], {origin + "/"}, 0, []
@@ -50,6 +52,8 @@ def test_crawl_every_page_from_the_index(served: Served, browser: Any) -> None:
         assert not errors, f"{url}: {errors}"
         for link in browser.execute_script(LINKS_JS):
             target = urllib.parse.urldefrag(link)[0]
+            if target.startswith(ID_NS):  # the graph's own IRIs resolve on the server
+                target = origin + "/id/" + target[len(ID_NS):]
             if target.startswith(origin) and target not in seen:
                 seen.add(target)
                 queue.append(target)

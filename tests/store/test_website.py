@@ -65,6 +65,10 @@ def test_static_files_and_html_by_negotiation(tmp_path: Path) -> None:
     assert index.content_type == "text/html; charset=utf-8"
     page = web.answer("GET", "/id/person/x", "text/html", b"")
     assert (page.status, page.body, page.headers["Vary"]) == (200, b"<p>x</p>", "Accept")
+    # an IRI with triples but no page of its own gets a plain page of its triples
+    (tmp_path / "site" / "id" / "person" / "x.html").unlink()
+    generic = web.answer("GET", "/id/person/x", "text/html", b"")
+    assert generic.status == 200 and b"<td>X</td>" in generic.body
     missing = web.answer("GET", "/id/person/nobody", "text/html", b"")
     assert missing.status == 404 and missing.headers["Vary"] == "Accept"
     turtle = web.answer("GET", "/id/person/x", "text/turtle", b"")

@@ -24,7 +24,8 @@ import pyoxigraph as ox
 
 from ctkg.kg.dumps import DUMP_PREFIXES, clean_prefixes
 from ctkg.rdf.namespaces import CTKG_NS, GAF_NS, ID_NS, OA_NS, RDF_NS
-from ctkg.site.paths import INDEX, page_path
+from ctkg.site.html import e, page
+from ctkg.site.paths import INDEX, page_path, relative
 from ctkg.store.querypage import QueryPage
 
 HTML = "text/html"
@@ -176,6 +177,14 @@ class Website:
                      f"<{self.public}/query> .\n").encode()
         return Answer(200, "text/turtle; charset=utf-8", data, {})
 
+    def generic_page(self, iri: str, path: str) -> Answer:
+        """HTML of the triples about an IRI the site has no page for; 404 if none."""
+        triples = describe(self.store, iri)
+        if not triples:
+            return text_answer(404, f"the graph says nothing about <{iri}>")
+        html = _generic(path.lstrip("/"), iri, triples)
+        return Answer(200, "text/html; charset=utf-8", html.encode(), {})
+
     def static(self, path: str) -> Answer:
         """A file of the site folder; never one outside it."""
         rel = path.lstrip("/")
@@ -206,9 +215,10 @@ class Website:
             page = page_path(iri)
             answer = self.static("/" + page) if page else text_answer(404, "no page")
             if answer.status == 200:
-                answer.headers.update({**vary, "Content-Location": f"/{page}"})
+                answer.headers["Content-Location"] = f"/{page}"
             else:
-                answer.headers.update(vary)
+                answer = self.generic_page(iri, path)
+            answer.headers.update(vary)
             return answer
         triples = describe(self.store, iri)
         if not triples:
@@ -218,6 +228,24 @@ class Website:
                             prefixes=clean_prefixes(triples, DUMP_PREFIXES)) or b""
         ctype = chosen + ("; charset=utf-8" if fmt != ox.RdfFormat.N_TRIPLES else "")
         return Answer(200, ctype, data, vary)
+
+def _generic(path: str, iri: str, triples: list[ox.Triple]) -> str:
+    """A plain page of the triples about an IRI that has no page of its own on the site
+    (a mention, an assertion, a concept scheme), as Pubby shows any resource."""
+    def show(term: object) -> str:
+        if isinstance(term, ox.NamedNode):
+            target = page_path(term.value)  # links to the site's pages; other IRIs as text
+            return (f'<a href="{e(relative(path, target))}">{e(term.value)}</a>' if target
+                    else e(term.value))
+        return e(term.value) if isinstance(term, ox.Literal) else e(str(term))
+    rows = "".join(f"<tr><td>{show(t.subject)}</td><td>{show(t.predicate)}</td>"
+                   f"<td>{show(t.object)}</td></tr>" for t in triples)
+    return page(path, iri.rsplit("/", 1)[-1],
+                f"<h1>{e(iri)}</h1>\n<p>What the graph says about this resource, as "
+                "subject and as object, with the assertions and text spans behind it.</p>\n"
+                '<table class="results"><thead><tr><th>subject</th><th>property</th>'
+                f"<th>object</th></tr></thead><tbody>{rows}</tbody></table>")
+
 
 def send(handler: http.server.BaseHTTPRequestHandler, answer: Answer) -> None:
     """Write an answer (no body to HEAD)."""
