@@ -41,11 +41,12 @@ from pathlib import Path
 from ctkg.paths import Layout
 from ctkg.site import generate
 t = time.perf_counter()
-report = generate.write_site(Layout(Path(sys.argv[1])), Path(sys.argv[2]))
+report = generate.write_site(Layout(Path(sys.argv[1])), Path(sys.argv[2]), int(sys.argv[3]))
 wall = time.perf_counter() - t
 print(json.dumps({"wall": wall, "pages": report.pages, "files": report.files,
                   "bytes": report.bytes,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
 # the same work in steps, in another process (so the figures above are of one clean run)
@@ -97,6 +98,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="1000", help="comma-separated document counts")
     parser.add_argument("--jobs", type=int, default=2, help="build processes")
+    parser.add_argument("--site-jobs", type=int, default=2, help="ctkg site --jobs")
     parser.add_argument("--work", type=Path, help="keep built corpora here (reused)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,11 +107,12 @@ def main() -> int:
         for n in (int(s) for s in args.sizes.split(",")):
             root = ensure_built(n, work, args.jobs)
             out = Path(tmp) / f"site{n}"
-            r = json.loads(run([PY, "-c", _CHILD_SITE, str(root), str(out)]).splitlines()[-1])
+            r = json.loads(run([PY, "-c", _CHILD_SITE, str(root), str(out),
+                                str(args.site_jobs)]).splitlines()[-1])
             print(f"## {n} documents")
-            print(f"ctkg site (write_site): {r['wall']:.1f} s wall, peak RSS of the process "
-                  f"{r['rss_mib']:.0f} MiB, {r['pages']} pages, {r['files']} files, "
-                  f"{r['bytes'] / 2**20:.0f} MiB")
+            print(f"ctkg site --jobs {args.site_jobs}: {r['wall']:.1f} s wall, peak RSS "
+                  f"{r['rss_mib']:.0f} MiB (largest worker {r['worker_mib']:.0f} MiB), "
+                  f"{r['pages']} pages, {r['files']} files, {r['bytes'] / 2**20:.0f} MiB")
             steps = json.loads(run([PY, "-c", _CHILD_STEPS, str(root)]).splitlines()[-1])
             for step, sec in steps["steps"].items():
                 print(f"  {step}: {sec:.1f} s")

@@ -192,7 +192,17 @@ def test_same_build_same_bytes(site: Path) -> None:
     assert {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} == set(again)
 
 
-def test_failure_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_processes_write_the_same_bytes(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    report = generate.write_site(LAYOUT, out, jobs=2)
+    mine = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert mine == {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert report.bytes == sum(len(b) for b in mine.values())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_failure_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     jobs: int) -> None:
     out = tmp_path / "site"
     generate.write_site(LAYOUT, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -200,8 +210,8 @@ def test_failure_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def boom(*_: object) -> str:
         raise RuntimeError("disk on fire")
     monkeypatch.setattr(generate, "network_page", boom)
-    with pytest.raises(RuntimeError):
-        generate.write_site(LAYOUT, out)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        generate.write_site(LAYOUT, out, jobs=jobs)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 

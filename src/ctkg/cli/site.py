@@ -13,13 +13,15 @@ def register(commands: Commands) -> None:
                      "write the static site (a page per thing, with its evidence) from the build")
     p.add_argument("--out", type=Path, default=None,
                    help="folder to write (default: site/ in the project root); replaced whole")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="processes rendering pages (default: 1; the output is the same)")
 
 
 def run_site(args: argparse.Namespace) -> int:
     """Write the site atomically and say where."""
     from ctkg.site.generate import write_site
 
-    report = write_site(layout_of(args), args.out)
+    report = write_site(layout_of(args), args.out, jobs=max(1, args.jobs))
     print(f"wrote {report.pages} pages ({report.files} files, {report.bytes / 1e6:.1f} MB) "
           f"to {report.out} in {report.seconds:.1f} s")
     return 0

@@ -31,6 +31,7 @@ from ctkg.site.index import (
 )
 from ctkg.site.ontology import ontology_page
 from ctkg.site.pages import thing_page
+from ctkg.site.parallel import Ahead
 from ctkg.site.paths import INDEX, ONTOLOGY_PAGE, page_path
 from ctkg.site.read import read_quads
 
@@ -115,38 +116,23 @@ def render_site(layout: Layout) -> Files:
     return files
 
 
-def write_site(layout: Layout, out: Path | None = None) -> SiteReport:
+def write_site(layout: Layout, out: Path | None = None, jobs: int = 1) -> SiteReport:
     """Render the site and replace ``out`` (default ``<root>/site/``) with it atomically.
 
-    A failure while rendering leaves the previous site as it was and no half-written folder
-    beside it.
+    ``jobs`` processes render pages (:mod:`ctkg.site.parallel`); the bytes do not depend on
+    it. A failure while rendering leaves the previous site as it was and no half-written
+    folder beside it.
     """
     start = time.perf_counter()
     target = out or default_out(layout)
     files = render_site(layout)
-    sizes = _Sizes(files)
+    ahead = Ahead(files, jobs, local=lambda name: name.startswith(DOWNLOADS + "/"))
     try:
-        replace_folder(target, sizes, owned={n.split("/", 1)[0] for n in files}, sync=False)
+        replace_folder(target, ahead, owned={n.split("/", 1)[0] for n in files}, sync=False)
     except BaseException:
         recover_folder(target)
         raise
+    finally:
+        ahead.close()
     return SiteReport(target, sum(1 for n in files if n.endswith(".html")), len(files),
-                      sizes.total, time.perf_counter() - start)
-
-
-class _Sizes(Mapping[str, bytes]):
-    """Counts the bytes written as they pass."""
-
-    def __init__(self, files: Files) -> None:
-        self.files, self.total = files, 0
-
-    def __getitem__(self, name: str) -> bytes:
-        data = self.files[name]
-        self.total += len(data)
-        return data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.files)
-
-    def __len__(self) -> int:
-        return len(self.files)
+                      ahead.total, time.perf_counter() - start)
