@@ -50,7 +50,7 @@ def input_files(layout: Layout) -> list[Path]:
 
 def render_files(layout: Layout, quads: list[ox.Quad], ontology: Iterable[ox.Triple],
                  docs: list[brat.Document], warnings: list[Problem],
-                 notes: list[str]) -> dict[str, bytes]:
+                 notes: list[str], store: ox.Store | None = None) -> dict[str, bytes]:
     """Every output file's bytes (the manifest hashes the others, and ``SHA256SUMS`` all of
     them, the manifest included, for ``sha256sum -c``)."""
     ctx = jsonld_context(ctkg_terms(ontology))
@@ -62,7 +62,7 @@ def render_files(layout: Layout, quads: list[ox.Quad], ontology: Iterable[ox.Tri
         "ctkg.nq": render_nq(quads),
         "ctkg.jsonld": render_jsonld(ordered, ctx, ordered=True),
         "context.jsonld": render_context(ctx),
-        **render_tables(quads),
+        **render_tables(quads, store),
     }
     files["void.ttl"] = render_void(quads, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))

@@ -141,10 +141,13 @@ def _schema(table: Table) -> dict[str, object]:
     return schema
 
 
-def render_tables(quads: Iterable[ox.Quad]) -> dict[str, bytes]:
-    """``tables/<name>.csv`` for every table and ``tables/datapackage.json``."""
-    store = ox.Store()
-    store.bulk_extend(quads)
+def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None
+                  ) -> dict[str, bytes]:
+    """``tables/<name>.csv`` for every table and ``tables/datapackage.json``, queried from
+    ``store`` (the build's, holding exactly ``quads``) or from a store made of ``quads``."""
+    if store is None:
+        store = ox.Store()
+        store.bulk_extend(quads)
     labels = t.Labels(store)
     files: dict[str, bytes] = {}
     resources = []
