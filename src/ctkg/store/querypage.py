@@ -97,14 +97,14 @@ class QueryPage:
 def _cell(term: object) -> str:
     if isinstance(term, ox.NamedNode):
         target = page_path(term.value)
-        shown = _compact(term.value)
+        shown = compact(term.value)
         return f'<a href="{e(target)}">{e(shown)}</a>' if target else e(shown)
     if isinstance(term, ox.Literal):
         return e(term.value)
     return "" if term is None else e(str(term))
 
 
-def _compact(iri: str) -> str:
+def compact(iri: str) -> str:
     """The IRI under its longest matching CTKG prefix (for reading, not for parsing)."""
     for prefix, ns in sorted(PREFIXES.items(), key=lambda x: -len(x[1])):
         if iri.startswith(ns):
@@ -127,5 +127,5 @@ def _table(result: object) -> str:
                     + "</tr>")
     head = "".join(f"<th>{e(n)}</th>" for n in names)
     count = f"<p>{len(rows)} rows</p>" if len(rows) < MAX_ROWS else ""
-    return (f'{count}<table class="results"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    return (f'{count}<div style="overflow-x:auto"><table class="results"><thead><tr>{head}'
+            f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')

@@ -26,7 +26,7 @@ from ctkg.kg.dumps import DUMP_PREFIXES, clean_prefixes
 from ctkg.rdf.namespaces import CTKG_NS, GAF_NS, ID_NS, OA_NS, RDF_NS
 from ctkg.site.html import e, page
 from ctkg.site.paths import INDEX, page_path, relative
-from ctkg.store.querypage import QueryPage
+from ctkg.store.querypage import QueryPage, compact
 
 HTML = "text/html"
 #: what /id/ offers, in the server's order of preference among equal q-values
@@ -235,16 +235,18 @@ def _generic(path: str, iri: str, triples: list[ox.Triple]) -> str:
     def show(term: object) -> str:
         if isinstance(term, ox.NamedNode):
             target = page_path(term.value)  # links to the site's pages; other IRIs as text
-            return (f'<a href="{e(relative(path, target))}">{e(term.value)}</a>' if target
-                    else e(term.value))
+            shown = compact(term.value)
+            return (f'<a href="{e(relative(path, target))}">{e(shown)}</a>' if target
+                    else e(shown))
         return e(term.value) if isinstance(term, ox.Literal) else e(str(term))
     rows = "".join(f"<tr><td>{show(t.subject)}</td><td>{show(t.predicate)}</td>"
                    f"<td>{show(t.object)}</td></tr>" for t in triples)
     return page(path, iri.rsplit("/", 1)[-1],
                 f"<h1>{e(iri)}</h1>\n<p>What the graph says about this resource, as "
                 "subject and as object, with the assertions and text spans behind it.</p>\n"
-                '<table class="results"><thead><tr><th>subject</th><th>property</th>'
-                f"<th>object</th></tr></thead><tbody>{rows}</tbody></table>")
+                '<div style="overflow-x:auto"><table class="results"><thead><tr><th>subject'
+                "</th><th>property</th><th>object</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>")
 
 
 def send(handler: http.server.BaseHTTPRequestHandler, answer: Answer) -> None:
