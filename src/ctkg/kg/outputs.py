@@ -64,7 +64,7 @@ def render_files(layout: Layout, quads: list[ox.Quad], ontology: Iterable[ox.Tri
         "context.jsonld": render_context(ctx),
         **render_tables(quads, store),
     }
-    files["void.ttl"] = render_void(quads, (d.doc_id for d in docs), files,
+    files["void.ttl"] = render_void(quads, triples, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     counts = graph_counts(quads)
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]

@@ -75,6 +75,7 @@ class Labels:
 
 
 def _sorted(rows: Iterable[Row]) -> list[Row]:
+    """Distinct rows in natural order (E2 before E10, offset 9 before 10)."""
     return sorted({tuple(r): r for r in rows}.values(),
                   key=lambda r: [natural_key(c) for c in r])
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from ctkg import __version__
-from ctkg.kg.dumps import DUMP_PREFIXES, render_ttl, union_triples
+from ctkg.kg.dumps import DUMP_PREFIXES, render_ttl
 from ctkg.kg.jsonld import CONTEXT_PREFIXES
 from ctkg.rdf.namespaces import (
     CTKG_NS,
@@ -80,14 +80,13 @@ def _partition_iri(kind: str, term: ox.NamedNode) -> ox.NamedNode:
     return ident(f"void/{kind}/h-{hashlib.sha256(value.encode()).hexdigest()[:16]}")
 
 
-def render_void(quads: list[ox.Quad], documents: Iterable[str],
+def render_void(quads: list[ox.Quad], triples: list[ox.Triple], documents: Iterable[str],
                 files: Mapping[str, bytes], issued: str | None = None) -> bytes:
     """VoID + DCAT description of the dataset: the union of all graphs, one ``void:subset``
     per named graph, the dumps and tables with their SHA-256 (``files``: the release's
-    other files). ``void:sparqlEndpoint`` is left out: the release is files; ``ctkg serve``
-    prints its local endpoint."""
+    other files; ``triples``: the distinct triples of all graphs). ``void:sparqlEndpoint`` is
+    left out: the release is files; ``ctkg serve`` adds its own at ``/.well-known/void``."""
     ds = ident("void/dataset")
-    triples = union_triples(quads)
     out: list[Spo] = [
         (ds, RDF_TYPE, _v("Dataset")), (ds, RDF_TYPE, _dcat("Dataset")),
         (ds, _dct("title"), lit("CTKG: a knowledge graph of counter-terrorism policy "
@@ -114,9 +113,8 @@ def render_void(quads: list[ox.Quad], documents: Iterable[str],
     return render_ttl((ox.Triple(s, p, o) for s, p, o in out), VOID_PREFIXES)
 
 
-def _stats(ds: ox.NamedNode, triples: Iterable[ox.Triple]) -> list[Spo]:
+def _stats(ds: ox.NamedNode, triples: list[ox.Triple]) -> list[Spo]:
     """void:triples, distinct subjects and objects, classes and properties of ``triples``."""
-    triples = list(triples)
     classes = {t.object for t in triples if t.predicate == RDF_TYPE}
     return [(ds, _v("triples"), lit(len(triples))),
             (ds, _v("distinctSubjects"), lit(len({t.subject for t in triples}))),
