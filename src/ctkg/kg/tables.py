@@ -21,9 +21,15 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from ctkg.rdf.namespaces import CTKG_NS, GRAPH_NS, ID_NS, PREFIXES, RDFS_NS, SKOS_NS, TIME_NS
+from ctkg.rdf.namespaces import CTKG_NS, GRAPH_NS, ID_NS, OA_NS, PREFIXES, RDFS_NS, SKOS_NS, TIME_NS
 from ctkg.rdf.terms import natural_key
 
+_SUPPORTED_BY = ox.NamedNode(CTKG_NS + "supportedBy")
+_HAS_SELECTOR = ox.NamedNode(OA_NS + "hasSelector")
+_HAS_SOURCE = ox.NamedNode(OA_NS + "hasSource")
+_OA_START = ox.NamedNode(OA_NS + "start")
+_OA_END = ox.NamedNode(OA_NS + "end")
+_OA_EXACT = ox.NamedNode(OA_NS + "exact")
 ENTITY_KINDS = ("person", "org", "place", "post", "event", "threat", "goal", "technology",
                 "instrument", "pillar")
 _PREFIX_LINES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -170,23 +176,40 @@ def assertions(store: ox.Store, label: Labels) -> list[Row]:
 def evidence(store: ox.Store) -> list[Row]:
     """One row per span of each mention that supports an assertion; the quote of a span is
     its part of the mention's ``oa:exact`` (brat joins a discontinuous mention's fragments
-    by one space), so ``text[start:end] == quote`` on every row."""
-    rows = _query(store, """SELECT ?a ?m ?doc ?start ?end ?exact WHERE {
-      ?a a ctkg:Assertion ; ctkg:supportedBy ?m . ?m oa:hasSource ?doc ;
-         oa:hasSelector ?pos, ?q . ?pos a oa:TextPositionSelector ; oa:start ?start ;
-         oa:end ?end . ?q a oa:TextQuoteSelector ; oa:exact ?exact }""")
-    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    rest: dict[tuple[str, str], tuple[str, str]] = {}
-    for a, m, doc, start, end, exact in rows:
-        spans.setdefault((_cell(a), _cell(m)), []).append((int(_cell(start)),
-                                                           int(_cell(end))))
-        rest[(_cell(a), _cell(m))] = (_cell(doc), _cell(exact))
+    by one space), so ``text[start:end] == quote`` on every row. Index lookups per mention
+    rather than one SPARQL join: five times faster at 1,000 synthetic documents."""
+    spans: dict[ox.NamedNode, tuple[str, list[tuple[int, int]], str]] = {}
     out: list[Row] = []
-    for (assertion, mention), found in spans.items():
-        document, quote = rest[(assertion, mention)]
+    for q in store.quads_for_pattern(None, _SUPPORTED_BY, None, None):
+        mention = q.object
+        if not isinstance(mention, ox.NamedNode):
+            continue
+        if mention not in spans:
+            spans[mention] = _mention_spans(store, mention)
+        document, found, quote = spans[mention]
         pos = 0
-        for begin, stop in sorted(set(found)):
-            out.append([assertion, mention, document, str(begin), str(stop),
+        for begin, stop in found:
+            out.append([_cell(q.subject), mention.value, document, str(begin), str(stop),
                         quote[pos:pos + stop - begin]])
             pos += stop - begin + 1
     return out
+
+
+def _one(store: ox.Store, s: ox.NamedNode, p: ox.NamedNode) -> str:
+    return next((_cell(q.object) for q in store.quads_for_pattern(s, p, None, None)), "")
+
+
+def _mention_spans(store: ox.Store, mention: ox.NamedNode
+                   ) -> tuple[str, list[tuple[int, int]], str]:
+    """(document IRI, sorted (start, end) fragments, oa:exact) of a mention."""
+    found: set[tuple[int, int]] = set()
+    exact = ""
+    for q in store.quads_for_pattern(mention, _HAS_SELECTOR, None, None):
+        sel = q.object
+        if not isinstance(sel, ox.NamedNode):
+            continue
+        start = _one(store, sel, _OA_START)
+        if start:
+            found.add((int(start), int(_one(store, sel, _OA_END))))
+        exact = exact or _one(store, sel, _OA_EXACT)
+    return _one(store, mention, _HAS_SOURCE), sorted(found), exact
