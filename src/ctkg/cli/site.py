@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from ctkg.cli.common import Commands, layout_of
@@ -13,8 +14,9 @@ def register(commands: Commands) -> None:
                      "write the static site (a page per thing, with its evidence) from the build")
     p.add_argument("--out", type=Path, default=None,
                    help="folder to write (default: site/ in the project root); replaced whole")
-    p.add_argument("--jobs", type=int, default=1,
-                   help="processes rendering pages (default: 1; the output is the same)")
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                   help="processes rendering pages (default: 2 where there are 2 cores; "
+                        "the output is the same)")
 
 
 def run_site(args: argparse.Namespace) -> int:
