@@ -89,9 +89,15 @@ def recover_folder(folder: Path) -> None:
         shutil.rmtree(new)
 
 
-def replace_folder(folder: Path, files: Mapping[str, bytes], *, owned: set[str]) -> None:
+def replace_folder(folder: Path, files: Mapping[str, bytes], *, owned: set[str],
+                   sync: bool = True) -> None:
     """Make ``folder`` hold exactly ``files``: after any single failure it is all old or
     all new.
+
+    ``sync=False`` skips the fsync of each file (the switch is still two renames): for
+    folders of many thousand files that can be regenerated, like the site, where an fsync
+    per file would cost more than making them; a crash of the process still leaves the old
+    folder or the new one, a power cut may leave files of the new one empty.
 
     The new release is written and fsynced in a sibling ``.new`` folder, then switched in by
     two renames (old folder aside, new folder in); an interrupted switch is finished or undone
@@ -107,10 +113,12 @@ def replace_folder(folder: Path, files: Mapping[str, bytes], *, owned: set[str])
     new, old = _sibling(folder, "new"), _sibling(folder, "old")
     new.mkdir(parents=True)
     for name in sorted(files):
+        (new / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. tables/x.csv
         with open(new / name, "wb") as fh:
             fh.write(files[name])
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
     _fsync_dir(new)
     if folder.exists():
         os.rename(folder, old)

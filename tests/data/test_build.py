@@ -26,7 +26,7 @@ def rebuilt() -> BuildResult:
 
 
 def test_committed_build_is_current(rebuilt: BuildResult) -> None:
-    committed = {p.name for p in KG.iterdir() if p.is_file()}
+    committed = {p.relative_to(KG).as_posix() for p in KG.rglob("*") if p.is_file()}
     assert committed == set(rebuilt.files), "run `python build.py`"
     stale = [name for name, data in sorted(rebuilt.files.items())
              if (KG / name).read_bytes() != data]

@@ -20,12 +20,17 @@ from tests.expected import Expected
 from tests.kg.conftest import FIXTURE, make_project
 from tests.paths import ROOT
 
-OUTPUTS = ["build-report.md", "context.jsonld", "ctkg.jsonld", "ctkg.nq", "ctkg.trig",
-           "ctkg.ttl", "manifest.json", "void.ttl"]
+OUTPUTS = ["SHA256SUMS", "build-report.md", "context.jsonld", "ctkg.jsonld", "ctkg.nq",
+           "ctkg.trig", "ctkg.ttl", "manifest.json", "tables/assertions.csv",
+           "tables/datapackage.json", "tables/documents.csv", "tables/entities.csv",
+           "tables/events.csv", "tables/evidence.csv", "tables/statement_topics.csv",
+           "tables/statements.csv", "void.ttl"]
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((root / "data" / "kg").iterdir())}
+    kg = root / "data" / "kg"
+    return {p.relative_to(kg).as_posix(): p.read_bytes() for p in sorted(kg.rglob("*"))
+            if p.is_file()}
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ def start_serve(root: Path, port: int, tmpdir: Path, *extra: str) -> tuple[subpr
     """Run ``python -m ctkg serve`` and wait (bounded) for its endpoint line."""
     env = {**os.environ, "TMPDIR": str(tmpdir)}
     proc = subprocess.Popen([sys.executable, "-m", "ctkg", "serve", "--root", str(root),
-                             "--port", str(port), *extra],
+                             "--port", str(port), "--no-site", *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     deadline = time.monotonic() + 30

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ctkg import __version__
 from ctkg.cli import annotations as annotation_commands
-from ctkg.cli import growth, interchange, kg, sparql, store, wikidata
+from ctkg.cli import growth, interchange, kg, site, sparql, store, wikidata
 from ctkg.cli.common import Commands
 from ctkg.errors import CTKGError
 
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ctkg", description="CTKG: the counter-terrorism knowledge graph toolkit.")
     parser.add_argument("--version", action="version", version=f"ctkg {__version__}")
     commands = Commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
-    for stage in (kg, annotation_commands, growth, interchange, sparql, store, wikidata):
+    for stage in (kg, annotation_commands, growth, interchange, sparql, site, store, wikidata):
         stage.register(commands)
     return parser
 

@@ -31,11 +31,16 @@ def register(commands: Commands) -> None:
     p = commands.add("owl", run_owl, "write the build for OWL 2 DL reasoners such as HermiT "
                                      "(one graph, dates as strings)")
     p.add_argument("--out", type=Path, required=True, help="N-Triples file to write")
-    p = commands.add("serve", run_serve, "serve the build with a local Oxigraph SPARQL server")
+    p = commands.add("serve", run_serve, "serve the site, the graph's IRIs and a SPARQL endpoint")
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--writable", action="store_true", help="allow SPARQL Update")
     p.add_argument("--timeout", type=int, default=30,
                    help="seconds after which the server cancels a query (default: 30)")
+    p.add_argument("--site", type=Path, default=None,
+                   help="the site folder to serve (default: <root>/site, written by "
+                        "`ctkg site` if missing or not of this build)")
+    p.add_argument("--no-site", action="store_true",
+                   help="serve the SPARQL endpoint only, as before")
 
 
 def run_load(args: argparse.Namespace) -> int:
@@ -68,5 +73,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve the build on 127.0.0.1 until interrupted."""
     from ctkg.store.serve import serve
 
-    serve(layout_of(args).kg, args.port, writable=args.writable, timeout=args.timeout)
+    layout = layout_of(args)
+    site = None if args.no_site else (args.site or layout.root / "site")
+    serve(layout, args.port, writable=args.writable, timeout=args.timeout, site=site)
     return 0

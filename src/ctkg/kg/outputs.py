@@ -4,6 +4,7 @@ and reading a committed build back (docs/design.md, "Build outputs")."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ctkg import __version__
 from ctkg.annotations import brat
 from ctkg.atomic import replace_folder
 from ctkg.errors import CTKGError, Problem, display_path
@@ -24,12 +26,15 @@ from ctkg.kg.dumps import (
 )
 from ctkg.kg.jsonld import ctkg_terms, jsonld_context, render_context, render_jsonld
 from ctkg.kg.report import (
+    CHECKSUMS,
     MANIFEST,
     graph_counts,
     inputs_sha256,
+    render_checksums,
     render_manifest,
     render_report,
 )
+from ctkg.kg.tablemeta import render_tables
 from ctkg.kg.void import render_void
 from ctkg.paths import Layout
 
@@ -45,8 +50,9 @@ def input_files(layout: Layout) -> list[Path]:
 
 def render_files(layout: Layout, quads: list[ox.Quad], ontology: Iterable[ox.Triple],
                  docs: list[brat.Document], warnings: list[Problem],
-                 notes: list[str]) -> dict[str, bytes]:
-    """Every output file's bytes (the manifest last: it hashes the others)."""
+                 notes: list[str], store: ox.Store | None = None) -> dict[str, bytes]:
+    """Every output file's bytes (the manifest hashes the others, and ``SHA256SUMS`` all of
+    them, the manifest included, for ``sha256sum -c``)."""
     ctx = jsonld_context(ctkg_terms(ontology))
     triples = union_triples(quads)
     ordered = readable_order(quads, DUMP_PREFIXES)  # JSON-LD takes the same order
@@ -56,14 +62,30 @@ def render_files(layout: Layout, quads: list[ox.Quad], ontology: Iterable[ox.Tri
         "ctkg.nq": render_nq(quads),
         "ctkg.jsonld": render_jsonld(ordered, ctx, ordered=True),
         "context.jsonld": render_context(ctx),
-        "void.ttl": render_void(triples, (d.doc_id for d in docs)),
+        **render_tables(quads, store),
     }
+    files["void.ttl"] = render_void(quads, triples, (d.doc_id for d in docs), files,
+                                    issued=release_date(layout.root / "CHANGELOG.md"))
     counts = graph_counts(quads)
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]
     files["build-report.md"] = render_report(quads, counts, docs, shown_warnings, notes)
     files[MANIFEST] = render_manifest(inputs_sha256(layout.root, input_files(layout)),
                                       counts, files)
+    files[CHECKSUMS] = render_checksums(files)
     return files
+
+
+def release_date(changelog: Path) -> str | None:
+    """The date of this version's section in the CHANGELOG (``## [0.1.0] - 2026-11-23``),
+    or None while it is unreleased. Only that line counts, so editing *Unreleased* never
+    makes the build stale."""
+    if not changelog.is_file():
+        return None
+    head = f"## [{__version__}] - "
+    for line in changelog.read_text(encoding="utf-8").splitlines():
+        if line.startswith(head) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", line[len(head):]):
+            return line[len(head):]
+    return None
 
 
 def root_relative(root: Path, problems: Iterable[Problem]) -> list[Problem]:
@@ -94,7 +116,7 @@ def stale_outputs(files: dict[str, bytes], out: Path) -> list[str]:
 def write_outputs(files: dict[str, bytes], out: Path) -> None:
     """Replace the release in ``out`` by a build's files, all at once: after any single
     failure ``out`` holds the old release or the new one, never a mix (:mod:`ctkg.atomic`)."""
-    replace_folder(out, files, owned=set(files))
+    replace_folder(out, files, owned=set(files) | {n.split("/")[0] for n in files})
 
 
 def load_dataset(layout: Layout) -> ox.Store:

@@ -209,13 +209,11 @@ def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache
     return problems + shacl_problems(results, compiled.sources, compiled.doc_quads)
 
 
-def _qc(layout: Layout, compiled: _Compiled) -> list[Problem]:
-    """The QC queries on the whole build; each offending row a problem, located at the
-    annotations of the IRIs it names."""
+def _qc(layout: Layout, compiled: _Compiled, store: ox.Store) -> list[Problem]:
+    """The QC queries on the whole build (``store``: its quads); each offending row a
+    problem, located at the annotations of the IRIs it names."""
     if not any(layout.qc_queries.glob("*.rq")):
         return []
-    store = ox.Store()
-    store.bulk_extend(compiled.quads)
     problems: list[Problem] = []
     for res in run_qc(store, layout.qc_queries):
         where = display_path(layout.qc_queries / f"{res.name}.rq")
@@ -247,7 +245,9 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     read = clock("read", lambda: _read_inputs(layout, warnings))
     compiled = clock("compile", lambda: _compile(read, jobs, cache, progress, warnings))
     found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress))
-    found += clock("qc", lambda: _qc(layout, compiled))
+    store = ox.Store()  # the whole build, for the QC queries and the tables
+    store.bulk_extend(compiled.quads)
+    found += clock("qc", lambda: _qc(layout, compiled, store))
     errors, more = _split(found)
     if errors:
         raise CTKGError(sorted(errors))
@@ -256,7 +256,7 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     result.documents = sorted(d.doc_id for d in read.docs)
     result.files = clock("serialize", lambda: render_files(
         layout, compiled.quads, read.inputs.ontology.triples, read.docs, result.warnings,
-        result.notes))
+        result.notes, store))
     cache.prune()
     return result
 

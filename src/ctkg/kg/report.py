@@ -16,6 +16,7 @@ from ctkg.annotations import brat
 from ctkg.rdf.terms import RDF_TYPE, ctkg, graph_of, iri_of, natural_key
 
 MANIFEST = "manifest.json"
+CHECKSUMS = "SHA256SUMS"  # every other file of the release, as ``sha256sum -c`` reads it
 
 
 def sha256(data: bytes) -> str:
@@ -45,6 +46,12 @@ def render_manifest(inputs: str, graph_counts: Mapping[str, int],
         "files": {name: sha256(data) for name, data in sorted(files.items())},
     }
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+
+
+def render_checksums(files: Mapping[str, bytes]) -> bytes:
+    """``SHA256SUMS``: one ``<hash>  <path>`` line per file (GNU coreutils' text form)."""
+    return "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())
+                   if name != CHECKSUMS).encode()
 
 
 

@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from ctkg import __version__
 from ctkg.kg.dumps import DUMP_PREFIXES, render_ttl
 from ctkg.kg.jsonld import CONTEXT_PREFIXES
-from ctkg.rdf.namespaces import CTKG_NS, DCAT_NS, DCTERMS_NS, ID_NS, OWL_NS, VOID_NS
-from ctkg.rdf.terms import RDF_TYPE, ident, lit
+from ctkg.rdf.namespaces import (
+    CTKG_NS,
+    DCAT_NS,
+    DCTERMS_NS,
+    GAF_NS,
+    GRAPH_NS,
+    ID_NS,
+    OA_NS,
+    OWL_NS,
+    VOID_NS,
+    XSD_NS,
+)
+from ctkg.rdf.terms import RDF_TYPE, ident, lit, natural_key
 
 DUMPS = {  # file -> media type (IANA)
     "ctkg.trig": "application/trig",
@@ -23,11 +34,26 @@ DUMPS = {  # file -> media type (IANA)
 }
 DUMP_BASE = "https://w3id.org/ctkg/data/"  # where the dumps are published (w3id redirect)
 LICENSE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
+FOAF_NS = "http://xmlns.com/foaf/0.1/"
+SD_NS = "http://www.w3.org/ns/sparql-service-description#"
+SPDX_NS = "http://spdx.org/rdf/terms#"
+XSD_DATE = ox.NamedNode(XSD_NS + "date")
+DENOTED_BY = ox.NamedNode(GAF_NS + "denotedBy")
+HAS_SOURCE = ox.NamedNode(OA_NS + "hasSource")
+CONTRIBUTORS = ident("void/ctkg-contributors")
+EXAMPLE_KINDS = ("person", "org", "event", "threat", "goal", "document")
+DESCRIPTION = ("An open knowledge graph of counter-terrorism policy discourse compiled from "
+               "public texts (UN News articles, interviews, speeches) annotated by hand: who "
+               "convened which conference, who warned of which threat, who advocates which "
+               "policy goal, who holds which office. Every fact points back to the span of "
+               "text that supports it, in one named graph per source document.")
 # the partitions' own namespaces, so that their names need no escape
 VOID_PREFIXES = {**DUMP_PREFIXES, "ctkgvoid": f"{ID_NS}void/",
                  "classpartition": f"{ID_NS}void/class/",
                  "propertypartition": f"{ID_NS}void/property/",
-                 "distribution": f"{ID_NS}void/distribution/"}
+                 "distribution": f"{ID_NS}void/distribution/",
+                 "checksum": f"{ID_NS}void/checksum/", "subset": f"{ID_NS}void/graph/",
+                 "foaf": FOAF_NS, "sd": SD_NS, "spdx": SPDX_NS}
 
 
 def _v(local: str) -> ox.NamedNode:
@@ -54,26 +80,79 @@ def _partition_iri(kind: str, term: ox.NamedNode) -> ox.NamedNode:
     return ident(f"void/{kind}/h-{hashlib.sha256(value.encode()).hexdigest()[:16]}")
 
 
-def render_void(triples: list[ox.Triple], documents: Iterable[str]) -> bytes:
-    """VoID + DCAT description of the dataset (``triples``: the union of all graphs)."""
+def render_void(quads: list[ox.Quad], triples: list[ox.Triple], documents: Iterable[str],
+                files: Mapping[str, bytes], issued: str | None = None) -> bytes:
+    """VoID + DCAT description of the dataset: the union of all graphs, one ``void:subset``
+    per named graph, the dumps and tables with their SHA-256 (``files``: the release's
+    other files; ``triples``: the distinct triples of all graphs). ``void:sparqlEndpoint`` is
+    left out: the release is files; ``ctkg serve`` adds its own at ``/.well-known/void``."""
     ds = ident("void/dataset")
     out: list[Spo] = [
         (ds, RDF_TYPE, _v("Dataset")), (ds, RDF_TYPE, _dcat("Dataset")),
         (ds, _dct("title"), lit("CTKG: a knowledge graph of counter-terrorism policy "
                                 "discourse", lang="en")),
+        (ds, _dct("description"), lit(DESCRIPTION, lang="en")),
         (ds, _dct("license"), LICENSE),
+        (ds, _dct("creator"), CONTRIBUTORS), (ds, _dct("publisher"), CONTRIBUTORS),
+        (CONTRIBUTORS, RDF_TYPE, ox.NamedNode(FOAF_NS + "Organization")),
+        (CONTRIBUTORS, ox.NamedNode(FOAF_NS + "name"), lit("CTKG contributors")),
         (ds, ox.NamedNode(OWL_NS + "versionInfo"), lit(__version__)),
         (ds, _dcat("version"), lit(__version__)),
         (ds, _v("uriSpace"), lit(ID_NS)),
         (ds, _v("vocabulary"), ox.NamedNode(CTKG_NS)),
-        (ds, _v("triples"), lit(len(triples))),
         (ds, _v("entities"), lit(len({t.subject for t in triples
                                       if isinstance(t.subject, ox.NamedNode)
                                       and t.subject.value.startswith(ID_NS)}))),
+        *_stats(ds, triples),
     ]
-    out += _partitions(ds, triples) + _distributions(ds)
+    if issued:
+        out.append((ds, _dct("issued"), ox.Literal(issued, datatype=XSD_DATE)))
+    out += [(ds, _v("exampleResource"), e) for e in example_resources(quads)]
+    out += _subsets(ds, quads) + _partitions(ds, triples) + _distributions(ds, files)
     out += [(ds, _dct("source"), ident(f"document/{doc}")) for doc in sorted(set(documents))]
     return render_ttl((ox.Triple(s, p, o) for s, p, o in out), VOID_PREFIXES)
+
+
+def _stats(ds: ox.NamedNode, triples: list[ox.Triple]) -> list[Spo]:
+    """void:triples, distinct subjects and objects, classes and properties of ``triples``."""
+    classes = {t.object for t in triples if t.predicate == RDF_TYPE}
+    return [(ds, _v("triples"), lit(len(triples))),
+            (ds, _v("distinctSubjects"), lit(len({t.subject for t in triples}))),
+            (ds, _v("distinctObjects"), lit(len({t.object for t in triples}))),
+            (ds, _v("classes"), lit(len(classes))),
+            (ds, _v("properties"), lit(len({t.predicate for t in triples})))]
+
+
+def _subsets(ds: ox.NamedNode, quads: list[ox.Quad]) -> list[Spo]:
+    """One void:subset per named graph, named by ``sd:name``."""
+    graphs: dict[str, list[ox.Triple]] = {}
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode):
+            graphs.setdefault(q.graph_name.value, []).append(q.triple)
+    out: list[Spo] = []
+    for g in sorted(graphs):
+        sub = ident(f"void/graph/{g[len(GRAPH_NS):]}")
+        out += [(ds, _v("subset"), sub), (sub, RDF_TYPE, _v("Dataset")),
+                (sub, ox.NamedNode(SD_NS + "name"), ox.NamedNode(g)),
+                *_stats(sub, graphs[g])]
+    return out
+
+
+def example_resources(quads: Iterable[ox.Quad]) -> list[ox.NamedNode]:
+    """Per kind of page (person, organization, event, threat, policy goal, document), the
+    most mentioned one (ties in natural order): what a newcomer looks at first."""
+    counts: Counter[ox.NamedNode] = Counter()
+    for q in quads:
+        if q.predicate == DENOTED_BY and isinstance(q.subject, ox.NamedNode):
+            counts[q.subject] += 1
+        elif q.predicate == HAS_SOURCE and isinstance(q.object, ox.NamedNode):
+            counts[q.object] += 1
+    best: dict[str, ox.NamedNode] = {}
+    for iri in sorted(counts, key=lambda t: (-counts[t], natural_key(t.value))):
+        kind = iri.value[len(ID_NS):].split("/")[0] if iri.value.startswith(ID_NS) else ""
+        if kind in EXAMPLE_KINDS:
+            best.setdefault(kind, iri)
+    return [best[k] for k in EXAMPLE_KINDS if k in best]
 
 
 def _partitions(ds: ox.NamedNode, triples: list[ox.Triple]) -> list[Spo]:
@@ -95,14 +174,40 @@ def _partitions(ds: ox.NamedNode, triples: list[ox.Triple]) -> list[Spo]:
     return out
 
 
-def _distributions(ds: ox.NamedNode) -> list[Spo]:
+def _distributions(ds: ox.NamedNode, files: Mapping[str, bytes]) -> list[Spo]:
+    """A dcat:Distribution per dump and table file: download URL, media type, size and
+    SHA-256 (SPDX checksum, as DCAT 3 recommends)."""
     out: list[Spo] = []
-    for name, media in DUMPS.items():
+    for name in sorted(files):
+        media = media_type(name)
+        if media is None:
+            continue
         url = ox.NamedNode(f"{DUMP_BASE}{name}")
-        dist = ident(f"void/distribution/{name.replace('.', '-')}")
-        out += [(ds, _v("dataDump"), url), (ds, _dcat("distribution"), dist),
+        dist = ident(f"void/distribution/{name.replace('/', '-').replace('.', '-')}")
+        check = ident(f"void/checksum/{name.replace('/', '-').replace('.', '-')}")
+        if name in DUMPS:
+            out.append((ds, _v("dataDump"), url))
+        out += [(ds, _dcat("distribution"), dist),
                 (dist, RDF_TYPE, _dcat("Distribution")), (dist, _dcat("downloadURL"), url),
+                (dist, _dct("title"), lit(name)),
                 (dist, _dcat("mediaType"),
                  ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
-                (dist, _dct("license"), LICENSE)]
+                (dist, _dcat("byteSize"), lit(len(files[name]))),
+                (dist, _dct("license"), LICENSE),
+                (dist, ox.NamedNode(SPDX_NS + "checksum"), check),
+                (check, RDF_TYPE, ox.NamedNode(SPDX_NS + "Checksum")),
+                (check, ox.NamedNode(SPDX_NS + "algorithm"),
+                 ox.NamedNode(SPDX_NS + "checksumAlgorithm_sha256")),
+                (check, ox.NamedNode(SPDX_NS + "checksumValue"),
+                 ox.Literal(hashlib.sha256(files[name]).hexdigest(),
+                            datatype=ox.NamedNode(XSD_NS + "hexBinary")))]
     return out
+
+
+def media_type(name: str) -> str | None:
+    """The IANA media type of a release file worth a distribution, or None."""
+    if name in DUMPS:
+        return DUMPS[name]
+    if name.startswith("tables/"):
+        return "text/csv" if name.endswith(".csv") else "application/json"
+    return None

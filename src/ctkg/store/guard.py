@@ -26,6 +26,7 @@ import urllib.parse
 from collections.abc import Callable
 
 from ctkg.sparql.limits import MAX_NESTING, QueryLimits, limit_problem
+from ctkg.store.website import Website, send
 
 #: Updates may carry a whole release; Oxigraph's update parser survived 1,000 levels here.
 UPDATE_LIMITS = QueryLimits(max_bytes=1 << 40, max_nesting=4 * MAX_NESTING)
@@ -75,6 +76,10 @@ class _Relay(http.server.BaseHTTPRequestHandler):
     timeout = 60  # seconds a client may take for each read of its request
 
     def _relay(self) -> None:
+        site = self.server.website
+        if site is not None and site.handles(self.command, self.path):
+            self._site(site)
+            return
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self._refuse(411, "send the request with a Content-Length")
             return
@@ -155,6 +160,21 @@ class _Relay(http.server.BaseHTTPRequestHandler):
         finally:
             conn.close()
 
+    def _site(self, site: Website) -> None:
+        """The site, /id/ and the query page (:mod:`ctkg.store.website`)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_QUERY_BODY:
+            self._refuse(413, "request too large")
+            return
+        body = self.rfile.read(length) if length else b""
+        try:
+            answer = site.answer(self.command, self.path, self.headers.get("Accept"), body)
+        except Exception as exc:  # one bad request must not take the server down
+            self.server.log(f"error answering {self.path[:200]}: {exc!r}")
+            self._refuse(500, "internal error")
+            return
+        send(self, answer)
+
     def _refuse(self, status: int, message: str) -> None:
         data = (message + "\n").encode("utf-8")
         self.send_response(status)
@@ -188,8 +208,9 @@ class GuardServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, port: int, backend_port: int, *, query_timeout: float,
-                 log: Log) -> None:
+                 log: Log, website: Website | None = None) -> None:
         super().__init__(("127.0.0.1", port), _Relay)
+        self.website = website
         self.backend_port = backend_port
         self.query_timeout = query_timeout
         # Oxigraph ends a query at its timeout; updates have none, so allow them long.

@@ -27,10 +27,18 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from ctkg.errors import CTKGError
+import pyoxigraph as ox
+
+from ctkg.errors import CTKGError, display_path
+from ctkg.kg.report import MANIFEST
+from ctkg.paths import Layout
+from ctkg.site.downloads import DOWNLOADS
+from ctkg.site.generate import write_site
+from ctkg.site.paths import INDEX
 from ctkg.store.guard import GuardServer
 from ctkg.store.release import check_build
 from ctkg.store.server import OxigraphServer, free_port, oxigraph_binary, start
+from ctkg.store.website import Website
 
 MAX_RESTARTS = 5  # in a row without a minute of calm: something is wrong beyond one query
 
@@ -65,9 +73,30 @@ def log(message: str) -> None:
     print(f"ctkg serve: {message}", file=sys.stderr, flush=True)
 
 
-def serve(kg: Path, port: int, *, writable: bool = False, timeout: int = 30) -> None:
-    """Load the build in ``kg`` into a temporary store, serve it on 127.0.0.1 until
-    interrupted (read-only unless ``writable``; a query is cancelled after ``timeout`` s)."""
+def site_is_current(layout: Layout, folder: Path) -> bool:
+    """Whether ``folder`` holds a site of the current build: its index exists and the
+    release it offers for download is the build's (same manifest, byte for byte)."""
+    offered = folder / DOWNLOADS / MANIFEST
+    return ((folder / INDEX).is_file() and offered.is_file()
+            and offered.read_bytes() == (layout.kg / MANIFEST).read_bytes())
+
+
+def ensure_site(layout: Layout, folder: Path) -> None:
+    """Generate the site (``ctkg site``) when it is missing or from another build."""
+    if site_is_current(layout, folder):
+        return
+    log(f"writing the site into {display_path(folder)} (missing or not of this build)")
+    report = write_site(layout, folder)
+    log(f"site: {report.pages} pages in {report.seconds:.1f} s")
+
+
+def serve(layout: Layout, port: int, *, writable: bool = False, timeout: int = 30,
+          site: Path | None = None) -> None:
+    """Load the build into a temporary store and serve it on 127.0.0.1 until interrupted
+    (read-only unless ``writable``; a query is cancelled after ``timeout`` s), with the
+    site in ``site`` (generated if missing or stale), the graph's IRIs resolved under
+    ``/id/`` and the query page at ``/sparql``."""
+    kg = layout.kg
     manifest = check_build(kg)
     if not 0 < port < 65536:
         raise CTKGError.single("ctkg serve", None, f"--port {port}: not a TCP port")
@@ -76,6 +105,8 @@ def serve(kg: Path, port: int, *, writable: bool = False, timeout: int = 30) -> 
     if not _port_free(port):
         raise CTKGError.single("ctkg serve", None,
                                f"port {port} on 127.0.0.1 is in use: pick another with --port")
+    if site is not None:
+        ensure_site(layout, site)
     tmp = Path(tempfile.mkdtemp(prefix="ctkg-serve-"))
     # Ctrl-C and SIGTERM both stop cleanly, even when started with SIGINT ignored (``cmd &``).
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -96,9 +127,16 @@ def serve(kg: Path, port: int, *, writable: bool = False, timeout: int = 30) -> 
             return server
 
         server = launch()
-        guard = GuardServer(port, internal, query_timeout=timeout, log=log).start()
+        website = None
+        if site is not None:
+            memory = ox.Store()  # the build, for /id/: index lookups, no query on disk
+            memory.bulk_load(path=str(kg / "ctkg.trig"), format=ox.RdfFormat.TRIG)
+            website = Website(site, memory, layout.root, f"http://127.0.0.1:{internal}/query",
+                              timeout, public=f"http://127.0.0.1:{port}")
+        guard = GuardServer(port, internal, query_timeout=timeout, log=log,
+                            website=website).start()
         log(f"the guard on port {port} refuses SPARQL over the size and nesting limits")
-        _greet(manifest, port, loaded, writable)
+        _greet(manifest, port, loaded, writable, site is not None)
         _supervise(server, launch, guard, timeout)
     except KeyboardInterrupt:
         print("stopping the server", file=sys.stderr)
@@ -112,7 +150,8 @@ def serve(kg: Path, port: int, *, writable: bool = False, timeout: int = 30) -> 
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _greet(manifest: dict[str, Any], port: int, loaded: float, writable: bool) -> None:
+def _greet(manifest: dict[str, Any], port: int, loaded: float, writable: bool,
+           site: bool) -> None:
     """What is served, where, and queries to paste."""
     graphs = manifest.get("graphs", {})
     triples = sum(int(v.get("triples", 0)) for v in graphs.values())
@@ -121,6 +160,9 @@ def _greet(manifest: dict[str, Any], port: int, loaded: float, writable: bool) -
     mode = "read-write" if writable else "read-only"
     print(f"CTKG {manifest.get('version', '?')}: {triples} triples in {len(graphs)} graphs, "
           f"loaded in {loaded:.1f} s; serving {mode}, union default graph")
+    if site:
+        print(f"Site: {base}/  (the graph's IRIs resolve under {base}/id/)")
+        print(f"Query page: {base}/sparql")
     print(f"SPARQL query endpoint: {url}")
     if writable:
         print(f"SPARQL update endpoint: {base}/update")
