@@ -51,7 +51,7 @@ def test_annotation_conf_sections() -> None:
     assert "Time?:TimeExpression" in statement and "About*:Threat|PolicyGoal|" in statement
     meeting = next(ln for ln in lines if ln.startswith("Meeting\t"))
     assert "Participant*:Person|Organization" in meeting and "Place*:Place|Organization" in meeting
-    assert "SpeechKind\tArg:Statement, Value:DirectQuote|ReportedSpeech" in lines
+    assert "SpeechKind\tArg:Statement, Value:DirectQuote|ReportedSpeech|Paraphrase" in lines
     assert any(ln.startswith("Modality\tArg:Conference|") and ln.endswith(
         "Value:Planned|Hypothetical") for ln in lines)
 

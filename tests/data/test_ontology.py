@@ -285,6 +285,12 @@ BROKEN = {
     "reified-fact-not-asserted-violation":
         "ctkgid:assertion\\/d\\/R1 a ctkg:Assertion ; rdf:subject ctkgid:person\\/a ;"
         " rdf:predicate ctkg:warnsOf ; rdf:object ctkgid:threat\\/terrorism .",
+    "paraphrase-without-original-violation":
+        "ctkgid:statement\\/r\\/E1 ctkg:statementKind ctkg:Paraphrase ;"
+        " ctkg:statedIn ctkgid:document\\/r ; ctkg:speaker ctkgid:person\\/a ;"
+        " ctkg:paraphraseOf ctkgid:statement\\/r\\/E2 .\n"
+        "ctkgid:statement\\/r\\/E2 a ctkg:Statement ; ctkg:statedIn ctkgid:document\\/r ;"
+        " ctkg:speaker ctkgid:person\\/a .",
     "broader-cycle-violation":
         "ctkgid:threat\\/a skos:broader ctkgid:threat\\/b .\n"
         "ctkgid:threat\\/b skos:broader ctkgid:threat\\/a .",
@@ -338,3 +344,21 @@ def test_registry_concept_labels_match_concepts() -> None:
         pref = g.value(URIRef(f"{ID}{kind}/{slug}"), SKOS.prefLabel)
         assert pref is not None, f"{kind}/{slug} missing from concepts.ttl"
         assert str(pref) == entry["label"], f"{kind}/{slug}: {pref!r} != {entry['label']!r}"
+
+
+def test_qc_paraphrase_with_original_passes() -> None:
+    """The paraphrase QC flags nothing when the original is a statement of another document
+    by the same speaker, and flags a paraphrase with no original at all."""
+    good = ("ctkgid:statement\\/r\\/E1 ctkg:statementKind ctkg:Paraphrase ;"
+            " ctkg:statedIn ctkgid:document\\/r ; ctkg:speaker ctkgid:person\\/a ;"
+            " ctkg:paraphraseOf ctkgid:statement\\/o\\/E2 .\n"
+            "ctkgid:statement\\/o\\/E2 a ctkg:Statement ; ctkg:statedIn ctkgid:document\\/o ;"
+            " ctkg:speaker ctkgid:person\\/a .\n")
+    lone = ("ctkgid:statement\\/r\\/E3 ctkg:statementKind ctkg:Paraphrase ;"
+            " ctkg:statedIn ctkgid:document\\/r ; ctkg:speaker ctkgid:person\\/a .")
+    store = ox.Store()
+    store.load((P + good + lone).encode(), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://w3id.org/ctkg/graph/r"))
+    results = {r.name: r for r in run_qc(store, QC_DIR)}
+    rows = results["paraphrase-without-original-violation"].rows
+    assert len(rows) == 1 and "statement/r/E3" in rows[0] and "statement/r/E1" not in rows[0]

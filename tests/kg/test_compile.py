@@ -186,3 +186,35 @@ def test_unnormalized_mention_names_file_and_line(setup: tuple) -> None:
         compile_document(_doc(ann, "Guterres spoke.\n"), registry, catalogue["900_fixture"],
                          iris=iris)
     assert "900_fixture.ann:1" in str(exc.value) and "nobody-known" in str(exc.value)
+
+
+def _as_paraphrase(tmp_path: Path, note: str) -> brat.Document:
+    """900_fixture with its statement E2 turned into a rewrite's paraphrase."""
+    src = FIXTURE / "data" / "corpus"
+    (tmp_path / "900_fixture.txt").write_text((src / "900_fixture.txt").read_text("utf-8"),
+                                              encoding="utf-8")
+    ann = (src / "900_fixture.ann").read_text("utf-8")
+    ann = ann.replace("A1\tSpeechKind E2 DirectQuote", "A1\tSpeechKind E2 Paraphrase")
+    (tmp_path / "900_fixture.ann").write_text(ann + note, encoding="utf-8")
+    return brat.read_document(tmp_path / "900_fixture.txt")
+
+
+def test_paraphrase_links_its_originals(setup: tuple, tmp_path: Path) -> None:
+    registry, catalogue, iris = setup
+    doc = _as_paraphrase(tmp_path, "#90\tAnnotatorNotes E2\tparaphraseOf=901_fixture/E1,"
+                                   "901_fixture/E2 note=merges two\n")
+    g = Graph()
+    for q in compile_document(doc, registry, catalogue["900_fixture"], iris=iris):
+        g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    st = u("statement/900_fixture/E2")
+    assert (st, c("statementKind"), c("Paraphrase")) in g
+    assert set(g.objects(st, c("paraphraseOf"))) == {u("statement/901_fixture/E1"),
+                                                     u("statement/901_fixture/E2")}
+    assert (u("statement/900_fixture/E3"), c("paraphraseOf"), None) not in g
+
+
+def test_paraphrase_without_original_is_refused(setup: tuple, tmp_path: Path) -> None:
+    registry, catalogue, iris = setup
+    doc = _as_paraphrase(tmp_path, "")
+    with pytest.raises(CTKGError, match="E2: a Paraphrase needs a note paraphraseOf="):
+        compile_document(doc, registry, catalogue["900_fixture"], iris=iris)

@@ -23,6 +23,7 @@ from ctkg.annotations.check_document import check_document
 from ctkg.annotations.check_norms import Context
 from ctkg.annotations.check_relations import check_relations
 from ctkg.annotations.conf import render_all, stale_files
+from ctkg.annotations.paraphrase import check_paraphrases
 from ctkg.annotations.scheme import build_scheme
 from ctkg.annotations.suggestion_marks import unconfirmed_suggestions
 from ctkg.errors import Problem, display_path
@@ -51,6 +52,7 @@ def check_inputs(inputs: Inputs, docs: Sequence[Document], *,
         problems += check_document(doc, ctx)
         problems += check_trigger_references(doc)
     problems += check_relations(docs)
+    problems += check_paraphrases(docs, inputs.catalogue)
     problems += unconfirmed_suggestions(docs)  # nothing unreviewed reaches the graph
     problems += _check_catalogue(ctx)
     problems += _check_registry(ctx)

@@ -191,7 +191,7 @@ class _DocumentCheck:
     def statement(self, ev: Event) -> None:
         if "SpeechKind" not in self.doc.attrs_of(ev.id):
             self.bad(f"{ev.id}: a Statement needs a SpeechKind attribute "
-                     "(DirectQuote|ReportedSpeech)", ev.line)
+                     "(DirectQuote|ReportedSpeech|Paraphrase)", ev.line)
         if not any(r == "About" for r, _ in ev.args) and not any(
                 r.arg1 == ev.id and r.type in ("warnsOf", "advocates")
                 for r in self.doc.relations.values()):

@@ -19,7 +19,7 @@ from ctkg.inputs.ontology import Ontology
 from ctkg.inputs.timex import parse_iso
 from ctkg.rdf.namespaces import QID_RE
 
-NOTE_KEYS = ("anchor", "rule", "qualifier", "evidence", "note")
+NOTE_KEYS = ("anchor", "rule", "qualifier", "evidence", "paraphraseOf", "note")
 
 @dataclass
 class Context:

@@ -109,7 +109,8 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
                                  "events (E) other than Statement"),
         "Negation": AttributeDef("Negation", (*events_all, *relations), (),
                                  "events (E) and relations (R)"),
-        "SpeechKind": AttributeDef("SpeechKind", (STATEMENT,), ("DirectQuote", "ReportedSpeech"),
+        "SpeechKind": AttributeDef("SpeechKind", (STATEMENT,), ("DirectQuote", "ReportedSpeech",
+                                                             "Paraphrase"),
                                    "Statement events (E)"),
     }
     return Scheme(ENTITY_TYPES, events, relations, attributes)

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from ctkg.annotations import brat
+from ctkg.annotations.paraphrase import paraphrased
 from ctkg.errors import CTKGError, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
@@ -248,6 +249,12 @@ class _Compiler:
         self.add(node, ctkg("quote"), lit(self.exact(trigger)))
         self.add(node, ctkg("statementKind"), ctkg(kind))
         self.add(node, ctkg("statedIn"), self.doc_iri)
+        originals = paraphrased(self.doc, event.id)
+        if kind == "Paraphrase" and not originals:
+            raise self.fail(event.line, f"{event.id}: a Paraphrase needs a note "
+                                        "paraphraseOf=<document>/<statement E id>")
+        for original in originals if kind == "Paraphrase" else ():
+            self.add(node, ctkg("paraphraseOf"), ident(f"statement/{original}"))
 
     def compile_time(self, event: brat.Event, node: Node, tid: str) -> None:
         iso = [n for n in self.doc.norms_of(tid) if n.db == "ISO8601"]
