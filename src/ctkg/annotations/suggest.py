@@ -37,6 +37,7 @@ from ctkg.annotations.discourse import (
 from ctkg.annotations.event_time import anchor_to_event
 from ctkg.annotations.matcher import Gazetteer, Match, build_gazetteer, find_names, trim
 from ctkg.annotations.name_rules import keep_names, title_case_line, variants
+from ctkg.annotations.pronouns import speaker_pronouns
 from ctkg.annotations.scheme import STATEMENT
 from ctkg.annotations.suggestion_marks import MARK, is_suggestion_note
 from ctkg.annotations.timex_rules import Anchor, TimeSuggestion, find_times
@@ -59,10 +60,6 @@ _CANDIDATE = re.compile(r"[A-Z][\w’'.-]*[\w](?:(?: (?:of|the|and|for|on|in|de)
 _CONTINUES = re.compile(r" [A-Z]")
 _YEAR_BEFORE = re.compile(r"(?<![\w-])(?:19|20)\d\d $")
 _FIRST_BEFORE = re.compile(r"\b[Ff]irst[- ]ever $")
-_SPEAKER = re.compile(r"\b(?:[Hh]e|[Ss]he)(?= (?:also |further |then )?(?:said|added|noted|stated|"
-                      r"stressed|mentioned|highlighted|told|explained|warned|emphasized|"
-                      r"underscored|continued|urged|remarked|outlined|observed|recalled|"
-                      r"pointed|insisted|argued|declared|asked)\b)")
 _NOT_NAMES = frozenset(["January", "February", "March", "April", "May", "June", "July", "August",
                         "September", "October", "November", "December", "Monday", "Tuesday",
                         "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I", "Mr", "Mr.",
@@ -233,24 +230,6 @@ def _with_year(text: str, m: Match, types: dict[str, str],
     if year is None or types.get(m.slug) in _ENTITY_ORDER or not free(year.start(), m.start):
         return m
     return Match(year.start(), m.end, m.slug, m.outer_type)
-
-
-def speaker_pronouns(doc: Document, names: Sequence[Match], types: dict[str, str],
-                     free: Callable[[int, int], bool]) -> list[Match]:
-    """``he``/``she`` as the speaker of a speech verb (§2.3), resolved to the nearest person
-    mentioned before it (suggested or annotated)."""
-    persons = [(m.start, m.slug) for m in names if m.outer_type == "Person"]
-    for norm in doc.normalizations.values():
-        tb = doc.textbounds.get(norm.target)
-        if norm.db == "CTKG" and tb is not None and types.get(norm.key) == "Person":
-            persons.append((tb.start, norm.key))
-    persons.sort()
-    out: list[Match] = []
-    for m in _SPEAKER.finditer(doc.text):
-        before = [slug for start, slug in persons if start < m.start()]
-        if before and free(m.start(), m.end()):
-            out.append(Match(m.start(), m.end(), before[-1], "Person"))
-    return out
 
 
 class _Ids:
