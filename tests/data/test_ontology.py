@@ -292,6 +292,11 @@ BROKEN = {
         " ctkg:paraphraseOf ctkgid:statement\\/r\\/E2 .\n"
         "ctkgid:statement\\/r\\/E2 a ctkg:Statement ; ctkg:statedIn ctkgid:document\\/r ;"
         " ctkg:speaker ctkgid:person\\/a .",
+    "generic-label-violation":
+        "ctkgid:event\\/a a ctkg:RegionalConference ; skos:altLabel \"This conference\"@en .\n"
+        "ctkgid:post\\/m a ctkg:Post ; skos:altLabel \"Minister\"@en .\n"
+        "ctkgid:person\\/g a ctkg:Person ; skos:altLabel \"Secretary-General\"@en .\n"
+        "ctkgid:post\\/sg a ctkg:Post ; skos:prefLabel \"Secretary-general\"@en .",
     "broader-cycle-violation":
         "ctkgid:threat\\/a skos:broader ctkgid:threat\\/b .\n"
         "ctkgid:threat\\/b skos:broader ctkgid:threat\\/a .",
@@ -309,6 +314,24 @@ def test_qc_query_flags_broken_fixture(name: str) -> None:
                to_graph=ox.NamedNode("https://w3id.org/ctkg/graph/broken"))
     results = {r.name: r for r in run_qc(store, QC_DIR)}
     assert results[name].rows, f"{name} found nothing in its broken fixture"
+
+
+def test_generic_label_violation_names_each_defect_and_spares_names() -> None:
+    """Each kind of bad label is reported as such; names (an acronym, a title, a name with
+    'of the') and the labels of SKOS concepts are not."""
+    ok = ("ctkgid:org\\/un a ctkg:IntergovernmentalOrganization ; skos:altLabel \"UN\"@en .\n"
+          "ctkgid:org\\/by a ctkg:MemberState ; skos:altLabel \"Republic of Belarus\"@en .\n"
+          "ctkgid:threat\\/t a skos:Concept ; skos:prefLabel \"terrorism\"@en .\n")
+    store = ox.Store()
+    store.load((P + BROKEN["generic-label-violation"] + "\n" + ok).encode(),
+               format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://w3id.org/ctkg/graph/b"))
+    rows = {r.name: r for r in run_qc(store, QC_DIR)}["generic-label-violation"].rows
+    text = "\n".join(rows)
+    assert "'This conference'@en, problem='starts with a determiner or pronoun'" in text
+    assert "'Minister'@en, problem='a bare common noun'" in text
+    assert "person/g, label='Secretary-General'@en, problem='shared with" in text
+    assert "post/sg, label='Secretary-general'@en, problem='shared with" in text
+    assert len(rows) == 4, rows
 
 
 def test_qc_runs_on_named_graph_union() -> None:
