@@ -111,6 +111,10 @@ def test_query_page_runs_a_bundled_query(served: Served, browser: Any) -> None:
         "tag name", "textarea").get_attribute("value")
     form = browser.find_element("css selector", "form:has(input[value='timeline'])")
     form.find_element("tag name", "button").click()
+    # the click starts a navigation: wait for the results page (a race under load, seen in CI)
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements("css selector", "table.results tbody tr"))
     rows = browser.find_elements("css selector", "table.results tbody tr")
     assert len(rows) > 10
     page = browser.find_element("tag name", "main").text
