@@ -139,6 +139,12 @@ class Loader:
             p = exc.problems[0]
             raise CTKGError([Problem(p.file, p.line, f"{p.message}; {UNCHANGED}")]) from None
         self.swap(request, before, want)
+        self.verify_live(want)
+        return removed
+
+    def verify_live(self, want: dict[str, int]) -> None:
+        """After a swap: the live graphs must hold the build's counts. One check for every
+        load method, since a failure here means the swap was applied and must say so."""
         try:
             wrong = self.mismatch(want)
         except EndpointError as exc:
@@ -149,4 +155,3 @@ class Loader:
                 scrub_url(self.client.endpoints.query), None,
                 f"the swap was applied, but {wrong}: the store does not hold the build as "
                 "it is (another writer at the same time?); run ctkg load again")])
-        return removed
