@@ -8,12 +8,9 @@ missing (``.ci/run`` installs them); the content-negotiation tests need only the
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from typing import Any
 import pytest
 
 from ctkg.store.server import free_port
+from tests import serving
 from tests.paths import ROOT
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -36,24 +34,11 @@ class Served:
 
 
 def start_serve(root: Path, site: Path, tmp: Path) -> tuple[subprocess.Popen[str], str]:
-    """``python -m ctkg serve`` with its site in ``site``; (process, base URL)."""
+    """``ctkg serve`` with its site in ``site``; (process, base URL). Writing the site
+    first takes longer than the endpoint alone, hence the longer wait."""
     port = free_port()
-    env = {**os.environ, "TMPDIR": str(tmp)}
-    proc = subprocess.Popen([sys.executable, "-m", "ctkg", "serve", "--root", str(root),
-                             "--port", str(port), "--site", str(site)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            proc.wait(timeout=10)
-            err = proc.stderr.read() if proc.stderr else ""
-            pytest.fail(f"ctkg serve exited early: {err}")
-        if line.startswith("SPARQL query endpoint: "):
-            return proc, f"http://127.0.0.1:{port}"
-    proc.kill()
-    pytest.fail("ctkg serve printed no endpoint within 120 s")
+    proc, _endpoint = serving.start_serve(root, port, tmp, "--site", str(site), wait=120)
+    return proc, f"http://127.0.0.1:{port}"
 
 
 def stop(proc: subprocess.Popen[str]) -> None:

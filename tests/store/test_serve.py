@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ctkg.store.server import free_port
+from tests import serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -33,22 +34,8 @@ def project(tmp_path: Path) -> Path:
 
 def start_serve(root: Path, port: int, tmpdir: Path, *extra: str) -> tuple[subprocess.Popen[str],
                                                                            str]:
-    """Run ``python -m ctkg serve`` and wait (bounded) for its endpoint line."""
-    env = {**os.environ, "TMPDIR": str(tmpdir)}
-    proc = subprocess.Popen([sys.executable, "-m", "ctkg", "serve", "--root", str(root),
-                             "--port", str(port), "--no-site", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            proc.wait(timeout=10)
-            pytest.fail(f"ctkg serve exited early: {proc.stderr.read() if proc.stderr else ''}")
-        if line.startswith("SPARQL query endpoint: "):
-            return proc, line.split(": ", 1)[1].strip()
-    proc.kill()
-    pytest.fail("ctkg serve printed no endpoint within 30 s")
+    """The endpoint alone (``--no-site``): these tests are about the SPARQL server."""
+    return serving.start_serve(root, port, tmpdir, "--no-site", *extra)
 
 
 def sparql(url: str, query: str, *, update: bool = False) -> dict:
