@@ -78,12 +78,13 @@ TABLES = [
         _f("part_of_label", "string", "name of that event")],
         ["event"], lambda s, lab: t.events(s, lab),
         [("event", "entities", "entity"), ("place", "entities", "entity")]),
-    Table("statements", "Statements", "One row per statement (a direct quote or reported "
-          "speech) with its speaker, occasion and quote.", [
+    Table("statements", "Statements", "One row per statement (a direct quote, reported "
+          "speech, or a rewrite's paraphrase) with its speaker, occasion and quote.", [
         _f("statement", "string", "IRI of the statement"), DOC,
         _f("speaker", "string", "IRI of the speaker"),
         _f("speaker_label", "string", "speaker's name"),
-        _f("kind", "string", "direct quote or reported speech"),
+        _f("kind", "string", "direct quote, reported speech or paraphrase (a third party's "
+           "rewrite of what the speaker said: not the speaker's words)"),
         _f("occasion", "string", "IRI of the event it was said at"),
         _f("occasion_label", "string", "event"),
         _f("quote", "string", "what was said, as the source text gives it"),
