@@ -221,3 +221,15 @@ def test_a_folder_with_other_files_is_not_replaced(tmp_path: Path) -> None:
     with pytest.raises(CTKGError, match=r"notes\.txt"):
         generate.write_site(LAYOUT, tmp_path)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_paraphrase_is_not_named_as_the_speakers_statement(site: Path) -> None:
+    """Regression: 002 rewrites 001; its statements' pages said "Statement by Vladimir
+    Voronkov", presenting a third party's rewrite as his words."""
+    page = (site / "id" / "statement" / "002_7cdbb82168648201" / "E8.html").read_text(
+        encoding="utf-8")
+    assert "Paraphrase of words of Vladimir Voronkov (E8)" in page
+    assert "Statement by Vladimir Voronkov (E8)" not in page
+    own = (site / "id" / "statement" / "001_e7a55351cc1b0881" / "E12.html").read_text(
+        encoding="utf-8")
+    assert "Statement by Vladimir Voronkov (E12)" in own

@@ -60,7 +60,11 @@ def _label_statements(g: Graph) -> None:
     for t in g.things.values():
         if t.kind == "statement" and t.iri not in g.labels:
             who = speakers.get(t.iri, "unknown speaker")
-            g.labels[t.iri] = f"Statement by {who} ({t.iri.rsplit('/', 1)[-1]})"
+            kind = next((o.value for p, o in t.curated if p == CTKG_NS + "statementKind"), "")
+            # a rewrite's statement is not the speaker's words: its name must not say so
+            what = ("Paraphrase of words of" if kind == CTKG_NS + "Paraphrase"
+                    else "Statement by")
+            g.labels[t.iri] = f"{what} {who} ({t.iri.rsplit('/', 1)[-1]})"
 
 
 class Files(Mapping[str, bytes]):
