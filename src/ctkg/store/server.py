@@ -27,7 +27,8 @@ def oxigraph_binary() -> str:
     if not found:
         raise CTKGError.single(
             "oxigraph", None,
-            "the Oxigraph server is not installed: pip install 'oxigraph>=0.5.13'",
+            "the Oxigraph server is not installed: pip install -e '.[server]' "
+            "(or 'oxigraph>=0.5.13')",
         )
     return found
 
