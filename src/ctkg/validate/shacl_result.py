@@ -83,13 +83,23 @@ _ALTERNATIVES = re.compile(r"^\((<[^<>\s]*>(?:\|<[^<>\s]*>)+)\)$")
 
 def path_label(path: str | None) -> str | None:
     """A property path given in SPARQL syntax (``<p>``, ``(<a>|<b>)``, ``^<p>``, ...) with
-    its IRIs as prefixed names; alternatives of plain IRIs as ``a|b``."""
+    its IRIs as prefixed names where a namespace is bound: a single predicate as its name
+    or IRI, alternatives of predicates as ``a|b``, any other path in SPARQL syntax."""
     if path is None:
         return None
+    single = _IRI_IN_PATH.fullmatch(path)
+    if single:
+        return iri_label(single.group(1))
     alternatives = _ALTERNATIVES.match(path)
     if alternatives:
-        path = alternatives.group(1)
-    return _IRI_IN_PATH.sub(lambda m: iri_label(m.group(1)), path)
+        return "|".join(iri_label(m.group(1))
+                        for m in _IRI_IN_PATH.finditer(alternatives.group(1)))
+    return _IRI_IN_PATH.sub(lambda m: _prefixed(m.group(1)), path)
+
+
+def _prefixed(iri: str) -> str:
+    label = iri_label(iri)
+    return f"<{iri}>" if label == iri else label
 
 
 def path_iri(path: str | None) -> str | None:
