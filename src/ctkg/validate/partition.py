@@ -34,13 +34,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-import shacl
 from rdflib import Graph
 
 from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.terms import RDF_TYPE, RDFS_SUBCLASS_OF, iri_of
 from ctkg.validate.shacl import ShaclResult, parse_shapes, validate_triples
-from ctkg.validate.shacl_rust import compile_shapes, validate_ntriples
+from ctkg.validate.shacl_rust import RustShapes, compile_shapes, validate_ntriples
 
 _LOCAL_RE = re.compile(rf"^{re.escape(ID_NS)}(?:mention|statement|assertion)/([^/]+)/")
 SHARED_GRAPHS = ("ontology", "registry", "catalogue", "wikidata")
@@ -175,7 +174,7 @@ def run_unit(unit: Unit) -> list[ShaclResult]:
     """Validate one unit (in a worker, with the engine and shapes of :func:`init_worker`)."""
     shapes = _SHAPES["shapes"]
     if _SHAPES["engine"] == "rust":
-        assert isinstance(shapes, shacl.Shapes)
+        assert isinstance(shapes, RustShapes)
         return validate_ntriples(unit.data, shapes, focus=unit.focus)
     assert isinstance(shapes, Graph)
     return validate_triples(unit.triples(), shapes, focus=unit.focus)

@@ -21,33 +21,54 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+import pyoxigraph as ox
 import shacl
+from rdflib import Graph
 
 from ctkg.errors import CTKGError
 from ctkg.validate.shacl_result import ShaclResult, make_result, parse_term
+from ctkg.validate.shacl_sparql import SparqlConstraint, run_sparql, split_sparql
+
+
+@dataclass(frozen=True)
+class RustShapes:
+    """The shapes compiled for the Rust engine, and the SPARQL constraints taken out of
+    them to run on pyoxigraph (:mod:`ctkg.validate.shacl_sparql`)."""
+
+    core: shacl.Shapes
+    sparql: tuple[SparqlConstraint, ...]
 
 
 @functools.cache
-def compile_shapes(shapes_ttl: bytes) -> shacl.Shapes:
+def compile_shapes(shapes_ttl: bytes) -> RustShapes:
     """The shapes, compiled once per process; a broken shape raises CTKGError."""
     try:
-        return shacl.Shapes.from_turtle(shapes_ttl.decode("utf-8"))
-    except (ValueError, RuntimeError) as exc:
+        parsed = Graph().parse(data=shapes_ttl, format="turtle")
+        rest, sparql = split_sparql(parsed)
+        core = shacl.Shapes.from_text(rest.serialize(format="nt"), format="ntriples")
+    except (ValueError, RuntimeError, SyntaxError) as exc:
         raise CTKGError.single("ontology/shapes.ttl", None,
                                f"SHACL shapes could not be compiled: {exc}") from exc
+    return RustShapes(core, sparql)
 
 
-def validate_ntriples(data: bytes, shapes: shacl.Shapes,
+def validate_ntriples(data: bytes, shapes: RustShapes,
                       focus: Iterable[str] | None = None) -> list[ShaclResult]:
     """Validate N-Triples ``data``; only the results about the ``focus`` IRIs if given (the
     same results as :func:`ctkg.validate.shacl.validate_triples` on the same triples)."""
-    keep = None if focus is None else {f"<{f}>" for f in focus}
+    keep = None if focus is None else set(focus)
     if keep is not None and not keep:
         return []
-    report = shapes.validate_text(data.decode("utf-8"), format="ntriples")
-    return sorted(_result(r) for r in report.results
-                  if keep is None or r.focus_node in keep)
+    report = shapes.core.validate_text(data.decode("utf-8"), format="ntriples")
+    results = [_result(r) for r in report.results
+               if keep is None or (r.focus_node[1:-1] in keep and r.focus_node[0] == "<")]
+    if shapes.sparql:
+        store = ox.Store()
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        results += run_sparql(store, shapes.sparql, keep)
+    return sorted(results)
 
 
 def _result(r: shacl.Result) -> ShaclResult:
