@@ -24,8 +24,16 @@ def register(commands: Commands) -> None:
     p.add_argument("--cache", type=Path, default=None,
                    help="incremental build cache folder (off by default)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    _engine_option(p)
     p = commands.add("validate", run_validate, "run every check of the build, write nothing")
     p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    _engine_option(p)
+
+
+def _engine_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--shacl-engine", choices=("rust", "pyshacl"), default="rust",
+                   help="SHACL engine: the Rust one (default, fast) or pySHACL (the "
+                   "reference); both give the same verdicts")
 
 
 def _summary(result: BuildResult, seconds: float, verb: str) -> str:
@@ -43,7 +51,8 @@ def run_build(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     layout = layout_of(args)
     out = args.out or layout.kg
-    result = build(layout, jobs=max(1, args.jobs), cache_dir=args.cache, progress=not args.quiet)
+    result = build(layout, jobs=max(1, args.jobs), cache_dir=args.cache, progress=not args.quiet,
+                   shacl_engine=args.shacl_engine)
     if args.check:
         stale = stale_outputs(result.files, out)
         if stale:
@@ -67,7 +76,7 @@ def run_validate(args: argparse.Namespace) -> int:
     from ctkg.kg.pipeline import build
 
     start = time.perf_counter()
-    result = build(layout_of(args))
+    result = build(layout_of(args), shacl_engine=args.shacl_engine)
     if not args.quiet:
         for w in result.warnings:
             print(w, file=sys.stderr)

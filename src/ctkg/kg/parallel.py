@@ -180,10 +180,10 @@ def compile_all(docs: list[brat.Document], registry: Registry,
 # -- validating units --------------------------------------------------------------------------
 
 def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache,
-                   show: bool) -> list[ShaclResult]:
-    """Every unit's SHACL results; a unit's results are cached under the hash of its data,
-    the shapes and the code."""
-    shape_key = digest(shapes_ttl, code_version() if cache.folder else "")
+                   show: bool, engine: str = "rust") -> list[ShaclResult]:
+    """Every unit's SHACL results (``engine``: "rust" or "pyshacl"); a unit's results are
+    cached under the hash of its data, the shapes, the engine and the code."""
+    shape_key = digest(shapes_ttl, engine, code_version() if cache.folder else "")
     keys = [digest(shape_key, u.data, "\n".join(u.focus)) for u in units] \
         if cache.folder else []
     out: dict[int, list[ShaclResult]] = {}
@@ -195,12 +195,14 @@ def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache
         else:
             todo.append(i)
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(shapes_ttl,)) as pool:
-            results = pool.map(run_unit, [units[i] for i in todo])
+        with ProcessPoolExecutor(jobs, initializer=init_worker,
+                                 initargs=(shapes_ttl, engine)) as pool:
+            chunk = max(1, min(16, len(todo) // (jobs * 8)))  # a Rust unit takes ms
+            results = pool.map(run_unit, [units[i] for i in todo], chunksize=chunk)
             for i, r in progress(zip(todo, results, strict=True), len(todo), "validate", show):
                 out[i] = r
     else:
-        init_worker(shapes_ttl)
+        init_worker(shapes_ttl, engine)
         for i in progress(todo, len(todo), "validate", show):
             out[i] = run_unit(units[i])
     for i in todo:

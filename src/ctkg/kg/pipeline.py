@@ -41,6 +41,8 @@ from ctkg.validate.event_times import check_event_times
 from ctkg.validate.qc import run_qc
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
 from ctkg.validate.shacl_problems import shacl_problems
+from ctkg.validate.shacl_result import ENGINES
+from ctkg.validate.shacl_rust import compile_shapes, validate_ntriples
 from ctkg.wikidata.check import check_inputs as check_links
 
 _IRI_RE = re.compile(re.escape(ID_NS) + r"[^\s,<>\"]+")  # instance IRIs in a QC row
@@ -192,9 +194,9 @@ def _entry_sources(inputs: Inputs, iris: dict[str, ox.NamedNode], sources: Sourc
 
 
 def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache,
-              show: bool) -> list[Problem]:
-    """The registry's event summaries against the documents, and SHACL (in units when the
-    shapes allow it, else on the union graph)."""
+              show: bool, engine: str = "rust") -> list[Problem]:
+    """The registry's event summaries against the documents, and SHACL with ``engine`` (in
+    units when the shapes allow it, else on the union graph)."""
     registry = [q for q in compiled.shared if q.graph_name == _REGISTRY]
     problems = check_event_times(read.inputs.registry, compiled.iris, registry,
                                  compiled.doc_quads, compiled.sources)
@@ -203,7 +205,11 @@ def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache
                               docs_per_unit=1 if cache.folder else 25,
                               shared_chunks=64 if cache.folder else 4 * jobs)
         shapes_ttl = read.inputs.layout.shapes.read_bytes()
-        results = parallel.validate_units(plan, shapes_ttl, jobs, cache, show)
+        results = parallel.validate_units(plan, shapes_ttl, jobs, cache, show, engine)
+    elif engine == "rust":
+        results = validate_ntriples(
+            ox.serialize([q.triple for q in compiled.quads], format=ox.RdfFormat.N_TRIPLES)
+            or b"", compile_shapes(read.inputs.layout.shapes.read_bytes()))
     else:
         results = validate_triples((q.triple for q in compiled.quads), read.shapes)
     return problems + shacl_problems(results, compiled.sources, compiled.doc_quads)
@@ -231,12 +237,16 @@ _REGISTRY = graph_of("registry")
 
 
 def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
-          progress: bool = False) -> BuildResult:
+          progress: bool = False, shacl_engine: str = "rust") -> BuildResult:
     """Everything ``ctkg build`` does except writing; raises CTKGError on any error.
 
     ``jobs`` > 1 compiles and validates in that many processes; ``cache_dir`` makes the
-    build incremental. The output is the same either way.
+    build incremental; ``shacl_engine`` "pyshacl" validates with the reference engine
+    instead of the Rust one (the same verdicts and messages). The output is the same
+    either way.
     """
+    if shacl_engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {shacl_engine!r}: one of {', '.join(ENGINES)}")
     jobs = max(1, jobs or 1)
     cache = parallel.Cache(cache_dir)
     warnings: list[Problem] = []
@@ -244,7 +254,8 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     clock = _Clock(result)
     read = clock("read", lambda: _read_inputs(layout, warnings))
     compiled = clock("compile", lambda: _compile(read, jobs, cache, progress, warnings))
-    found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress))
+    found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
+                                                shacl_engine))
     store = ox.Store()  # the whole build, for the QC queries and the tables
     store.bulk_extend(compiled.quads)
     found += clock("qc", lambda: _qc(layout, compiled, store))

@@ -34,10 +34,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.terms import RDF_TYPE, RDFS_SUBCLASS_OF, iri_of
-from ctkg.validate.shacl import ShaclResult, Shapes, parse_shapes, validate_triples
+from ctkg.validate.shacl import ShaclResult, parse_shapes, validate_triples
+from ctkg.validate.shacl_rust import RustShapes, compile_shapes, validate_ntriples
 
 _LOCAL_RE = re.compile(rf"^{re.escape(ID_NS)}(?:mention|statement|assertion)/([^/]+)/")
 SHARED_GRAPHS = ("ontology", "registry", "catalogue", "wikidata")
@@ -156,21 +158,29 @@ def plan(quads_by_doc: Mapping[str, list[ox.Quad]], shared_quads: list[ox.Quad],
 
 # -- running units -----------------------------------------------------------------------------
 
-_SHAPES: list[Shapes] = []  # the shapes of this (worker) process, parsed once
+_SHAPES: dict[str, object] = {}  # this (worker) process's engine and shapes, prepared once
 
 
-def init_worker(shapes_ttl: bytes) -> None:
-    """Parse the shapes once per worker process (a ProcessPoolExecutor initializer)."""
-    _SHAPES[:] = [parse_shapes(shapes_ttl)]
+def init_worker(shapes_ttl: bytes, engine: str = "rust") -> None:
+    """Prepare the shapes once per worker process (a ProcessPoolExecutor initializer):
+    compiled for the Rust engine, parsed into rdflib for pySHACL."""
+    _SHAPES.clear()
+    _SHAPES["engine"] = engine
+    _SHAPES["shapes"] = compile_shapes(shapes_ttl) if engine == "rust" \
+        else parse_shapes(shapes_ttl)
 
 
-def run_unit(unit: Unit, shapes: Shapes | None = None) -> list[ShaclResult]:
-    """Validate one unit (in a worker, with the shapes of :func:`init_worker`)."""
-    return validate_triples(unit.triples(), shapes if shapes is not None else _SHAPES[0],
-                            focus=unit.focus)
+def run_unit(unit: Unit) -> list[ShaclResult]:
+    """Validate one unit (in a worker, with the engine and shapes of :func:`init_worker`)."""
+    shapes = _SHAPES["shapes"]
+    if _SHAPES["engine"] == "rust":
+        assert isinstance(shapes, RustShapes)
+        return validate_ntriples(unit.data, shapes, focus=unit.focus)
+    assert isinstance(shapes, Graph)
+    return validate_triples(unit.triples(), shapes, focus=unit.focus)
 
 
-def run_units(units: list[Unit], shapes_ttl: bytes) -> list[ShaclResult]:
+def run_units(units: list[Unit], shapes_ttl: bytes, engine: str = "rust") -> list[ShaclResult]:
     """Every unit's results, in this process."""
-    shapes = parse_shapes(shapes_ttl)
-    return [r for u in units for r in run_unit(u, shapes)]
+    init_worker(shapes_ttl, engine)
+    return [r for u in units for r in run_unit(u)]

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate
-from rdflib import Dataset, Graph, Literal, Node, URIRef, Variable
+from rdflib import Dataset, Graph, Node, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, SH
@@ -32,6 +31,8 @@ from ctkg.errors import CTKGError
 from ctkg.rdf.convert import from_ox, to_ox
 from ctkg.rdf.namespaces import PREFIXES
 from ctkg.rdf.turtle import parse_turtle
+from ctkg.validate.shacl_result import ShaclResult as ShaclResult  # re-exported
+from ctkg.validate.shacl_result import make_result
 
 INFERENCE = "none"
 
@@ -54,29 +55,6 @@ def partitionable(shapes: Shapes) -> bool:
     :mod:`ctkg.validate.partition` may split the data (no sh:targetNode/targetObjectsOf)."""
     return not any(True for p in (SH.targetNode, SH.targetObjectsOf)
                    for _ in shapes.triples((None, p, None)))
-
-
-@dataclass(frozen=True, order=True)
-class ShaclResult:
-    """One SHACL validation result, flattened for printing and testing."""
-
-    severity: str  # "Violation" | "Warning" | "Info"
-    shape: str  # IRI of the named shape the result belongs to (owner of a blank property shape)
-    source_shape: str  # sh:sourceShape as reported (an IRI, or "_:..." for a property shape)
-    focus_node: str
-    path: str | None
-    value: str | None
-    message: str
-    # the same nodes unabbreviated, to find where they come from: the focus node's and the
-    # path's IRI, the value in N-Triples form (None for a blank node or no value)
-    focus_iri: str | None = field(default=None, compare=False)
-    path_iri: str | None = field(default=None, compare=False)
-    value_term: str | None = field(default=None, compare=False)
-
-    def __str__(self) -> str:
-        where = self.focus_node if self.path is None else f"{self.focus_node} {self.path}"
-        value = "" if self.value is None else f" (value {self.value})"
-        return f"{self.severity}: {where}{value}: {self.message} [{self.shape}]"
 
 
 def _as_graph(item: GraphInput) -> Graph:
@@ -183,20 +161,26 @@ def union_graph(*items: GraphInput | Iterable[GraphInput] | None) -> OxigraphQue
     return out
 
 
-def _label(node: Node | None, graph: Graph, *path_graphs: Graph) -> str | None:
-    """A readable form of a node: prefixed name or plain IRI, lexical form of a literal;
-    a blank-node property path (sh:alternativePath) as ``a|b|c``."""
-    if node is None:
-        return None
+def sparql_path(node: Node, *graphs: Graph) -> str:
+    """A SHACL property path (an IRI or the blank-node forms) in SPARQL syntax, as the Rust
+    engine reports it, so that :func:`ctkg.validate.shacl_result.path_label` reads both."""
     if isinstance(node, URIRef):
-        name = graph.namespace_manager.normalizeUri(node)
-        return str(node) if name.startswith("<") else name
-    if isinstance(node, Literal):
-        return str(node)
-    for g in path_graphs:
+        return f"<{node}>"
+    for g in graphs:
+        if g.value(node, RDF.first) is not None:
+            return "(" + "/".join(sparql_path(m, *graphs) for m in Collection(g, node)) + ")"
         alternatives = g.value(node, SH.alternativePath)
         if alternatives is not None:
-            return "|".join(_label(m, graph) or "" for m in Collection(g, alternatives))
+            return "(" + "|".join(sparql_path(m, *graphs)
+                                  for m in Collection(g, alternatives)) + ")"
+        inverse = g.value(node, SH.inversePath)
+        if inverse is not None:
+            return "^" + sparql_path(inverse, *graphs)
+        for prop, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
+                           (SH.zeroOrOnePath, "?")):
+            inner = g.value(node, prop)
+            if inner is not None:
+                return f"({sparql_path(inner, *graphs)}){mark}"
     return f"_:{node}"
 
 
@@ -249,32 +233,45 @@ def _validate(data_graph: Graph, shapes_graph: Graph, focus: frozenset[URIRef] |
     if not isinstance(report, Graph):
         # pySHACL returns a ValidationFailure (not a report) when a shape itself is broken
         raise CTKGError.single("ontology/shapes.ttl", None, f"SHACL validation failed: {_text}")
-    results: list[ShaclResult] = []
-    for res in report.subjects(RDF.type, SH.ValidationResult):
-        severity = report.value(res, SH.resultSeverity)
-        source = report.value(res, SH.sourceShape)
-        messages = {str(m) for m in report.objects(res, SH.resultMessage)}
-        # pySHACL reports a SPARQL constraint with both its own and its shape's message:
-        # keep the specific one.
-        generic = {str(m) for m in shapes_graph.objects(source, SH.message)} if source else set()
-        if messages - generic:
-            messages -= generic
-        focus_node = report.value(res, SH.focusNode)
-        path = report.value(res, SH.resultPath)
-        value = report.value(res, SH.value)
-        results.append(ShaclResult(
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            shape=named_shape(source, shapes_graph),
-            source_shape=str(source) if isinstance(source, URIRef) else f"_:{source}",
-            focus_node=_label(focus_node, data_graph) or "",
-            path=_label(path, data_graph, report, shapes_graph),
-            value=_label(value, data_graph),
-            message="; ".join(sorted(messages)),
-            focus_iri=str(focus_node) if isinstance(focus_node, URIRef) else None,
-            path_iri=str(path) if isinstance(path, URIRef) else None,
-            value_term=str(to_ox(value)) if isinstance(value, (URIRef, Literal)) else None,
-        ))
+    results = [_result(report, res, shapes_graph)
+               for res in report.subjects(RDF.type, SH.ValidationResult)]
     return bool(conforms), sorted(results)
+
+
+def _declared_messages(shapes: Graph, source: Node | None) -> set[str]:
+    """The sh:message texts a result of ``source`` may carry: the shape's own and those of
+    its SPARQL constraints (empty: pySHACL made up a message of its own)."""
+    if source is None:
+        return set()
+    nodes = [source, *shapes.objects(source, SH.sparql)]
+    return {str(m) for n in nodes for m in shapes.objects(n, SH.message)}
+
+
+def _result(report: Graph, res: Node, shapes_graph: Graph) -> ShaclResult:
+    """One result of pySHACL's report graph."""
+    severity = report.value(res, SH.resultSeverity)
+    source = report.value(res, SH.sourceShape)
+    component = report.value(res, SH.sourceConstraintComponent)
+    messages = {str(m) for m in report.objects(res, SH.resultMessage)}
+    # pySHACL reports a SPARQL constraint with both its own and its shape's message:
+    # keep the specific one.
+    generic = {str(m) for m in shapes_graph.objects(source, SH.message)} if source else set()
+    if messages - generic:
+        messages -= generic
+    if not _declared_messages(shapes_graph, source):
+        messages = set()  # pySHACL's own wording: the message is built from the component
+    focus = report.value(res, SH.focusNode)
+    path = report.value(res, SH.resultPath)
+    value = report.value(res, SH.value)
+    return make_result(
+        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+        shape=named_shape(source, shapes_graph),
+        source_shape=str(source) if isinstance(source, URIRef) else f"_:{source}",
+        component=str(component).rsplit("#", 1)[-1] if component else "",
+        focus=to_ox(focus) if focus is not None else ox.BlankNode(),
+        path=None if path is None else sparql_path(path, report, shapes_graph),
+        value=None if value is None else to_ox(value),
+        messages=messages)
 
 
 def named_shape(shape: Node | None, shapes: Graph) -> str:
