@@ -152,7 +152,8 @@ def _shared_key(layout: Layout) -> str:
 
 
 def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
-             warnings: list[Problem]) -> _Compiled:
+             warnings: list[Problem], executor: parallel.ExecutorFactory | None = None
+             ) -> _Compiled:
     """Every document's graph (in parallel, cached) and the shared graphs."""
     inputs, layout = read.inputs, read.inputs.layout
     iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
@@ -161,7 +162,8 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
     problems: list[Problem] = []
     shared_key = _shared_key(layout) if cache.folder else ""
     for doc_id, quads, found, trouble in parallel.compile_all(
-            read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show):
+            read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show,
+            executor):
         problems += trouble
         sources.update(found)
         by_doc[doc_id] = quads
@@ -192,7 +194,7 @@ def _entry_sources(inputs: Inputs, iris: dict[str, ox.NamedNode], sources: Sourc
 
 
 def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache,
-              show: bool) -> list[Problem]:
+              show: bool, executor: parallel.ExecutorFactory | None = None) -> list[Problem]:
     """The registry's event summaries against the documents, and SHACL (in units when the
     shapes allow it, else on the union graph)."""
     registry = [q for q in compiled.shared if q.graph_name == _REGISTRY]
@@ -203,7 +205,7 @@ def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache
                               docs_per_unit=1 if cache.folder else 25,
                               shared_chunks=64 if cache.folder else 4 * jobs)
         shapes_ttl = read.inputs.layout.shapes.read_bytes()
-        results = parallel.validate_units(plan, shapes_ttl, jobs, cache, show)
+        results = parallel.validate_units(plan, shapes_ttl, jobs, cache, show, executor)
     else:
         results = validate_triples((q.triple for q in compiled.quads), read.shapes)
     return problems + shacl_problems(results, compiled.sources, compiled.doc_quads)
@@ -231,11 +233,13 @@ _REGISTRY = graph_of("registry")
 
 
 def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
-          progress: bool = False) -> BuildResult:
+          progress: bool = False, executor: parallel.ExecutorFactory | None = None
+          ) -> BuildResult:
     """Everything ``ctkg build`` does except writing; raises CTKGError on any error.
 
-    ``jobs`` > 1 compiles and validates in that many processes; ``cache_dir`` makes the
-    build incremental. The output is the same either way.
+    ``jobs`` > 1 compiles and validates in that many processes, ``executor`` on a cluster's
+    workers (:mod:`ctkg.kg.distributed`); ``cache_dir`` makes the build incremental. The
+    output is the same either way.
     """
     jobs = max(1, jobs or 1)
     cache = parallel.Cache(cache_dir)
@@ -243,8 +247,10 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     result = BuildResult([], {}, [])
     clock = _Clock(result)
     read = clock("read", lambda: _read_inputs(layout, warnings))
-    compiled = clock("compile", lambda: _compile(read, jobs, cache, progress, warnings))
-    found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress))
+    compiled = clock("compile", lambda: _compile(read, jobs, cache, progress, warnings,
+                                                        executor))
+    found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
+                                                          executor))
     store = ox.Store()  # the whole build, for the QC queries and the tables
     store.bulk_extend(compiled.quads)
     found += clock("qc", lambda: _qc(layout, compiled, store))
