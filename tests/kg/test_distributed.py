@@ -10,16 +10,21 @@ build on it: the project's five documents give the committed build byte for byte
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
+from ctkg.annotations import brat
 from ctkg.cli.main import main
 from ctkg.errors import CTKGError
+from ctkg.inputs import entity_iris, read_inputs
+from ctkg.kg import parallel
 from ctkg.kg.distributed import cluster, parse_scheduler
 from ctkg.kg.outputs import stale_outputs
 from ctkg.kg.pipeline import build
@@ -40,11 +45,30 @@ _MEND = ("import ctkg.kg.parallel as p\n"
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Two worker processes, working in another folder than the tests (as on another
+    machine: what they return must not depend on their working directory)."""
+    elsewhere = str(tmp_path_factory.mktemp("workers"))
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
                                   host="127.0.0.1", dashboard_address=None) as local, \
             distributed.Client(local) as c:
+        c.run(os.chdir, elsewhere)
+        assert set(c.run(os.getcwd).values()) == {elsewhere} != {os.getcwd()}
         yield c
+
+
+def test_compiled_documents_and_their_sources_are_those_of_a_local_compile(
+        client: Any, layout: Layout) -> None:
+    inputs = read_inputs(layout)
+    docs, _ = brat.read_collection(layout.corpus)
+    iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
+    args = (docs, inputs.registry, inputs.catalogue, iris)
+    local = parallel.compile_all(*args, 1, parallel.Cache(None), "", False)
+    remote = parallel.compile_all(*args, 1, parallel.Cache(None), "", False,
+                                  client.get_executor)
+    assert remote == local
+    assert any(str(s).startswith("data/corpus/") for _, _, found, _ in remote
+               for s in found.values())
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,7 +27,7 @@ from tqdm import tqdm
 
 from ctkg.annotations import brat
 from ctkg.atomic import write_bytes_atomic
-from ctkg.errors import CTKGError, Problem
+from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.kg.compile import compile_document
@@ -170,7 +171,8 @@ def compile_all(docs: list[brat.Document], registry: Registry,
             todo.append(d)
     if executor is not None and todo:
         context = pickle.dumps((registry, catalogue, iris), protocol=pickle.HIGHEST_PROTOCOL)
-        packed = remote_map(executor, _compile_chunk, context, todo, "compile", show)
+        packed = remote_map(executor, _compile_chunk, context, [_portable(d) for d in todo],
+                            "compile", show)
         done.update((d.doc_id, _unpack(r)) for d, r in zip(todo, packed, strict=True))
     elif jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(jobs, initializer=_init_compile,
@@ -236,6 +238,14 @@ def _with_context(kind: str, context: bytes, init: Callable[[bytes], None]) -> N
     if _REMOTE.get(kind) != key:
         init(context)
         _REMOTE[kind] = key
+
+
+def _portable(doc: brat.Document) -> brat.Document:
+    """``doc`` with its paths as this process displays them (relative to the working
+    directory where possible), so that a worker in another directory, or on another
+    machine, names them the same way in the sources it returns."""
+    return replace(doc, txt_path=Path(display_path(doc.txt_path)),
+                   ann_path=Path(display_path(doc.ann_path)))
 
 
 def _compile_chunk(context: bytes, docs: list[brat.Document]) -> list[Packed]:
