@@ -150,3 +150,11 @@ def test_without_the_extra_scheduler_names_it(monkeypatch: pytest.MonkeyPatch,
     assert code != 0
     assert 'pip install "ctkg[distributed]"' in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_scheduler_without_workers_is_named_not_waited_for() -> None:
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1",
+                                  dashboard_address=None) as empty, \
+            pytest.raises(CTKGError, match="no Dask worker joined"), \
+            cluster(empty.scheduler_address, timeout=2):
+        pass

@@ -64,6 +64,11 @@ def cluster(spec: str, timeout: float = 30) -> Iterator[ExecutorFactory]:
                 client = stack.enter_context(distributed.Client(spec, timeout=timeout))
         except OSError as exc:
             raise _problem(f"cannot reach the Dask scheduler {spec}: {exc}") from exc
+        try:  # a scheduler without workers would wait for ever
+            client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError as exc:
+            raise _problem(f"no Dask worker joined the scheduler {spec} within {timeout:.0f} s "
+                           "(start some with: dask worker ADDRESS)") from exc
 
         def executor() -> Executor:
             pool: Executor = client.get_executor()
