@@ -1,10 +1,16 @@
 """Helpers of benchmarks/bench.py: the child processes it times, the process-tree memory
 sampler, the long-document corpus. Figures come from child processes so that each build
 starts cold and its memory is its own.
+
+Run as a script, it measures any command the same way (wall time, and the peak of the
+summed RSS of the command and all its descendants):
+
+    python benchmarks/benchkit.py -- ctkg build --jobs 2
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -213,3 +219,25 @@ def edit_one(root: Path) -> None:
     """Append a sentence to the last document's text (offsets before it stay right)."""
     txt = sorted((root / "data" / "corpus").glob("*.txt"))[-1]
     txt.write_text(txt.read_text(encoding="utf-8") + "An added sentence.\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="wall time and peak process-tree memory "
+                                                 "of a command")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARGS...]")
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("no command given")
+    t = time.perf_counter()
+    proc = subprocess.Popen(command)
+    sampler = TreeSampler(proc.pid)
+    code = proc.wait()
+    peak = sampler.stop()
+    print(f"exit {code}; wall {time.perf_counter() - t:.2f} s; peak memory of the process "
+          f"tree {peak / 2**20:,.0f} MiB ({sampler.samples} samples)", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
