@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,10 @@ def register(commands: Commands) -> None:
                    help="compile and validate documents in N processes")
     p.add_argument("--cache", type=Path, default=None,
                    help="incremental build cache folder (off by default)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="compile and validate documents on a Dask cluster: tcp://host:port of "
+                        "a running `dask scheduler`, or local:N for N local worker processes "
+                        "(needs the distributed extra; see docs/scaling.md)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     _engine_option(p)
     p = commands.add("validate", run_validate, "run every check of the build, write nothing")
@@ -51,8 +56,15 @@ def run_build(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     layout = layout_of(args)
     out = args.out or layout.kg
-    result = build(layout, jobs=max(1, args.jobs), cache_dir=args.cache, progress=not args.quiet,
-                   shacl_engine=args.shacl_engine)
+    with ExitStack() as stack:
+        executor = None
+        if args.scheduler:
+            from ctkg.kg.distributed import cluster
+
+            executor = stack.enter_context(cluster(args.scheduler))
+        result = build(layout, jobs=max(1, args.jobs), cache_dir=args.cache,
+                       progress=not args.quiet, shacl_engine=args.shacl_engine,
+                       executor=executor)
     if args.check:
         stale = stale_outputs(result.files, out)
         if stale:

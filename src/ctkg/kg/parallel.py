@@ -6,6 +6,9 @@ Why a cache: both are deterministic functions of their inputs, so their results 
 under a hash of exactly those inputs (and of the code), and an edit to one document
 recompiles and revalidates only what that edit changed. The union-level steps (the
 annotation checker, registry consistency, QC, serialization) always run.
+Why an executor parameter: the same map runs on any ``concurrent.futures.Executor``, such
+as a Dask cluster's (:mod:`ctkg.kg.distributed`); its workers are not started by us, so
+they get their context (registry, shapes) with each chunk of tasks and keep it per digest.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,7 +27,7 @@ from tqdm import tqdm
 
 from ctkg.annotations import brat
 from ctkg.atomic import write_bytes_atomic
-from ctkg.errors import CTKGError, Problem
+from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.kg.compile import compile_document
@@ -37,6 +41,9 @@ Compiled = tuple[list[ox.Quad], Sources, list[Problem]]
 # a compiled document as it travels between processes and sits in the cache: its quads as
 # N-Quads (pyoxigraph writes and reads them far faster than pickle handles term objects)
 Packed = tuple[bytes, Sources, list[Problem]]
+# makes the executor of a remote map (e.g. a Dask cluster's); shutting it down ends the map,
+# not the cluster
+ExecutorFactory = Callable[[], Executor]
 
 
 def code_version() -> str:
@@ -146,9 +153,11 @@ def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
 
 def compile_all(docs: list[brat.Document], registry: Registry,
                 catalogue: Mapping[str, CatalogueEntry], iris: Mapping[str, ox.NamedNode],
-                jobs: int, cache: Cache, shared_key: str, show: bool
+                jobs: int, cache: Cache, shared_key: str, show: bool,
+                executor: ExecutorFactory | None = None
                 ) -> list[tuple[str, list[ox.Quad], Sources, list[Problem]]]:
-    """(doc id, quads, sources, problems) per document in doc-id order."""
+    """(doc id, quads, sources, problems) per document in doc-id order; on ``executor``'s
+    workers when given, else in ``jobs`` local processes."""
     docs = sorted(docs, key=lambda d: d.doc_id)
     keys = {d.doc_id: document_key(d, catalogue, shared_key) for d in docs} \
         if cache.folder else {}
@@ -160,7 +169,12 @@ def compile_all(docs: list[brat.Document], registry: Registry,
             done[d.doc_id] = _unpack(hit)
         else:
             todo.append(d)
-    if jobs > 1 and len(todo) > 1:
+    if executor is not None and todo:
+        context = pickle.dumps((registry, catalogue, iris), protocol=pickle.HIGHEST_PROTOCOL)
+        packed = remote_map(executor, _compile_chunk, context, [_portable(d) for d in todo],
+                            "compile", show)
+        done.update((d.doc_id, _unpack(r)) for d, r in zip(todo, packed, strict=True))
+    elif jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(jobs, initializer=_init_compile,
                                  initargs=(registry, catalogue, iris)) as pool:
             chunk = max(1, min(64, len(todo) // (jobs * 8)))
@@ -180,9 +194,11 @@ def compile_all(docs: list[brat.Document], registry: Registry,
 # -- validating units --------------------------------------------------------------------------
 
 def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache,
-                   show: bool, engine: str = "rust") -> list[ShaclResult]:
-    """Every unit's SHACL results (``engine``: "rust" or "pyshacl"); a unit's results are
-    cached under the hash of its data, the shapes, the engine and the code."""
+                   show: bool, engine: str = "rust", executor: ExecutorFactory | None = None
+                   ) -> list[ShaclResult]:
+    """Every unit's SHACL results (``engine``: "rust" or "pyshacl"; on ``executor``'s workers
+    when given); a unit's results are cached under the hash of its data, the shapes, the
+    engine and the code."""
     shape_key = digest(shapes_ttl, engine, code_version() if cache.folder else "")
     keys = [digest(shape_key, u.data, "\n".join(u.focus)) for u in units] \
         if cache.folder else []
@@ -194,7 +210,11 @@ def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache
             out[i] = hit
         else:
             todo.append(i)
-    if jobs > 1 and len(todo) > 1:
+    if executor is not None and todo:
+        found = remote_map(executor, _validate_chunk, engine.encode() + b"\0" + shapes_ttl,
+                           [units[i] for i in todo], "validate", show)
+        out.update(zip(todo, found, strict=True))
+    elif jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(jobs, initializer=init_worker,
                                  initargs=(shapes_ttl, engine)) as pool:
             chunk = max(1, min(16, len(todo) // (jobs * 8)))  # a Rust unit takes ms
@@ -209,3 +229,62 @@ def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache
         if keys:
             cache.put("validate", keys[i], out[i])
     return [r for i in range(len(units)) for r in out[i]]
+
+
+# -- on workers we did not start (an Executor's) --------------------------------------------
+
+_REMOTE: dict[str, str] = {}  # task kind -> digest of the context this worker holds
+
+
+def _with_context(kind: str, context: bytes, init: Callable[[bytes], None]) -> None:
+    """Initialise this worker for ``kind`` unless it already holds ``context``."""
+    key = digest(context)
+    if _REMOTE.get(kind) != key:
+        init(context)
+        _REMOTE[kind] = key
+
+
+def _portable(doc: brat.Document) -> brat.Document:
+    """``doc`` with its paths as this process displays them (relative to the working
+    directory where possible), so that a worker in another directory, or on another
+    machine, names them the same way in the sources it returns."""
+    return replace(doc, txt_path=Path(display_path(doc.txt_path)),
+                   ann_path=Path(display_path(doc.ann_path)))
+
+
+def _compile_chunk(context: bytes, docs: list[brat.Document]) -> list[Packed]:
+    _with_context("compile", context, lambda c: _init_compile(*pickle.loads(c)))
+    return [_compile_packed(d) for d in docs]
+
+
+def _init_validate(context: bytes) -> None:
+    """``context``: the engine's name, a NUL, the shapes' Turtle."""
+    engine, _, shapes_ttl = context.partition(b"\0")
+    init_worker(shapes_ttl, engine.decode())
+
+
+def _validate_chunk(context: bytes, units: list[Unit]) -> list[list[ShaclResult]]:
+    _with_context("validate", context, _init_validate)
+    return [run_unit(u) for u in units]
+
+
+def remote_map(executor: ExecutorFactory, task: Callable[[bytes, list[T]], list[Any]],
+               context: bytes, items: list[T], label: str, show: bool) -> list[Any]:
+    """``task(context, chunk)`` over chunks of ``items`` on ``executor``, results flattened
+    in order. Each chunk carries the context (a worker may join late or be replaced); a
+    failed task stops the build with a CTKGError naming it (nothing has been written)."""
+    size = max(1, min(32, len(items) // 16))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    out: list[Any] = []
+    pool = executor()
+    try:
+        results = pool.map(task, [context] * len(chunks), chunks)
+        for r in progress(results, len(chunks), label, show):
+            out += r
+    except Exception as exc:  # from a worker: its own exception, re-raised here
+        pool.shutdown(wait=False)  # cancels what is left on a Dask cluster
+        raise CTKGError([Problem("(distributed)", None, f"a worker failed during {label} "
+                                 f"({type(exc).__name__}: {exc}); nothing was written")]) \
+            from exc
+    pool.shutdown()
+    return out

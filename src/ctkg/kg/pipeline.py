@@ -154,7 +154,8 @@ def _shared_key(layout: Layout) -> str:
 
 
 def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
-             warnings: list[Problem]) -> _Compiled:
+             warnings: list[Problem], executor: parallel.ExecutorFactory | None = None
+             ) -> _Compiled:
     """Every document's graph (in parallel, cached) and the shared graphs."""
     inputs, layout = read.inputs, read.inputs.layout
     iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
@@ -163,7 +164,8 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
     problems: list[Problem] = []
     shared_key = _shared_key(layout) if cache.folder else ""
     for doc_id, quads, found, trouble in parallel.compile_all(
-            read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show):
+            read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show,
+            executor):
         problems += trouble
         sources.update(found)
         by_doc[doc_id] = quads
@@ -194,9 +196,11 @@ def _entry_sources(inputs: Inputs, iris: dict[str, ox.NamedNode], sources: Sourc
 
 
 def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache,
-              show: bool, engine: str = "rust") -> list[Problem]:
+              show: bool, engine: str = "rust",
+              executor: parallel.ExecutorFactory | None = None) -> list[Problem]:
     """The registry's event summaries against the documents, and SHACL with ``engine`` (in
-    units when the shapes allow it, else on the union graph)."""
+    units when the shapes allow it, on ``executor``'s workers when given, else on the union
+    graph)."""
     registry = [q for q in compiled.shared if q.graph_name == _REGISTRY]
     problems = check_event_times(read.inputs.registry, compiled.iris, registry,
                                  compiled.doc_quads, compiled.sources)
@@ -205,7 +209,8 @@ def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache
                               docs_per_unit=1 if cache.folder else 25,
                               shared_chunks=64 if cache.folder else 4 * jobs)
         shapes_ttl = read.inputs.layout.shapes.read_bytes()
-        results = parallel.validate_units(plan, shapes_ttl, jobs, cache, show, engine)
+        results = parallel.validate_units(plan, shapes_ttl, jobs, cache, show, engine,
+                                          executor)
     elif engine == "rust":
         results = validate_ntriples(
             ox.serialize([q.triple for q in compiled.quads], format=ox.RdfFormat.N_TRIPLES)
@@ -237,13 +242,14 @@ _REGISTRY = graph_of("registry")
 
 
 def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
-          progress: bool = False, shacl_engine: str = "rust") -> BuildResult:
+          progress: bool = False, shacl_engine: str = "rust",
+          executor: parallel.ExecutorFactory | None = None) -> BuildResult:
     """Everything ``ctkg build`` does except writing; raises CTKGError on any error.
 
-    ``jobs`` > 1 compiles and validates in that many processes; ``cache_dir`` makes the
-    build incremental; ``shacl_engine`` "pyshacl" validates with the reference engine
-    instead of the Rust one (the same verdicts and messages). The output is the same
-    either way.
+    ``jobs`` > 1 compiles and validates in that many processes, ``executor`` on a cluster's
+    workers (:mod:`ctkg.kg.distributed`); ``cache_dir`` makes the build incremental;
+    ``shacl_engine`` "pyshacl" validates with the reference engine instead of the Rust one
+    (the same verdicts and messages). The output is the same either way.
     """
     if shacl_engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}: one of {', '.join(ENGINES)}")
@@ -253,9 +259,10 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     result = BuildResult([], {}, [])
     clock = _Clock(result)
     read = clock("read", lambda: _read_inputs(layout, warnings))
-    compiled = clock("compile", lambda: _compile(read, jobs, cache, progress, warnings))
+    compiled = clock("compile", lambda: _compile(read, jobs, cache, progress, warnings,
+                                                 executor))
     found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
-                                                shacl_engine))
+                                                shacl_engine, executor))
     store = ox.Store()  # the whole build, for the QC queries and the tables
     store.bulk_extend(compiled.quads)
     found += clock("qc", lambda: _qc(layout, compiled, store))
