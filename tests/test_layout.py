@@ -111,7 +111,7 @@ def test_functions_and_modules_stay_small() -> None:
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("blocked", ["pyshacl"])
+@pytest.mark.parametrize("blocked", ["pyshacl", "shacl"])
 def test_validate_fails_loudly_when_shacl_cannot_run(blocked: str) -> None:
     """Regression: a missing SHACL step once made ``ctkg validate`` print "0 violations"."""
     code = (f"import sys; sys.modules[{blocked!r}] = None\n"

@@ -9,7 +9,8 @@ processes; ``--cache DIR`` keeps each document's compilation and each unit's val
 under a hash of its inputs (:mod:`ctkg.kg.parallel`), so an edit recompiles and revalidates
 only what it touches. Either gives byte-identical output to the plain build. Every build
 validates in units (one pySHACL run on the union graph grows quadratically: > 8 minutes at
-1,000 synthetic documents); the union graph is validated whole only when the shapes use
+1,000 synthetic documents), with the Rust engine unless ``shacl_engine="pyshacl"`` (the
+reference; the same results); the union graph is validated whole only when the shapes use
 targets the split does not cover.
 """
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import Graph, Node, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from ctkg.validate.shacl_result import ShaclResult, make_result
 
@@ -80,6 +80,8 @@ def _constraint(shapes: Graph, shape: Node, constraint: Node, referenced: set[UR
         return None
     targets = tuple(sorted((str(p), _nt(v)) for p in _TARGETS
                            for v in shapes.objects(shape, p)))
+    if not targets or any((shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class)):
+        return None  # no explicit target (or an implicit class target): left to the engine
     prefixes = "".join(
         f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
         for owner in shapes.objects(constraint, SH.prefixes)
