@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from operator import attrgetter
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -55,9 +56,11 @@ def concat_sorted(parts: Iterable[list[ox.Quad]]) -> list[ox.Quad]:
     return out
 
 
-def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """The distinct triples of every graph, in canonical N-Triples order."""
-    return sorted({q.triple for q in quads}, key=str)
+def union_triples(quads: Iterable[ox.Quad], ordered: bool = True) -> list[ox.Triple]:
+    """The distinct triples of every graph, in canonical N-Triples order (``ordered``;
+    else in no fixed order: for counting, or for :func:`render_ttl`, which orders them)."""
+    distinct = {q.triple for q in quads}
+    return sorted(distinct, key=str) if ordered else list(distinct)
 
 
 def render_nq(quads: Iterable[ox.Quad]) -> bytes:
@@ -76,9 +79,8 @@ def render_trig(quads: Iterable[ox.Quad], prefixes: Mapping[str, str] = DUMP_PRE
 def render_ttl(triples: Iterable[ox.Triple], prefixes: Mapping[str, str] = DUMP_PREFIXES
                ) -> bytes:
     """Turtle of the triples in readable order."""
-    ordered = readable_order((ox.Quad(t.subject, t.predicate, t.object) for t in triples),
-                             prefixes)
-    return _serialize([q.triple for q in ordered], ox.RdfFormat.TURTLE, prefixes)
+    ordered = readable_order(triples, prefixes)  # triples: no graph, one group
+    return _serialize(ordered, ox.RdfFormat.TURTLE, prefixes)
 
 
 def _serialize(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat,
@@ -105,23 +107,27 @@ def _name(term: object) -> _NaturalKey:
     return natural_key(term.value if isinstance(term, ox.NamedNode) else str(term))
 
 
-def readable_order(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> list[ox.Quad]:
-    """Distinct quads by graph, subject (natural order), predicate (rdf:type first, then by
-    prefixed name) and object (natural order)."""
-    groups: dict[object, dict[object, set[ox.Quad]]] = {}
+_Q = TypeVar("_Q", ox.Quad, ox.Triple)
+
+
+def readable_order(quads: Iterable[_Q], prefixes: Mapping[str, str]) -> list[_Q]:
+    """Distinct quads (or triples) by graph, subject (natural order), predicate (rdf:type
+    first, then by prefixed name) and object (natural order)."""
+    groups: dict[object, dict[object, set[_Q]]] = {}
     for q in quads:
-        groups.setdefault(q.graph_name, {}).setdefault(q.subject, set()).add(q)
+        groups.setdefault(getattr(q, "graph_name", None), {}).setdefault(q.subject,
+                                                                          set()).add(q)
     compact = _Compact(prefixes)
     predicates: dict[object, tuple[bool, str]] = {}
 
-    def within(q: ox.Quad) -> tuple[tuple[bool, str], _NaturalKey]:
+    def within(q: _Q) -> tuple[tuple[bool, str], _NaturalKey]:
         key = predicates.get(q.predicate)
         if key is None:
             key = predicates[q.predicate] = (q.predicate != RDF_TYPE,
                                              compact(q.predicate.value))
         return key, _name(q.object)
 
-    out: list[ox.Quad] = []
+    out: list[_Q] = []
     for g in sorted(groups, key=_name):
         subjects = groups[g]
         for s in sorted(subjects, key=_name):
