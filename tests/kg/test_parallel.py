@@ -63,17 +63,21 @@ def test_parallel_and_cached_builds_are_byte_identical(corpus: Path, tmp_path: P
     assert build(Layout(corpus), jobs=2, cache_dir=cache).files == plain_files  # all hits
 
 
-def test_incremental_after_editing_a_document_and_the_registry(project: Path,
-                                                               tmp_path: Path) -> None:
+def test_incremental_after_editing_a_document_and_the_registry(
+        project: Path, tmp_path: Path, plain_files: dict[str, bytes]) -> None:
     cache = tmp_path / "cache"
     build(Layout(project), jobs=2, cache_dir=cache)
     before = {p.name for p in cache.glob("compile/*.pickle")}
     txt = sorted((project / "data" / "corpus").glob("*.txt"))[3]
+    original = txt.read_bytes()
     txt.write_text(txt.read_text(encoding="utf-8") + "One more sentence.\n", encoding="utf-8")
     incremental = build(Layout(project), jobs=2, cache_dir=cache)
     after = {p.name for p in cache.glob("compile/*.pickle")}
     assert len(after - before) == 1  # only the edited document was recompiled
     assert incremental.files == build(Layout(project)).files
+    assert incremental.files["ctkg.nq"] != plain_files["ctkg.nq"]  # the edit shows
+    txt.write_bytes(original)  # reverted: every piece from the cache, today's bytes again
+    assert build(Layout(project), jobs=2, cache_dir=cache).files == plain_files
 
     registry = project / "data" / "registry.toml"
     text = registry.read_text(encoding="utf-8")

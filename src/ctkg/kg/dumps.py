@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import groupby
 from operator import attrgetter
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -37,9 +39,28 @@ def sort_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return sorted(set(quads), key=quad_key)
 
 
-def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """The distinct triples of every graph, in canonical N-Triples order."""
-    return sorted({q.triple for q in quads}, key=str)
+def concat_sorted(parts: Iterable[list[ox.Quad]]) -> list[ox.Quad]:
+    """Lists of distinct quads, each in canonical order (one document's graph, sorted in
+    the worker that compiled it), joined into the canonical order of their union without
+    one global sort: graphs by their N-Quads form (a graph IRI ends with ``>``, which no
+    IRI holds, so this is the order of the whole quad keys), each graph's run as it is; a
+    graph found in two lists is merged and sorted on its own."""
+    graphs: dict[str, list[list[ox.Quad]]] = {}
+    for part in parts:
+        for g, run in groupby(part, key=attrgetter("graph_name")):
+            graphs.setdefault(str(g), []).append(list(run))
+    out: list[ox.Quad] = []
+    for g in sorted(graphs):
+        runs = graphs.pop(g)
+        out += runs[0] if len(runs) == 1 else sort_quads(q for r in runs for q in r)
+    return out
+
+
+def union_triples(quads: Iterable[ox.Quad], ordered: bool = True) -> list[ox.Triple]:
+    """The distinct triples of every graph, in canonical N-Triples order (``ordered``;
+    else in no fixed order: for counting, or for :func:`render_ttl`, which orders them)."""
+    distinct = {q.triple for q in quads}
+    return sorted(distinct, key=str) if ordered else list(distinct)
 
 
 def render_nq(quads: Iterable[ox.Quad]) -> bytes:
@@ -58,9 +79,8 @@ def render_trig(quads: Iterable[ox.Quad], prefixes: Mapping[str, str] = DUMP_PRE
 def render_ttl(triples: Iterable[ox.Triple], prefixes: Mapping[str, str] = DUMP_PREFIXES
                ) -> bytes:
     """Turtle of the triples in readable order."""
-    ordered = readable_order((ox.Quad(t.subject, t.predicate, t.object) for t in triples),
-                             prefixes)
-    return _serialize([q.triple for q in ordered], ox.RdfFormat.TURTLE, prefixes)
+    ordered = readable_order(triples, prefixes)  # triples: no graph, one group
+    return _serialize(ordered, ox.RdfFormat.TURTLE, prefixes)
 
 
 def _serialize(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat,
@@ -87,23 +107,27 @@ def _name(term: object) -> _NaturalKey:
     return natural_key(term.value if isinstance(term, ox.NamedNode) else str(term))
 
 
-def readable_order(quads: Iterable[ox.Quad], prefixes: Mapping[str, str]) -> list[ox.Quad]:
-    """Distinct quads by graph, subject (natural order), predicate (rdf:type first, then by
-    prefixed name) and object (natural order)."""
-    groups: dict[object, dict[object, set[ox.Quad]]] = {}
+_Q = TypeVar("_Q", ox.Quad, ox.Triple)
+
+
+def readable_order(quads: Iterable[_Q], prefixes: Mapping[str, str]) -> list[_Q]:
+    """Distinct quads (or triples) by graph, subject (natural order), predicate (rdf:type
+    first, then by prefixed name) and object (natural order)."""
+    groups: dict[object, dict[object, set[_Q]]] = {}
     for q in quads:
-        groups.setdefault(q.graph_name, {}).setdefault(q.subject, set()).add(q)
+        groups.setdefault(getattr(q, "graph_name", None), {}).setdefault(q.subject,
+                                                                          set()).add(q)
     compact = _Compact(prefixes)
     predicates: dict[object, tuple[bool, str]] = {}
 
-    def within(q: ox.Quad) -> tuple[tuple[bool, str], _NaturalKey]:
+    def within(q: _Q) -> tuple[tuple[bool, str], _NaturalKey]:
         key = predicates.get(q.predicate)
         if key is None:
             key = predicates[q.predicate] = (q.predicate != RDF_TYPE,
                                              compact(q.predicate.value))
         return key, _name(q.object)
 
-    out: list[ox.Quad] = []
+    out: list[_Q] = []
     for g in sorted(groups, key=_name):
         subjects = groups[g]
         for s in sorted(subjects, key=_name):

@@ -31,6 +31,7 @@ from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.kg.compile import compile_document
+from ctkg.kg.dumps import sort_quads
 from ctkg.rdf.sources import Sources
 from ctkg.validate.partition import Unit, init_worker, run_unit
 from ctkg.validate.shacl import ShaclResult
@@ -123,7 +124,7 @@ def _compile_one(doc: brat.Document) -> Compiled:
                                  iris=_CTX["iris"], sources=sources)
     except CTKGError as exc:
         return [], {}, exc.problems
-    return quads, sources, []
+    return sort_quads(quads), sources, []  # canonical order, sorted here in the worker
 
 
 def _compile_packed(doc: brat.Document) -> Packed:

@@ -31,12 +31,13 @@ from ctkg.annotations.check import check_inputs
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import Inputs, entity_iris, read_inputs
 from ctkg.kg import parallel
+from ctkg.kg.dumps import concat_sorted, sort_quads
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.kg.outputs import render_files
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source, Sources
-from ctkg.rdf.terms import graph_of, ident, quad_key
+from ctkg.rdf.terms import graph_of, ident
 from ctkg.validate import partition
 from ctkg.validate.event_times import check_event_times
 from ctkg.validate.qc import run_qc
@@ -180,7 +181,7 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
               *registry_quads(inputs.registry, iris, inputs.links),
               *catalogue_quads(inputs.catalogue, iris, read.lengths, layout.catalogue),
               *to_quads(inputs.wikidata_cache, "wikidata")]
-    quads = sorted({*shared, *(q for dq in by_doc.values() for q in dq)}, key=quad_key)
+    quads = concat_sorted([sort_quads(shared), *by_doc.values()])  # each doc's is sorted
     return _Compiled(by_doc, shared, quads, sources, iris)
 
 

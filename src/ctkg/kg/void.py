@@ -113,7 +113,7 @@ def render_void(quads: list[ox.Quad], triples: list[ox.Triple], documents: Itera
     return render_ttl((ox.Triple(s, p, o) for s, p, o in out), VOID_PREFIXES)
 
 
-def _stats(ds: ox.NamedNode, triples: list[ox.Triple]) -> list[Spo]:
+def _stats(ds: ox.NamedNode, triples: list[ox.Triple] | list[ox.Quad]) -> list[Spo]:
     """void:triples, distinct subjects and objects, classes and properties of ``triples``."""
     classes = {t.object for t in triples if t.predicate == RDF_TYPE}
     return [(ds, _v("triples"), lit(len(triples))),
@@ -125,10 +125,10 @@ def _stats(ds: ox.NamedNode, triples: list[ox.Triple]) -> list[Spo]:
 
 def _subsets(ds: ox.NamedNode, quads: list[ox.Quad]) -> list[Spo]:
     """One void:subset per named graph, named by ``sd:name``."""
-    graphs: dict[str, list[ox.Triple]] = {}
+    graphs: dict[str, list[ox.Quad]] = {}  # a graph's quads count as its triples
     for q in quads:
         if isinstance(q.graph_name, ox.NamedNode):
-            graphs.setdefault(q.graph_name.value, []).append(q.triple)
+            graphs.setdefault(q.graph_name.value, []).append(q)
     out: list[Spo] = []
     for g in sorted(graphs):
         sub = ident(f"void/graph/{g[len(GRAPH_NS):]}")
