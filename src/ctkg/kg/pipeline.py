@@ -226,9 +226,13 @@ def _qc(read: _Read, compiled: _Compiled, store: ox.Store,
     documents = {graph_of(d.doc_id).value:
                  parallel.document_key(d, catalogue, shared_key) if cache.folder else ""
                  for d in read.docs}
+    # a document's run reads the shared graphs its document key covers (ontology, registry,
+    # links, Wikidata cache); not the catalogue, which holds every document's length
+    lookups = [g for g in shared_graphs if g != _CATALOGUE.value]
+    shared_digest = parallel.digest(*(str(q) for q in compiled.shared)) if cache.folder else ""
     problems: list[Problem] = []
     results = run_scoped(store, load_queries(layout.qc_queries), documents, shared_graphs,
-                         cache if cache.folder else None)
+                         cache if cache.folder else None, lookups, shared_digest)
     for res in results:
         where = display_path(layout.qc_queries / f"{res.name}.rq")
         for row in res.rows:
@@ -242,6 +246,7 @@ def _qc(read: _Read, compiled: _Compiled, store: ox.Store,
 
 
 _REGISTRY = graph_of("registry")
+_CATALOGUE = graph_of("catalogue")
 
 
 def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,

@@ -4,13 +4,14 @@ A QC query says its scope in its header (``# scope: document`` or ``# scope: cor
 
 - **document**: the rows come from one graph at a time: the query's candidate pattern is
   written inside ``GRAPH ?graph { … }``, and everything else it looks up is in that graph or
-  in the shared graphs (ontology, registry, catalogue, Wikidata). Run per document graph
-  (``named_graphs`` = that graph, default graph = that graph + the shared graphs), a
-  document's rows depend on nothing else, so they are cached under the document's key; an
-  incremental build reruns the query for the edited document only. The shared graphs' own
-  rows come from one more run over the shared graphs. The union of these runs equals the
-  query over the whole build (``tests/validate/test_qc_scope.py`` checks it on the build and on
-  a synthetic corpus with planted defects).
+  in the shared graphs whose inputs the document's key covers (ontology, registry, Wikidata;
+  not the catalogue, which holds every document's length). Run per document graph
+  (``named_graphs`` = that graph, default graph = that graph + those), a document's rows
+  depend on nothing else, so they are cached under the document's key; an incremental
+  build reruns the query for the edited document only. The shared graphs' own rows come
+  from one more run over the shared graphs, cached under a digest of their quads. The union
+  of these runs equals the query over the whole build (``tests/validate/test_qc_scope.py``
+  checks it on the build and on a synthetic corpus with planted defects).
 - **corpus**: the query needs the whole build (a cycle, a duplicate across entities, a link
   to another document); it runs once on the union, and its header says why.
 
@@ -85,10 +86,25 @@ def _by_graph(store: ox.Store, query: QCQuery) -> dict[str, list[str]]:
 
 
 def document_rows(store: ox.Store, query: QCQuery, documents: dict[str, str],
-                  shared: Sequence[str], cache: RowCache | None) -> list[str]:
+                  shared: Sequence[str], cache: RowCache | None,
+                  lookups: Sequence[str] | None = None, shared_key: str = "") -> list[str]:
     """A document-scoped query's rows: the shared graphs' run, then each document's rows
-    from the cache or a run (``documents``: graph IRI -> document key, '' for none)."""
-    rows = set(run_in(store, query, shared, []))
+    from the cache or a run (``documents``: graph IRI -> document key, '' for none).
+
+    A document's run reads that graph and ``lookups`` (default: the shared graphs); the
+    build passes the shared graphs whose inputs its document keys cover. The shared graphs'
+    rows are cached under ``shared_key`` (a digest of their quads) when one is given."""
+    lookups = list(shared if lookups is None else lookups)
+    rows: set[str] = set()
+    hit = cache.get("qc", row_key("shared:" + shared_key, query)) \
+        if cache is not None and shared_key else None
+    if isinstance(hit, list):
+        rows.update(hit)
+    else:
+        mine = sorted(set(run_in(store, query, shared, [])))
+        rows.update(mine)
+        if cache is not None and shared_key:
+            cache.put("qc", row_key("shared:" + shared_key, query), mine)
     todo: list[str] = []
     for graph, key in documents.items():
         hit = cache.get("qc", row_key(key, query)) if cache is not None and key else None
@@ -97,7 +113,7 @@ def document_rows(store: ox.Store, query: QCQuery, documents: dict[str, str],
         else:
             todo.append(graph)
     found = _by_graph(store, query) if len(todo) >= BATCH_FROM else {
-        g: run_in(store, query, [g], shared) for g in todo}
+        g: run_in(store, query, [g], lookups) for g in todo}
     for graph in todo:
         mine = sorted(set(found.get(graph, [])))
         rows.update(mine)
@@ -107,12 +123,13 @@ def document_rows(store: ox.Store, query: QCQuery, documents: dict[str, str],
 
 
 def run_scoped(store: ox.Store, queries: Iterable[QCQuery], documents: dict[str, str],
-               shared: Sequence[str], cache: RowCache | None = None) -> list[QCResult]:
+               shared: Sequence[str], cache: RowCache | None = None,
+               lookups: Sequence[str] | None = None, shared_key: str = "") -> list[QCResult]:
     """Every QC query on one store loaded once: document-scoped ones per document (cached),
     corpus ones on the union. One result per query, rows = offences."""
     out = []
     for q in queries:
-        rows = (document_rows(store, q, documents, shared, cache) if q.scope == "document"
-                else run_query(store, q))
+        rows = (document_rows(store, q, documents, shared, cache, lookups, shared_key)
+                if q.scope == "document" else run_query(store, q))
         out.append(QCResult(q.name, q.severity, rows, q.title))
     return out
