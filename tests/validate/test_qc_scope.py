@@ -17,7 +17,7 @@ from ctkg.rdf.terms import graph_of
 from ctkg.synth import generate
 from ctkg.validate import qc_scope
 from ctkg.validate.qc import QCQuery, load_queries, run_query
-from ctkg.validate.qc_scope import document_rows, run_in, run_scoped, with_graph_column
+from ctkg.validate.qc_scope import run_in, run_scoped, with_graph_column
 from tests.paths import ROOT
 
 QC_DIR = ROOT / "queries" / "qc"
@@ -143,26 +143,47 @@ def test_scopes_hold_on_a_synthetic_corpus_with_planted_defects(synthetic: Path,
     _assert_scopes_hold(store)
 
 
-def test_cached_rows_are_reused_and_only_the_changed_document_reruns() -> None:
+def test_cached_rows_are_reused_and_only_the_changed_document_reruns(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     store = ox.Store()
     graphs = {f"{ID}g{i}": f"key{i}" for i in range(3)}
     for graph in graphs:
         store.add(ox.Quad(ox.NamedNode(ID + "s"), ox.NamedNode(CTKG + "warnOf"),
                           ox.Literal(graph), ox.NamedNode(graph)))
     query = next(q for q in DOCUMENT if q.name == "undeclared-term-violation")
+    ran: list[tuple[str, ...]] = []
+    real = qc_scope.run_in
+
+    def counting(store: ox.Store, q: QCQuery, graphs: list[str], lookups: list[str]
+                 ) -> list[str]:
+        ran.append(tuple(graphs))
+        return real(store, q, graphs, lookups)
+
+    monkeypatch.setattr(qc_scope, "run_in", counting)
     cache = DictCache()
-    first = document_rows(store, query, graphs, [], cache)
-    assert first == [f"term={CTKG}warnOf"] and cache.hits == 0 and len(cache.rows) == 3
-    assert document_rows(store, query, graphs, [], cache, shared_key="s") == first
-    assert cache.hits == 3 and len(cache.rows) == 4  # the shared graphs' rows kept too
-    cache.hits = 0
+    (first,) = run_scoped(store, [query], graphs, [], cache, shared_key="s")
+    assert first.rows == [f"term={CTKG}warnOf"] and len(ran) == 4  # shared + 3 documents
+    ran.clear()
+    (again,) = run_scoped(store, [query], graphs, [], cache, shared_key="s")
+    assert again.rows == first.rows and ran == []  # all from the one cache entry
     store.remove_graph(ox.NamedNode(f"{ID}g1"))
     store.add(ox.Quad(ox.NamedNode(ID + "s"), ox.NamedNode(CTKG + "okay"), ox.Literal("x"),
                       ox.NamedNode(f"{ID}g1")))
     edited = {**graphs, f"{ID}g1": "key1-edited"}
-    again = document_rows(store, query, edited, [], cache, shared_key="s")
-    assert cache.hits == 3 and len(cache.rows) == 5  # one new run: the edited document
-    assert again == sorted([f"term={CTKG}warnOf", f"term={CTKG}okay"])
+    (third,) = run_scoped(store, [query], edited, [], cache, shared_key="s")
+    assert ran == [(f"{ID}g1",)]  # one new run: the edited document
+    assert third.rows == sorted([f"term={CTKG}warnOf", f"term={CTKG}okay"])
+    [table] = cache.rows.values()
+    assert isinstance(table, dict) and len(table) == 4  # shared + 3 documents, old key gone
+
+
+def _table(cache: Path) -> dict[str, list[str]]:
+    import pickle
+
+    [path] = (cache / "qc").glob("*.pickle")
+    table = pickle.loads(path.read_bytes())
+    assert isinstance(table, dict)
+    return table
 
 
 def test_an_incremental_build_reruns_qc_for_the_edited_document_only(
@@ -171,12 +192,12 @@ def test_an_incremental_build_reruns_qc_for_the_edited_document_only(
     shutil.copytree(synthetic, project)
     cache = tmp_path / "cache"
     build(Layout(project), cache_dir=cache)
-    before = {p.name for p in (cache / "qc").glob("*.pickle")}
-    assert len(before) == (6 + 1) * len(DOCUMENT)  # each document's, the shared graphs'
+    before = _table(cache)
+    assert len(before) == (6 + 1) * len(DOCUMENT)  # each document's rows, the shared graphs'
     txt = sorted((project / "data" / "corpus").glob("*.txt"))[-1]
     txt.write_text(txt.read_text("utf-8") + " One more sentence.\n", "utf-8")
     build(Layout(project), cache_dir=cache)
-    after = {p.name for p in (cache / "qc").glob("*.pickle")}
+    after = _table(cache)
     # new rows for the edited document and for the shared graphs (the catalogue holds its
     # length); the other five documents' rows are reused
-    assert len(after) == len(before) and len(after - before) == 2 * len(DOCUMENT)
+    assert len(after) == len(before) and len(set(after) - set(before)) == 2 * len(DOCUMENT)
