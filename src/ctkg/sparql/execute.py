@@ -4,8 +4,9 @@ Both answer with pyoxigraph results (an endpoint's answer is parsed by pyoxigrap
 of both compare equal. Parameters are injected as a checked VALUES block at the top of the
 WHERE pattern, for an endpoint and for the store alike: Oxigraph's ``substitutions`` bind a
 variable after planning, so a query about one entity still joined the whole corpus (500 ms
-instead of 0.6 ms for entity-mentions at 1,000 documents). Every failure (syntax, transport, a non-SPARQL answer,
-a deadline passed) becomes one line naming the query or the endpoint.
+instead of 0.6 ms for entity-mentions at 1,000 documents). Every failure (syntax,
+transport, a non-SPARQL answer, a deadline passed) becomes one line naming the query or the
+endpoint.
 
 Both runners take the text :func:`ctkg.sparql.safety.checked_text` returned, never the raw
 one. Oxigraph's work (parse, plan, evaluation) runs under a deadline in
