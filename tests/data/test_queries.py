@@ -23,6 +23,7 @@ import pytest
 
 from ctkg.cli.main import main
 from ctkg.sparql.lexer import has_order_by, tokenize, unescape_codepoints, uses_service
+from ctkg.sparql.paging import PAGING, trailing_paging
 from ctkg.sparql.queryfile import QueryInfo, bundled_queries, read_query
 from tests.expected import Expected
 from tests.paths import ROOT
@@ -86,6 +87,9 @@ def test_comment_block(info: QueryInfo) -> None:
     where = words.index("WHERE") if "WHERE" in words else words.index("{")
     projected = {t.text[1:] for t in tokens[select:where] if t.kind == "var"}
     for param in info.params.values():
+        if param.name in PAGING:  # the trailing LIMIT / OFFSET clause, not a variable
+            assert param.kind == "integer" and not param.required
+            continue
         # Oxigraph substitutes only projected variables (and the column shows the binding)
         assert param.name in projected, f"param {param.name} must be in the SELECT clause"
         if param.required:
@@ -106,3 +110,34 @@ def test_results_on_build(info: QueryInfo, expected: Expected) -> None:
     expected.check(BUILD_EXPECTED / f"{info.name}.csv", csv_of(info, ROOT).encode(),
                    same=same_rows(info))
 
+
+
+@pytest.mark.parametrize("info", LOCAL, ids=_ids(LOCAL))
+def test_pages(info: QueryInfo) -> None:
+    """Every local query is paged (a whole-corpus answer at 10,000 documents is tens of
+    thousands of rows), with a default page above every expected result's row count."""
+    assert set(PAGING) <= set(info.params), "declare the limit and offset parameters"
+    _start, defaults = trailing_paging(unescape_codepoints(info.text))
+    assert defaults.get("limit", 0) >= 1000, "end with LIMIT 1000 (or more)"
+    for folder in (FIXTURE_EXPECTED, BUILD_EXPECTED):
+        expected = folder / f"{info.name}.csv"
+        if expected.is_file():
+            with expected.open(encoding="utf-8", newline="") as f:
+                assert len(list(csv.reader(f))) - 1 < defaults["limit"]
+
+
+def test_paging_pages_through_the_rows(mini_root: Path) -> None:
+    """Pages of the build's statements, concatenated, are the whole answer in its order."""
+    info = next(q for q in LOCAL if q.name == "statements-by-speaker")
+    whole = list(csv.reader(io.StringIO(csv_of(info, mini_root), newline="")))
+    pages: list[list[str]] = []
+    for offset in range(0, len(whole), 2):
+        args = ["query", info.name, "--root", str(mini_root), "--format", "csv",
+                "--param", "limit=2", "--param", f"offset={offset}"]
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(args) == 0
+        got = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+        assert got[0] == whole[0] and len(got) <= 3
+        pages += got[1:]
+    assert len(whole) > 3 and pages == whole[1:]

@@ -13,6 +13,7 @@ from ctkg.validate.qc import load_queries, run_qc
 SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
 QUERY = f"""# title: Two things share a Wikidata item
 # severity: warning
+# scope: corpus — two graphs
 # description: one line
 #   and a continuation line that is not a field
 
@@ -28,8 +29,15 @@ def folder_with(tmp_path: Path, **files: str) -> Path:
 
 def test_header_fields_are_read_by_the_shared_parser(tmp_path: Path) -> None:
     (q,) = load_queries(folder_with(tmp_path, shared=QUERY))
-    assert (q.name, q.title, q.severity, q.description) == (
-        "shared", "Two things share a Wikidata item", "warning", "one line")
+    assert (q.name, q.title, q.severity, q.description, q.scope) == (
+        "shared", "Two things share a Wikidata item", "warning", "one line", "corpus")
+
+
+@pytest.mark.parametrize("scope", ["", "# scope: graph\n", "# scope:\n"])
+def test_a_query_without_a_known_scope_is_an_error(tmp_path: Path, scope: str) -> None:
+    folder_with(tmp_path, bad="# title: x\n# severity: error\n" + scope + "SELECT * {}\n")
+    with pytest.raises(CTKGError, match=r"needs a '# scope: document\|corpus'"):
+        load_queries(tmp_path)
 
 
 @pytest.mark.parametrize("header", ["# title: x\n", "# title: x\n# severity: fatal\n",
@@ -56,6 +64,7 @@ def test_rows_are_offences_over_the_union_of_graphs(tmp_path: Path) -> None:
 
 
 def test_a_non_select_query_is_refused(tmp_path: Path) -> None:
-    folder_with(tmp_path, ask="# title: x\n# severity: error\nASK { ?s ?p ?o }\n")
+    folder_with(tmp_path, ask="# title: x\n# severity: error\n# scope: corpus\n"
+                              "ASK { ?s ?p ?o }\n")
     with pytest.raises(CTKGError, match="must be a SELECT"):
         run_qc(ox.Store(), tmp_path)

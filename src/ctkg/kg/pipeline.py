@@ -40,7 +40,8 @@ from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import graph_of, ident
 from ctkg.validate import partition
 from ctkg.validate.event_times import check_event_times
-from ctkg.validate.qc import run_qc
+from ctkg.validate.qc import load_queries
+from ctkg.validate.qc_scope import run_scoped
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
 from ctkg.validate.shacl_problems import shacl_problems
 from ctkg.validate.shacl_result import ENGINES
@@ -222,13 +223,30 @@ def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache
     return problems + shacl_problems(results, compiled.sources, compiled.doc_quads)
 
 
-def _qc(layout: Layout, compiled: _Compiled, store: ox.Store) -> list[Problem]:
-    """The QC queries on the whole build (``store``: its quads); each offending row a
-    problem, located at the annotations of the IRIs it names."""
+def _qc(read: _Read, compiled: _Compiled, store: ox.Store,
+        cache: parallel.Cache) -> list[Problem]:
+    """The QC queries on the build's store, loaded once (``store``: its quads): each
+    document-scoped one per document graph, cached under the document's compile key
+    (:mod:`ctkg.validate.qc_scope`), the others on the union. Each offending row a problem,
+    located at the annotations of the IRIs it names."""
+    layout = read.inputs.layout
     if not any(layout.qc_queries.glob("*.rq")):
         return []
+    shared_key = _shared_key(layout) if cache.folder else ""
+    shared_graphs = sorted({q.graph_name.value for q in compiled.shared
+                            if isinstance(q.graph_name, ox.NamedNode)})
+    catalogue = read.inputs.catalogue
+    documents = {graph_of(d.doc_id).value:
+                 parallel.document_key(d, catalogue, shared_key) if cache.folder else ""
+                 for d in read.docs}
+    # a document's run reads the shared graphs its document key covers (ontology, registry,
+    # links, Wikidata cache); not the catalogue, which holds every document's length
+    lookups = [g for g in shared_graphs if g != _CATALOGUE.value]
+    shared_digest = parallel.digest(*(str(q) for q in compiled.shared)) if cache.folder else ""
     problems: list[Problem] = []
-    for res in run_qc(store, layout.qc_queries):
+    results = run_scoped(store, load_queries(layout.qc_queries), documents, shared_graphs,
+                         cache if cache.folder else None, lookups, shared_digest)
+    for res in results:
         where = display_path(layout.qc_queries / f"{res.name}.rq")
         for row in res.rows:
             origin = "; ".join(str(compiled.sources[i]) for i in _IRI_RE.findall(row)
@@ -241,6 +259,7 @@ def _qc(layout: Layout, compiled: _Compiled, store: ox.Store) -> list[Problem]:
 
 
 _REGISTRY = graph_of("registry")
+_CATALOGUE = graph_of("catalogue")
 
 
 def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
@@ -267,7 +286,7 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
                                                 shacl_engine, executor))
     store = ox.Store()  # the whole build, for the QC queries and the tables
     store.bulk_extend(compiled.quads)
-    found += clock("qc", lambda: _qc(layout, compiled, store))
+    found += clock("qc", lambda: _qc(read, compiled, store, cache))
     errors, more = _split(found)
     if errors:
         raise CTKGError(sorted(errors))

@@ -1,9 +1,12 @@
 """Run a query on the embedded Oxigraph store or on a remote SPARQL endpoint, with equal rows.
 
 Both answer with pyoxigraph results (an endpoint's answer is parsed by pyoxigraph), so rows
-of both compare equal. Parameters are substituted as terms in the store and injected as a
-checked VALUES block for an endpoint. Every failure (syntax, transport, a non-SPARQL answer,
-a deadline passed) becomes one line naming the query or the endpoint.
+of both compare equal. Parameters are injected as a checked VALUES block at the top of the
+WHERE pattern, for an endpoint and for the store alike: Oxigraph's ``substitutions`` bind a
+variable after planning, so a query about one entity still joined the whole corpus (500 ms
+instead of 0.6 ms for entity-mentions at 1,000 documents). Every failure (syntax,
+transport, a non-SPARQL answer, a deadline passed) becomes one line naming the query or the
+endpoint.
 
 Both runners take the text :func:`ctkg.sparql.safety.checked_text` returned, never the raw
 one. Oxigraph's work (parse, plan, evaluation) runs under a deadline in
@@ -71,8 +74,11 @@ def run_store(text: str, store: ox.Store, terms: dict[str, Term], source: str | 
 def _evaluate(text: str, store: ox.Store, terms: dict[str, Term],
               source: str | Path) -> bytes:
     """The whole answer as SPARQL JSON results (CONSTRUCT/DESCRIBE as s, p, o solutions)."""
-    subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable(n): t for n, t in terms.items()}
+    subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
+    try:  # a VALUES block, as sent to an endpoint: the planner starts from the bound term
+        text = inject_values(text, {n: str(t) for n, t in terms.items()})
+    except ValueError:  # no WHERE pattern to put it in: bind the projected variables
+        subs = {ox.Variable(n): t for n, t in terms.items()}
     try:
         result = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
         # Oxigraph evaluates lazily: run it to the end here, where its errors are caught

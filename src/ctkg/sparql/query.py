@@ -22,13 +22,19 @@ import pyoxigraph as ox
 from ctkg.paths import Layout
 from ctkg.sparql.bounded import DEFAULT_TIMEOUT
 from ctkg.sparql.execute import as_term, run_endpoint, run_store
+from ctkg.sparql.paging import apply_paging
 from ctkg.sparql.queryfile import bind_params, fail, resolve_query
 from ctkg.sparql.results import Result, Row, render, rows_of
 from ctkg.sparql.safety import checked_text
+from ctkg.sparql.store_cache import cached_store
 
 
-def load_store(root: Path) -> ox.Store:
-    """The build ``data/kg/ctkg.trig`` in an in-memory Oxigraph store."""
+def load_store(root: Path, reuse: bool = True) -> ox.Store:
+    """The build in an Oxigraph store: the persistent one of :mod:`ctkg.sparql.store_cache`
+    when ``reuse`` and the manifest names the N-Quads digest, else ``data/kg/ctkg.trig``
+    loaded into memory."""
+    if reuse and (cached := cached_store(root)) is not None:
+        return cached
     trig = Layout(Path(root)).kg / "ctkg.trig"
     if not trig.is_file():
         raise fail("build missing: run python build.py", trig)
@@ -86,9 +92,9 @@ def run_named(root: Path, name: str, raw_params: Sequence[str], *, fmt: str = "t
     # refuse before reading parameters or loading anything (execute checks again, for API
     # callers; the check is idempotent on its own output)
     checked_text(info.text, allow_network=allow_network, source=info.path)
-    params = bind_params(info, raw_params)
+    text, params = apply_paging(info.text, bind_params(info, raw_params), info.params)
     store = None if endpoint else load_store(root)
-    result = execute(info.text, store=store, endpoint=endpoint, params=params,
+    result = execute(text, store=store, endpoint=endpoint, params=params,
                      allow_network=allow_network, timeout=timeout, retries=retries,
                      source=info.path)
     return render(result, fmt)

@@ -21,6 +21,7 @@ from ctkg.site.html import e, page
 from ctkg.site.paths import page_path
 from ctkg.sparql.execute import run_endpoint
 from ctkg.sparql.limits import QueryLimits, limit_problem
+from ctkg.sparql.paging import apply_paging
 from ctkg.sparql.queryfile import QueryInfo, bind_params, bundled_queries, read_query
 
 PATH = "sparql.html"  # the page's place for its relative links (served at /sparql)
@@ -61,6 +62,8 @@ class QueryPage:
             raw = [f"{p}={form[p]}" for p in (info.params if info else {})
                    if form.get(p, "").strip()]
             terms = bind_params(info, raw) if info is not None else {}
+            if info is not None:
+                text, terms = apply_paging(text, terms, info.params)
             result = run_endpoint(text, self.endpoint, terms, timeout=self.timeout,
                                   source=info.name if info else "query page", retries=0)
         except CTKGError as exc:

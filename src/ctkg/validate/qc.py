@@ -10,7 +10,11 @@ queries (:func:`ctkg.sparql.queryfile.header_fields`)::
 
     # title: ...
     # severity: error|warning
+    # scope: document|corpus
     # description: ...
+
+The scope says whether the query may run per document graph (and be cached): see
+:mod:`ctkg.validate.qc_scope`.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from ctkg.sparql.queryfile import header_fields, read_text
 
 # Named graph that plain (non-dataset) input is loaded into.
 INPUT_GRAPH = "https://w3id.org/ctkg/graph/qc-input"
-_HEADER_KEYS = ("title", "severity", "description")
+_HEADER_KEYS = ("title", "severity", "description", "scope")
+SCOPES = ("document", "corpus")
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class QCQuery:
     severity: str  # "error" | "warning"
     description: str
     text: str
+    scope: str = "corpus"  # "document" | "corpus"
 
 
 @dataclass
@@ -71,8 +77,12 @@ def load_queries(folder: str | Path) -> list[QCQuery]:
         if "title" not in header or severity not in {"error", "warning"}:
             raise CTKGError.single(path, 1, "QC query needs '# title:' and "
                                             "'# severity: error|warning' header lines")
+        scope = header.get("scope", "").split(" ", 1)[0]  # then why, in words
+        if scope not in SCOPES:
+            raise CTKGError.single(path, 1, "QC query needs a '# scope: document|corpus' "
+                                            "header line")
         out.append(QCQuery(path.stem, path, header["title"], severity,
-                           header.get("description", ""), text))
+                           header.get("description", ""), text, scope))
     return out
 
 
@@ -99,7 +109,7 @@ def to_store(data: ox.Store | str | Path | Iterable[str | Path]) -> ox.Store:
     return store
 
 
-def _term(term: object) -> str:
+def term_text(term: object) -> str:
     """Short readable form of a SPARQL result term."""
     if isinstance(term, ox.NamedNode):
         return term.value
@@ -110,13 +120,17 @@ def _term(term: object) -> str:
     return str(term)
 
 
-def run_query(store: ox.Store, query: QCQuery) -> list[str]:
-    """Run one QC query; each offending row as ``var=value, var=value``."""
-    results = store.query(query.text, use_default_graph_as_union=True)
+def solution_rows(results: object, query: QCQuery) -> list[str]:
+    """Each offending row as ``var=value, var=value``."""
     if not isinstance(results, ox.QuerySolutions):
         raise CTKGError.single(query.path, None, "QC query must be a SELECT")
     names = [v.value for v in results.variables]
-    return [", ".join(f"{n}={_term(sol[n])}" for n in names) for sol in results]
+    return [", ".join(f"{n}={term_text(sol[n])}" for n in names) for sol in results]
+
+
+def run_query(store: ox.Store, query: QCQuery) -> list[str]:
+    """Run one QC query on the union of all graphs."""
+    return solution_rows(store.query(query.text, use_default_graph_as_union=True), query)
 
 
 def run_qc(dataset_or_graph: ox.Store | str | Path | Iterable[str | Path],
