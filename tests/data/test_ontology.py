@@ -14,6 +14,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from ctkg.annotations.quantity import COUNTED_KINDS, QUALIFIERS
+
 from ctkg.validate.qc import load_queries, run_qc
 from tests.paths import ROOT
 
@@ -386,3 +388,12 @@ def test_qc_paraphrase_with_original_passes() -> None:
     results = {r.name: r for r in run_qc(store, QC_DIR)}
     rows = results["paraphrase-without-original-violation"].rows
     assert len(rows) == 1 and "statement/r/E3" in rows[0] and "statement/r/E1" not in rows[0]
+
+
+def test_quantity_vocabulary_is_declared(onto: Graph) -> None:
+    """Quantities (issue 16): every counts= kind and qualifier of the annotation note is a
+    term of the ontology (a typo would compile to an undeclared IRI)."""
+    for name in COUNTED_KINDS:
+        assert (URIRef(CTKG + name), RDF.type, OWL.Class) in onto, name
+    for name in QUALIFIERS.values():
+        assert (URIRef(CTKG + name), RDF.type, URIRef(CTKG + "QuantityQualifier")) in onto, name

@@ -24,8 +24,11 @@ from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.ontology import Ontology
 
 ENTITY_TYPES = ("Person", "Organization", "Place", "Post", "PolicyInstrument", "Threat",
-                "PolicyGoal", "Technology", "TimeExpression")
+                "PolicyGoal", "Technology", "TimeExpression", "Quantity")
 ANNOTATION_ONLY = frozenset({"TimeExpression"})
+# Quantities (issue 16): a Quantity is its document's own node (no registry entry); its
+# number, qualifier and counted kind are in its note (ctkg.annotations.quantity).
+QUANTITY = "Quantity"
 STATEMENT = "Statement"
 ROLE_ONLY = frozenset({"Time"})
 ACTORS = ("Person", "Organization")
@@ -103,6 +106,9 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
         "followUpOf": (event_types, event_types),
         "feedsInto": (event_types, event_types),
         "backToBackWith": (event_types, event_types),
+        # Quantities (issue 16)
+        "attendeeCount": (event_types, (QUANTITY,)),
+        "memberCount": (("Organization",), (QUANTITY,)),
     }
     attributes = {
         "Modality": AttributeDef("Modality", event_types, ("Planned", "Hypothetical"),

@@ -29,11 +29,13 @@ import pyoxigraph as ox
 
 from ctkg.annotations import brat
 from ctkg.annotations.paraphrase import paraphrased
+from ctkg.annotations.scheme import QUANTITY
 from ctkg.errors import CTKGError, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.inputs.timex import parse_iso
 from ctkg.kg.dates import date_literal, time_literals
+from ctkg.kg.quantities import quantity_facts
 from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import (
     GAF_DENOTED_BY,
@@ -116,6 +118,9 @@ class _Compiler:
         """The IRI an annotation stands for: an entity, an event or a statement."""
         if ann_id in self.trigger_of:
             return self.node(self.trigger_of[ann_id].id, line)
+        tb = self.doc.textbounds.get(ann_id)
+        if tb is not None and tb.type == QUANTITY:
+            return ident(f"quantity/{self.doc.doc_id}/{ann_id}")
         if ann_id in self.doc.events:
             event = self.doc.events[ann_id]
             if event.type == STATEMENT:
@@ -160,6 +165,9 @@ class _Compiler:
     def run(self) -> list[ox.Quad]:
         for tb in self.doc.textbounds.values():
             self.compile_mention(tb)
+        for tb in self.doc.textbounds.values():
+            if tb.type == QUANTITY:
+                self.compile_quantity(tb)
         for event in self.doc.events.values():
             self.compile_event(event)
         for rel in self.doc.relations.values():
@@ -202,6 +210,15 @@ class _Compiler:
             return  # a negated statement was not made: nothing denotes it
         if tb.type != "TimeExpression":
             self.add(self.node(tb.id, tb.line), GAF_DENOTED_BY, m)
+
+    def compile_quantity(self, tb: brat.TextBound) -> None:
+        """A quantity's number, qualifier, counted kind and unit, each supported by its span."""
+        node = self.node(tb.id, tb.line)
+        self.add(node, RDF_TYPE, ctkg("Quantity"))
+        self.sources[node.value] = Source(self.where, tb.line, f"{tb.id} Quantity")
+        for prop, obj in quantity_facts(self.doc, tb, self.fail):
+            self.fact(f"{tb.id}-{prop}", node, ctkg(prop), obj, [self.mention(tb.id)],
+                      tb.line, f"{tb.id} {prop}")
 
     def exact(self, tb: brat.TextBound) -> str:
         return " ".join(self.doc.text[a:b] for a, b in tb.fragments)
