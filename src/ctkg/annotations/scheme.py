@@ -33,6 +33,8 @@ STATEMENT = "Statement"
 ROLE_ONLY = frozenset({"Time"})
 ACTORS = ("Person", "Organization")
 NORMALIZATION_DBS = ("CTKG", "Wikidata", "ISO8601")
+# Topics of events (issue 16): what an event's Topic role may name
+TOPICS = ("Threat", "PolicyGoal", "Technology", "Place")
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,16 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
                    "Supporter", "Participant")
     event_roles = (*(Role(n, ACTORS, "*") for n in actor_roles),
                    Role("Place", ("Place", "Organization"), "*"),
-                   Role("Time", ("TimeExpression",), "?"))
+                   Role("Time", ("TimeExpression",), "?"),
+                   # Topics of events (issue 16): what a session or meeting is about
+                   Role("Topic", TOPICS, "*"))
     events: dict[str, tuple[Role, ...]] = {t: event_roles for t in event_types}
     events[STATEMENT] = (
         Role("Speaker", ACTORS, ""),
         Role("Occasion", event_types, "?"),
         Role("Time", ("TimeExpression",), "?"),
-        Role("About", ("Threat", "PolicyGoal", *event_types, *ACTORS), "*"),
+        Role("About", ("Threat", "PolicyGoal", *event_types, *ACTORS,
+                       "Place"), "*"),  # Place: topics that are places (issue 16)
     )
     speakers = (*ACTORS, *events_all)
     relations = {
