@@ -34,6 +34,7 @@ from ctkg.errors import CTKGError, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.inputs.timex import parse_iso
+from ctkg.kg.claims import CLAIMS, enclosing_statement
 from ctkg.kg.dates import date_literal, time_literals
 from ctkg.kg.quantities import quantity_facts
 from ctkg.rdf.sources import Source, Sources
@@ -41,6 +42,7 @@ from ctkg.rdf.terms import (
     GAF_DENOTED_BY,
     ORG_HOLDS,
     ORG_POST_IN,
+    PROV_ATTRIBUTED,
     PROV_DERIVED,
     RDF_OBJECT,
     RDF_PREDICATE,
@@ -306,6 +308,12 @@ class _Compiler:
             self.fact(f"{aid}-qualifier", node, ctkg("timeQualifier"), lit(qualifier), support,
                       event.line, what, plain=False)
 
+    def speaker(self, statement: brat.Event, line: int | None) -> Node:
+        speakers = [a for role, a in statement.args if role == "Speaker"]
+        if len(speakers) != 1:
+            raise self.fail(line, f"{statement.id} needs exactly one Speaker")
+        return self.node(speakers[0], statement.line)
+
     def compile_relation(self, rel: brat.Relation) -> None:
         if "Negation" in self.doc.attrs_of(rel.id):
             return  # a negated fact is not asserted (see module docstring)
@@ -314,16 +322,25 @@ class _Compiler:
         obj = self.node(rel.arg2, rel.line)
         arg1 = self.doc.events.get(rel.arg1)
         what = f"{rel.id} {rel.type}"
+        claimed_in: brat.Event | None = None
+        plain = True
         if arg1 is not None and arg1.type == STATEMENT and name in SPEECH_RELATIONS:
-            speakers = [a for role, a in arg1.args if role == "Speaker"]
-            if len(speakers) != 1:
-                raise self.fail(rel.line, f"{rel.id}: Arg1 {arg1.id} needs exactly one Speaker")
             statement = self.node(arg1.id, rel.line)
-            subject = self.node(speakers[0], arg1.line)
+            subject = self.speaker(arg1, rel.line)
             self.add(statement, ctkg("about"), obj)
+            claimed_in = arg1
+            # a rewrite's paraphrase is its own claim, not the speaker's act (module doc)
+            plain = self.doc.attrs_of(arg1.id).get("SpeechKind") != "Paraphrase"
         else:
             subject = self.node(rel.arg1, rel.line)
-        self.fact(rel.id, subject, prop, obj, [self.support(rel.arg1), self.support(rel.arg2)],
-                  rel.line, what)
+            if name in CLAIMS:
+                claimed_in = enclosing_statement(self.doc, rel.arg2)
+                plain = claimed_in is None
+        a = self.fact(rel.id, subject, prop, obj,
+                      [self.support(rel.arg1), self.support(rel.arg2)], rel.line, what,
+                      plain=plain)
+        if claimed_in is not None:
+            self.add(a, ctkg("claimedIn"), self.node(claimed_in.id, rel.line))
+            self.add(a, PROV_ATTRIBUTED, self.speaker(claimed_in, rel.line))
         if name in ORG_SUPER:
             self.add(subject, ORG_SUPER[name], obj)
