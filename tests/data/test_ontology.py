@@ -14,6 +14,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from ctkg.annotations.quantity import COUNTED_KINDS, QUALIFIERS
+
 from ctkg.validate.qc import load_queries, run_qc
 from tests.paths import ROOT
 
@@ -262,6 +264,8 @@ P = """@prefix ctkg: <https://w3id.org/ctkg/ontology#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix wd: <http://www.wikidata.org/entity/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix gaf: <http://groundedannotationframework.org/gaf#> .
 """
 BROKEN = {
     "missing-label-violation": "ctkg:Foo a owl:Class ; skos:definition \"a foo\"@en .",
@@ -297,6 +301,16 @@ BROKEN = {
         "ctkgid:post\\/m a ctkg:Post ; skos:altLabel \"Minister\"@en .\n"
         "ctkgid:person\\/g a ctkg:Person ; skos:altLabel \"Secretary-General\"@en .\n"
         "ctkgid:post\\/sg a ctkg:Post ; skos:prefLabel \"Secretary-general\"@en .",
+    "unattributed-claim-violation":
+        "ctkgid:assertion\\/d\\/R7 a ctkg:Assertion ; rdf:predicate ctkg:exploits ;"
+        " ctkg:supportedBy ctkgid:mention\\/d\\/T70 .\n"
+        "ctkgid:mention\\/d\\/T70 oa:hasSource ctkgid:document\\/d ;"
+        " oa:hasSelector ctkgid:mention\\/d\\/T70\\/position .\n"
+        "ctkgid:mention\\/d\\/T70\\/position a oa:TextPositionSelector ; oa:start 20 ; oa:end 24 .\n"
+        "ctkgid:statement\\/d\\/E14 a ctkg:Statement ; gaf:denotedBy ctkgid:mention\\/d\\/T69 .\n"
+        "ctkgid:mention\\/d\\/T69 oa:hasSource ctkgid:document\\/d ;"
+        " oa:hasSelector ctkgid:mention\\/d\\/T69\\/position .\n"
+        "ctkgid:mention\\/d\\/T69\\/position a oa:TextPositionSelector ; oa:start 20 ; oa:end 90 .",
     "broader-cycle-violation":
         "ctkgid:threat\\/a skos:broader ctkgid:threat\\/b .\n"
         "ctkgid:threat\\/b skos:broader ctkgid:threat\\/a .",
@@ -386,3 +400,35 @@ def test_qc_paraphrase_with_original_passes() -> None:
     results = {r.name: r for r in run_qc(store, QC_DIR)}
     rows = results["paraphrase-without-original-violation"].rows
     assert len(rows) == 1 and "statement/r/E3" in rows[0] and "statement/r/E1" not in rows[0]
+
+
+def test_quantity_vocabulary_is_declared(onto: Graph) -> None:
+    """Quantities (issue 16): every counts= kind and qualifier of the annotation note is a
+    term of the ontology (a typo would compile to an undeclared IRI)."""
+    for name in COUNTED_KINDS:
+        assert (URIRef(CTKG + name), RDF.type, OWL.Class) in onto, name
+    for name in QUALIFIERS.values():
+        assert (URIRef(CTKG + name), RDF.type, URIRef(CTKG + "QuantityQualifier")) in onto, name
+
+
+def test_qc_attributed_claim_passes() -> None:
+    """The claim QC spares a claim attributed to its statement's speaker (issue 16)."""
+    claim = ("ctkgid:assertion\\/d\\/R7 a ctkg:Assertion ; rdf:predicate ctkg:exploits ;"
+             " ctkg:supportedBy ctkgid:mention\\/d\\/T70 ;"
+             " ctkg:claimedIn ctkgid:statement\\/d\\/E14 ;"
+             " <http://www.w3.org/ns/prov#wasAttributedTo> ctkgid:person\\/v .\n"
+             "ctkgid:mention\\/d\\/T70 oa:hasSource ctkgid:document\\/d ;"
+             " oa:hasSelector ctkgid:mention\\/d\\/T70\\/position .\n"
+             "ctkgid:mention\\/d\\/T70\\/position a oa:TextPositionSelector ;"
+             " oa:start 20 ; oa:end 24 .\n"
+             "ctkgid:statement\\/d\\/E14 a ctkg:Statement ; ctkg:speaker ctkgid:person\\/v ;"
+             " gaf:denotedBy ctkgid:mention\\/d\\/T69 .\n"
+             "ctkgid:mention\\/d\\/T69 oa:hasSource ctkgid:document\\/d ;"
+             " oa:hasSelector ctkgid:mention\\/d\\/T69\\/position .\n"
+             "ctkgid:mention\\/d\\/T69\\/position a oa:TextPositionSelector ;"
+             " oa:start 20 ; oa:end 90 .\n")
+    store = ox.Store()
+    store.load((P + claim).encode(), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://w3id.org/ctkg/graph/d"))
+    results = {r.name: r for r in run_qc(store, QC_DIR)}
+    assert results["unattributed-claim-violation"].rows == []

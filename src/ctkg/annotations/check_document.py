@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from ctkg.annotations.brat import Attribute, Document, Equiv, Event, Note, Relation, TextBound
 from ctkg.annotations.check_norms import Context, check_norm, check_note
-from ctkg.annotations.scheme import STATEMENT
+from ctkg.annotations.quantity import check_quantity
+from ctkg.annotations.scheme import QUANTITY, STATEMENT
 from ctkg.errors import Problem, display_path
 
 
@@ -131,6 +132,8 @@ class _DocumentCheck:
             if dbs.count("ISO8601") != 1:
                 self.bad(f"{tb.id}: a TimeExpression needs exactly one ISO8601 normalization "
                          f"(N line), found {dbs.count('ISO8601')}", tb.line)
+        elif tb.type == QUANTITY:
+            self.problems += check_quantity(self.doc, tb, self.where)
         elif tb.type in self.known_types and dbs.count("CTKG") != 1:
             self.bad(f"{tb.id}: unnormalized mention: a {tb.type} needs exactly one CTKG "
                      f"normalization (N line), found {dbs.count('CTKG')}", tb.line)

@@ -19,7 +19,8 @@ from ctkg.inputs.ontology import Ontology
 from ctkg.inputs.timex import parse_iso
 from ctkg.rdf.namespaces import QID_RE
 
-NOTE_KEYS = ("anchor", "rule", "qualifier", "evidence", "paraphraseOf", "note")
+NOTE_KEYS = ("anchor", "rule", "qualifier", "evidence", "paraphraseOf", "note",
+             "value", "counts", "unit")  # the last three: quantities (issue 16)
 
 @dataclass
 class Context:

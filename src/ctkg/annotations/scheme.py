@@ -24,12 +24,17 @@ from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.ontology import Ontology
 
 ENTITY_TYPES = ("Person", "Organization", "Place", "Post", "PolicyInstrument", "Threat",
-                "PolicyGoal", "Technology", "TimeExpression")
+                "PolicyGoal", "Technology", "TimeExpression", "Quantity")
 ANNOTATION_ONLY = frozenset({"TimeExpression"})
+# Quantities (issue 16): a Quantity is its document's own node (no registry entry); its
+# number, qualifier and counted kind are in its note (ctkg.annotations.quantity).
+QUANTITY = "Quantity"
 STATEMENT = "Statement"
 ROLE_ONLY = frozenset({"Time"})
 ACTORS = ("Person", "Organization")
 NORMALIZATION_DBS = ("CTKG", "Wikidata", "ISO8601")
+# Topics of events (issue 16): what an event's Topic role may name
+TOPICS = ("Threat", "PolicyGoal", "Technology", "Place")
 
 
 @dataclass(frozen=True)
@@ -81,13 +86,16 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
                    "Supporter", "Participant")
     event_roles = (*(Role(n, ACTORS, "*") for n in actor_roles),
                    Role("Place", ("Place", "Organization"), "*"),
-                   Role("Time", ("TimeExpression",), "?"))
+                   Role("Time", ("TimeExpression",), "?"),
+                   # Topics of events (issue 16): what a session or meeting is about
+                   Role("Topic", TOPICS, "*"))
     events: dict[str, tuple[Role, ...]] = {t: event_roles for t in event_types}
     events[STATEMENT] = (
         Role("Speaker", ACTORS, ""),
         Role("Occasion", event_types, "?"),
         Role("Time", ("TimeExpression",), "?"),
-        Role("About", ("Threat", "PolicyGoal", *event_types, *ACTORS), "*"),
+        Role("About", ("Threat", "PolicyGoal", *event_types, *ACTORS,
+                       "Place"), "*"),  # Place: topics that are places (issue 16)
     )
     speakers = (*ACTORS, *events_all)
     relations = {
@@ -103,6 +111,9 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
         "followUpOf": (event_types, event_types),
         "feedsInto": (event_types, event_types),
         "backToBackWith": (event_types, event_types),
+        # Quantities (issue 16)
+        "attendeeCount": (event_types, (QUANTITY,)),
+        "memberCount": (("Organization",), (QUANTITY,)),
     }
     attributes = {
         "Modality": AttributeDef("Modality", event_types, ("Planned", "Hypothetical"),

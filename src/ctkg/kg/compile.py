@@ -29,16 +29,20 @@ import pyoxigraph as ox
 
 from ctkg.annotations import brat
 from ctkg.annotations.paraphrase import paraphrased
+from ctkg.annotations.scheme import QUANTITY
 from ctkg.errors import CTKGError, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.inputs.timex import parse_iso
+from ctkg.kg.claims import CLAIMS, enclosing_statement
 from ctkg.kg.dates import date_literal, time_literals
+from ctkg.kg.quantities import quantity_facts
 from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import (
     GAF_DENOTED_BY,
     ORG_HOLDS,
     ORG_POST_IN,
+    PROV_ATTRIBUTED,
     PROV_DERIVED,
     RDF_OBJECT,
     RDF_PREDICATE,
@@ -116,6 +120,9 @@ class _Compiler:
         """The IRI an annotation stands for: an entity, an event or a statement."""
         if ann_id in self.trigger_of:
             return self.node(self.trigger_of[ann_id].id, line)
+        tb = self.doc.textbounds.get(ann_id)
+        if tb is not None and tb.type == QUANTITY:
+            return ident(f"quantity/{self.doc.doc_id}/{ann_id}")
         if ann_id in self.doc.events:
             event = self.doc.events[ann_id]
             if event.type == STATEMENT:
@@ -160,6 +167,9 @@ class _Compiler:
     def run(self) -> list[ox.Quad]:
         for tb in self.doc.textbounds.values():
             self.compile_mention(tb)
+        for tb in self.doc.textbounds.values():
+            if tb.type == QUANTITY:
+                self.compile_quantity(tb)
         for event in self.doc.events.values():
             self.compile_event(event)
         for rel in self.doc.relations.values():
@@ -202,6 +212,15 @@ class _Compiler:
             return  # a negated statement was not made: nothing denotes it
         if tb.type != "TimeExpression":
             self.add(self.node(tb.id, tb.line), GAF_DENOTED_BY, m)
+
+    def compile_quantity(self, tb: brat.TextBound) -> None:
+        """A quantity's number, qualifier, counted kind and unit, each supported by its span."""
+        node = self.node(tb.id, tb.line)
+        self.add(node, RDF_TYPE, ctkg("Quantity"))
+        self.sources[node.value] = Source(self.where, tb.line, f"{tb.id} Quantity")
+        for prop, obj in quantity_facts(self.doc, tb, self.fail):
+            self.fact(f"{tb.id}-{prop}", node, ctkg(prop), obj, [self.mention(tb.id)],
+                      tb.line, f"{tb.id} {prop}")
 
     def exact(self, tb: brat.TextBound) -> str:
         return " ".join(self.doc.text[a:b] for a, b in tb.fragments)
@@ -289,6 +308,12 @@ class _Compiler:
             self.fact(f"{aid}-qualifier", node, ctkg("timeQualifier"), lit(qualifier), support,
                       event.line, what, plain=False)
 
+    def speaker(self, statement: brat.Event, line: int | None) -> Node:
+        speakers = [a for role, a in statement.args if role == "Speaker"]
+        if len(speakers) != 1:
+            raise self.fail(line, f"{statement.id} needs exactly one Speaker")
+        return self.node(speakers[0], statement.line)
+
     def compile_relation(self, rel: brat.Relation) -> None:
         if "Negation" in self.doc.attrs_of(rel.id):
             return  # a negated fact is not asserted (see module docstring)
@@ -297,16 +322,25 @@ class _Compiler:
         obj = self.node(rel.arg2, rel.line)
         arg1 = self.doc.events.get(rel.arg1)
         what = f"{rel.id} {rel.type}"
+        claimed_in: brat.Event | None = None
+        plain = True
         if arg1 is not None and arg1.type == STATEMENT and name in SPEECH_RELATIONS:
-            speakers = [a for role, a in arg1.args if role == "Speaker"]
-            if len(speakers) != 1:
-                raise self.fail(rel.line, f"{rel.id}: Arg1 {arg1.id} needs exactly one Speaker")
             statement = self.node(arg1.id, rel.line)
-            subject = self.node(speakers[0], arg1.line)
+            subject = self.speaker(arg1, rel.line)
             self.add(statement, ctkg("about"), obj)
+            claimed_in = arg1
+            # a rewrite's paraphrase is its own claim, not the speaker's act (module doc)
+            plain = self.doc.attrs_of(arg1.id).get("SpeechKind") != "Paraphrase"
         else:
             subject = self.node(rel.arg1, rel.line)
-        self.fact(rel.id, subject, prop, obj, [self.support(rel.arg1), self.support(rel.arg2)],
-                  rel.line, what)
+            if name in CLAIMS:
+                claimed_in = enclosing_statement(self.doc, rel.arg2)
+                plain = claimed_in is None
+        a = self.fact(rel.id, subject, prop, obj,
+                      [self.support(rel.arg1), self.support(rel.arg2)], rel.line, what,
+                      plain=plain)
+        if claimed_in is not None:
+            self.add(a, ctkg("claimedIn"), self.node(claimed_in.id, rel.line))
+            self.add(a, PROV_ATTRIBUTED, self.speaker(claimed_in, rel.line))
         if name in ORG_SUPER:
             self.add(subject, ORG_SUPER[name], obj)

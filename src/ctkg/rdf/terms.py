@@ -68,6 +68,7 @@ RDFS_COMMENT = ox.NamedNode(RDFS_NS + "comment")
 RDFS_SUBCLASS_OF = ox.NamedNode(RDFS_NS + "subClassOf")
 GAF_DENOTED_BY = ox.NamedNode(GAF_NS + "denotedBy")
 PROV_DERIVED = ox.NamedNode(PROV_NS + "wasDerivedFrom")
+PROV_ATTRIBUTED = ox.NamedNode(PROV_NS + "wasAttributedTo")
 ORG_HOLDS = ox.NamedNode(ORG_NS + "holds")
 ORG_POST_IN = ox.NamedNode(ORG_NS + "postIn")
 

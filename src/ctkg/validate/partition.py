@@ -3,7 +3,8 @@ cached per document.
 
 Why the split is sound for ``ontology/shapes.ttl``. Every node of the build is either
 *document-local* (``id/mention/<doc>/…``, ``id/statement/<doc>/…``,
-``id/assertion/<doc>/…``: all their triples are in ``graph/<doc>``) or *shared* (registry
+``id/assertion/<doc>/…``, ``id/quantity/<doc>/…``: all their triples are in
+``graph/<doc>``) or *shared* (registry
 entities, events, concepts, source documents, ontology terms: described in graph/registry,
 catalogue, ontology and wikidata, and also the subject of plain facts in document graphs,
 e.g. ``event ctkg:organizer org`` or ``person gaf:denotedBy mention``). The shapes look at a
@@ -41,7 +42,7 @@ from ctkg.rdf.terms import RDF_TYPE, RDFS_SUBCLASS_OF, iri_of
 from ctkg.validate.shacl import ShaclResult, parse_shapes, validate_triples
 from ctkg.validate.shacl_rust import RustShapes, compile_shapes, validate_ntriples
 
-_LOCAL_RE = re.compile(rf"^{re.escape(ID_NS)}(?:mention|statement|assertion)/([^/]+)/")
+_LOCAL_RE = re.compile(rf"^{re.escape(ID_NS)}(?:mention|statement|assertion|quantity)/([^/]+)/")
 SHARED_GRAPHS = ("ontology", "registry", "catalogue", "wikidata")
 
 
