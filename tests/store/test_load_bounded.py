@@ -46,7 +46,10 @@ def test_load_gives_up_on_a_server_that_drips_one_byte_per_second(tmp_path: Path
             capture_output=True, text=True, timeout=60, env=env)
         took = time.monotonic() - t0
     assert proc.returncode == 1, proc.stderr
-    assert took < 8, f"ctkg load took {took:.1f} s against a dripping server"
+    # the drip needs over 80 s for its status line and headers alone: a load that keeps
+    # reading takes that long, one bounded by its 2 s deadline ends far sooner, even with
+    # a slow interpreter start on a busy machine (8 s was exceeded at load 25)
+    assert took < 30, f"ctkg load took {took:.1f} s against a dripping server"
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "within 2 s (timeout)" in proc.stderr and UNCHANGED in proc.stderr
 
