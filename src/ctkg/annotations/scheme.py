@@ -27,6 +27,7 @@ ENTITY_TYPES = ("Person", "Organization", "Place", "Post", "PolicyInstrument", "
                 "PolicyGoal", "Technology", "TimeExpression")
 ANNOTATION_ONLY = frozenset({"TimeExpression"})
 STATEMENT = "Statement"
+SERIES = "EventSeries"  # its members are related to it by inSeries (issue 16)
 ROLE_ONLY = frozenset({"Time"})
 ACTORS = ("Person", "Organization")
 NORMALIZATION_DBS = ("CTKG", "Wikidata", "ISO8601")
@@ -83,6 +84,8 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
                    Role("Place", ("Place", "Organization"), "*"),
                    Role("Time", ("TimeExpression",), "?"))
     events: dict[str, tuple[Role, ...]] = {t: event_roles for t in event_types}
+    if SERIES in events:  # a series does not occur: no place or time of its own
+        events[SERIES] = tuple(r for r in event_roles if r.name not in ("Place", "Time"))
     events[STATEMENT] = (
         Role("Speaker", ACTORS, ""),
         Role("Occasion", event_types, "?"),
@@ -104,8 +107,11 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
         "feedsInto": (event_types, event_types),
         "backToBackWith": (event_types, event_types),
     }
+    if SERIES in event_types:  # event series (issue 16): a member is in a series
+        relations["inSeries"] = (tuple(t for t in event_types if t != SERIES), (SERIES,))
     attributes = {
-        "Modality": AttributeDef("Modality", event_types, ("Planned", "Hypothetical"),
+        "Modality": AttributeDef("Modality", tuple(t for t in event_types if t != SERIES),
+                                 ("Planned", "Hypothetical"),
                                  "events (E) other than Statement"),
         "Negation": AttributeDef("Negation", (*events_all, *relations), (),
                                  "events (E) and relations (R)"),
