@@ -11,6 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from ctkg.annotations import brat
 from ctkg.errors import CTKGError
 from ctkg.inputs import entity_iris, load_inputs
+from ctkg.inputs.registry import Entry, Registry
 from ctkg.kg.compile import compile_document
 from ctkg.kg.dumps import render_trig
 from ctkg.paths import Layout
@@ -233,8 +234,18 @@ def _series_doc(ordinal: str) -> brat.Document:
     return _doc(ann, SERIES_TEXT)
 
 
-def test_series_member_has_its_stated_ordinal_and_the_series_no_status(setup: tuple) -> None:
+def _with_series(setup: tuple) -> tuple:
+    """The fixture's registry and IRIs with a series entry (kept out of the fixture project:
+    see the report of issue 16 on SHACL units)."""
     registry, catalogue, iris = setup
+    entry = Entry("regional-conference-series", "EventSeries", "Regional conference series")
+    registry = Registry(registry.path, {**registry.entries, entry.slug: entry})
+    iris = {**iris, entry.slug: ox.NamedNode(f"{ID}event/{entry.slug}")}
+    return registry, catalogue, iris
+
+
+def test_series_member_has_its_stated_ordinal_and_the_series_no_status(setup: tuple) -> None:
+    registry, catalogue, iris = _with_series(setup)
     g = Graph()
     for q in compile_document(_series_doc("4"), registry, catalogue["900_fixture"], iris=iris):
         g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
@@ -248,6 +259,6 @@ def test_series_member_has_its_stated_ordinal_and_the_series_no_status(setup: tu
 
 
 def test_series_ordinal_not_in_the_text_is_refused(setup: tuple) -> None:
-    registry, catalogue, iris = setup
+    registry, catalogue, iris = _with_series(setup)
     with pytest.raises(CTKGError, match="R1: ordinal=3 is not stated between its mentions"):
         compile_document(_series_doc("3"), registry, catalogue["900_fixture"], iris=iris)

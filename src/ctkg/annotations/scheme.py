@@ -107,6 +107,8 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
         "feedsInto": (event_types, event_types),
         "backToBackWith": (event_types, event_types),
     }
+    # place containment (issue 16): a room in a building, a city in a country (a State)
+    relations["containedInPlace"] = (("Place",), ("Place", "Organization"))
     if SERIES in event_types:  # event series (issue 16): a member is in a series
         relations["inSeries"] = (tuple(t for t in event_types if t != SERIES), (SERIES,))
     attributes = {

@@ -30,6 +30,7 @@ from ctkg.annotations.check import check_inputs
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import Inputs, entity_iris, read_inputs
 from ctkg.kg import parallel
+from ctkg.kg.containment import wikidata_containment
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.kg.outputs import render_files
 from ctkg.paths import Layout
@@ -37,7 +38,7 @@ from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import graph_of, ident, quad_key
 from ctkg.validate import partition
-from ctkg.validate.event_times import check_event_times
+from ctkg.validate.event_times import check_event_times, within
 from ctkg.validate.qc import run_qc
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
 from ctkg.validate.shacl_problems import shacl_problems
@@ -174,7 +175,8 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
     shared = [*to_quads(inputs.ontology.triples, "ontology"),
               *registry_quads(inputs.registry, iris, inputs.links),
               *catalogue_quads(inputs.catalogue, iris, read.lengths, layout.catalogue),
-              *to_quads(inputs.wikidata_cache, "wikidata")]
+              *to_quads(inputs.wikidata_cache, "wikidata"),
+              *wikidata_containment(inputs.registry, inputs.links, inputs.wikidata_cache, iris)]
     quads = sorted({*shared, *(q for dq in by_doc.values() for q in dq)}, key=quad_key)
     return _Compiled(by_doc, shared, quads, sources, iris)
 
@@ -197,7 +199,7 @@ def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache
     shapes allow it, else on the union graph)."""
     registry = [q for q in compiled.shared if q.graph_name == _REGISTRY]
     problems = check_event_times(read.inputs.registry, compiled.iris, registry,
-                                 compiled.doc_quads, compiled.sources)
+                                 compiled.doc_quads, compiled.sources, within(compiled.quads))
     if partitionable(read.shapes):
         plan = partition.plan(compiled.by_doc, compiled.shared,
                               docs_per_unit=1 if cache.folder else 25,
