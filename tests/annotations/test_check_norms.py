@@ -48,3 +48,13 @@ def test_a_wikidata_line_on_an_event_agrees_with_links_toml(tmp_path: Path) -> N
                           "N20\tReference E1 Wikidata:Q1\thigh-level conference")
     assert any(line == 12 and "Wikidata:Q1 but" in message and "no qid for 'hlc-2018'" in message
                for line, message in errors), errors
+
+
+@pytest.mark.parametrize("value", ["four", "0", "-1", "4.0"])
+def test_a_series_ordinal_must_be_a_positive_integer(tmp_path: Path, value: str) -> None:
+    errors = errors_after(tmp_path, "#1\tAnnotatorNotes T6\tanchor=2018-06-28",
+                          f"#1\tAnnotatorNotes T6\tanchor=2018-06-28 ordinal={value}")
+    assert any(line == 16 and "ordinal must be a positive integer" in message
+               and repr(value) in message for line, message in errors), errors
+    assert errors_after(tmp_path / "ok", "#1\tAnnotatorNotes T6\tanchor=2018-06-28",
+                        "#1\tAnnotatorNotes T6\tanchor=2018-06-28 ordinal=4") == []

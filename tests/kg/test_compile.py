@@ -11,6 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from ctkg.annotations import brat
 from ctkg.errors import CTKGError
 from ctkg.inputs import entity_iris, load_inputs
+from ctkg.inputs.registry import Entry, Registry
 from ctkg.kg.compile import compile_document
 from ctkg.kg.dumps import render_trig
 from ctkg.paths import Layout
@@ -218,3 +219,46 @@ def test_paraphrase_without_original_is_refused(setup: tuple, tmp_path: Path) ->
     doc = _as_paraphrase(tmp_path, "")
     with pytest.raises(CTKGError, match="E2: a Paraphrase needs a note paraphraseOf="):
         compile_document(doc, registry, catalogue["900_fixture"], iris=iris)
+
+
+SERIES_TEXT = "This conference was the fourth in a series of regional conferences.\n"
+
+
+def _series_doc(ordinal: str) -> brat.Document:
+    ann = ("T1\tRegionalConference 5 15\tconference\n"
+           "T2\tEventSeries 35 65\tseries of regional conferences\n"
+           "E1\tRegionalConference:T1\nE2\tEventSeries:T2\nR1\tinSeries Arg1:E1 Arg2:E2\n"
+           "N1\tReference E1 CTKG:regional-conference-2019\tx\n"
+           "N2\tReference E2 CTKG:regional-conference-series\tx\n"
+           f"#1\tAnnotatorNotes R1\tordinal={ordinal}\n")
+    return _doc(ann, SERIES_TEXT)
+
+
+def _with_series(setup: tuple) -> tuple:
+    """The fixture's registry and IRIs with a series entry (kept out of the fixture project:
+    see the report of issue 16 on SHACL units)."""
+    registry, catalogue, iris = setup
+    entry = Entry("regional-conference-series", "EventSeries", "Regional conference series")
+    registry = Registry(registry.path, {**registry.entries, entry.slug: entry})
+    iris = {**iris, entry.slug: ox.NamedNode(f"{ID}event/{entry.slug}")}
+    return registry, catalogue, iris
+
+
+def test_series_member_has_its_stated_ordinal_and_the_series_no_status(setup: tuple) -> None:
+    registry, catalogue, iris = _with_series(setup)
+    g = Graph()
+    for q in compile_document(_series_doc("4"), registry, catalogue["900_fixture"], iris=iris):
+        g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    member, series = u("event/regional-conference-2019"), u("event/regional-conference-series")
+    assert (member, c("inSeries"), series) in g
+    four = Literal("4", datatype=URIRef(XSD + "positiveInteger"))
+    assert (member, c("seriesOrdinal"), four) in g
+    assert reified(g, "R1-ordinal") == (member, c("seriesOrdinal"), four)
+    assert (u("assertion/900_fixture/E1-status"), None, None) in g
+    assert (u("assertion/900_fixture/E2-status"), None, None) not in g
+
+
+def test_series_ordinal_not_in_the_text_is_refused(setup: tuple) -> None:
+    registry, catalogue, iris = _with_series(setup)
+    with pytest.raises(CTKGError, match="R1: ordinal=3 is not stated between its mentions"):
+        compile_document(_series_doc("3"), registry, catalogue["900_fixture"], iris=iris)

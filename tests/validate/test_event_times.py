@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from ctkg.inputs.registry import Entry, Registry
 from ctkg.rdf.sources import Source
 from ctkg.rdf.terms import RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, ctkg, graph_of, ident, lit
-from ctkg.validate.event_times import check_event_times
+from ctkg.validate.event_times import check_event_times, within
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EVENT = ident("event/e")
@@ -66,3 +66,21 @@ def test_another_place_is_a_warning() -> None:
     assert check(entry, registry, docs) == [
         "warning: e: a document places it at https://w3id.org/ctkg/id/place/q, the registry "
         "at https://w3id.org/ctkg/id/place/p"]
+
+
+def test_a_place_within_the_other_is_no_warning() -> None:
+    """A room in a building in a city: the registry's room and a document's city agree
+    once the graph says where the room is (transitively); a floating place still warns."""
+    entry = Entry("e", "Conference", "E", place="room", line=1)
+    room, hq, city = ident("place/room"), ident("place/hq"), ident("place/city")
+    registry = [ox.Quad(EVENT, ctkg("place"), room, REG)]
+    docs = claim("d1", "E1-place-T3", "place", room) + claim("d2", "E1-place-T4", "place", city)
+    reg = Registry(Path("data/registry.toml"), {"e": entry})
+    contained = [ox.Quad(room, ctkg("containedInPlace"), hq, graph_of("d1")),
+                 ox.Quad(hq, ctkg("containedInPlace"), city, graph_of("wikidata"))]
+    assert within(contained) == {room.value: {hq.value, city.value}, hq.value: {city.value}}
+    assert check_event_times(reg, {"e": EVENT}, registry, docs, {}, within(contained)) == []
+    floating = check_event_times(reg, {"e": EVENT}, registry, docs, {}, within(contained[1:]))
+    assert [p.message for p in floating] == [
+        "e: a document places it at https://w3id.org/ctkg/id/place/city, the registry at "
+        "https://w3id.org/ctkg/id/place/room"]

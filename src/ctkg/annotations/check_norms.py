@@ -19,7 +19,7 @@ from ctkg.inputs.ontology import Ontology
 from ctkg.inputs.timex import parse_iso
 from ctkg.rdf.namespaces import QID_RE
 
-NOTE_KEYS = ("anchor", "rule", "qualifier", "evidence", "paraphraseOf", "note",
+NOTE_KEYS = ("anchor", "rule", "qualifier", "evidence", "paraphraseOf", "ordinal", "note",
              "value", "counts", "unit")  # the last three: quantities (issue 16)
 
 @dataclass
@@ -158,6 +158,9 @@ def check_note(ann_id: str, text: str, line: int, where: str, ctx: Context) -> l
                 parse_iso(value)
             except ValueError as exc:
                 out.append(Problem(where, line, f"{ann_id}: anchor must be an ISO date: {exc}"))
+        elif key == "ordinal" and not (value.isascii() and value.isdigit() and int(value) > 0):
+            out.append(Problem(where, line, f"{ann_id}: ordinal must be a positive integer "
+                                            f"(\"the fourth\": 4), not {value!r}"))
         elif key == "evidence" and not DOC_ID_RE.match(value):  # becomes id/document/<value>
             out.append(Problem(where, line, f"{ann_id}: evidence {value!r} is not a document "
                                             f"id ({DOC_ID_RULE})"))

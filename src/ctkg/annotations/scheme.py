@@ -30,6 +30,7 @@ ANNOTATION_ONLY = frozenset({"TimeExpression"})
 # number, qualifier and counted kind are in its note (ctkg.annotations.quantity).
 QUANTITY = "Quantity"
 STATEMENT = "Statement"
+SERIES = "EventSeries"  # its members are related to it by inSeries (issue 16)
 ROLE_ONLY = frozenset({"Time"})
 ACTORS = ("Person", "Organization")
 NORMALIZATION_DBS = ("CTKG", "Wikidata", "ISO8601")
@@ -90,6 +91,8 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
                    # Topics of events (issue 16): what a session or meeting is about
                    Role("Topic", TOPICS, "*"))
     events: dict[str, tuple[Role, ...]] = {t: event_roles for t in event_types}
+    if SERIES in events:  # a series does not occur: no place or time of its own
+        events[SERIES] = tuple(r for r in event_roles if r.name not in ("Place", "Time"))
     events[STATEMENT] = (
         Role("Speaker", ACTORS, ""),
         Role("Occasion", event_types, "?"),
@@ -115,8 +118,13 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
         "attendeeCount": (event_types, (QUANTITY,)),
         "memberCount": (("Organization",), (QUANTITY,)),
     }
+    # place containment (issue 16): a room in a building, a city in a country (a State)
+    relations["containedInPlace"] = (("Place",), ("Place", "Organization"))
+    if SERIES in event_types:  # event series (issue 16): a member is in a series
+        relations["inSeries"] = (tuple(t for t in event_types if t != SERIES), (SERIES,))
     attributes = {
-        "Modality": AttributeDef("Modality", event_types, ("Planned", "Hypothetical"),
+        "Modality": AttributeDef("Modality", tuple(t for t in event_types if t != SERIES),
+                                 ("Planned", "Hypothetical"),
                                  "events (E) other than Statement"),
         "Negation": AttributeDef("Negation", (*events_all, *relations), (),
                                  "events (E) and relations (R)"),

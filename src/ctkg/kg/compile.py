@@ -37,6 +37,8 @@ from ctkg.inputs.timex import parse_iso
 from ctkg.kg.claims import CLAIMS, enclosing_statement
 from ctkg.kg.dates import date_literal, time_literals
 from ctkg.kg.quantities import quantity_facts
+from ctkg.kg.series import ordinal_stated
+from ctkg.rdf.namespaces import XSD_NS
 from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import (
     GAF_DENOTED_BY,
@@ -59,6 +61,7 @@ from ctkg.rdf.terms import (
 
 CONTEXT = 32  # code points of oa:prefix / oa:suffix
 STATEMENT = "Statement"
+SERIES = "EventSeries"
 # R types whose Arg1 may be a Statement: the fact's subject becomes the speaker.
 SPEECH_RELATIONS = ("warnsOf", "advocates")
 # relation -> the org: property it specializes, materialized next to it
@@ -245,7 +248,7 @@ class _Compiler:
             self.fact(aid, node, prop, self.node(arg, event.line),
                       [trigger, self.support(arg)], event.line, f"{event.id} {role}:{arg}",
                       plain=role != "Place")
-        if event.type != STATEMENT:
+        if event.type not in (STATEMENT, SERIES):  # a series does not occur: its members do
             status = "Planned" if attrs.get("Modality") == "Planned" else "Occurred"
             self.fact(f"{event.id}-status", node, ctkg("status"), ctkg(status), [trigger],
                       event.line, f"{event.id} status {status}", plain=False)
@@ -344,3 +347,25 @@ class _Compiler:
             self.add(a, PROV_ATTRIBUTED, self.speaker(claimed_in, rel.line))
         if name in ORG_SUPER:
             self.add(subject, ORG_SUPER[name], obj)
+        self.compile_ordinal(rel, subject)
+
+    def compile_ordinal(self, rel: brat.Relation, member: Node) -> None:
+        """``ordinal=N`` on an ``inSeries`` relation: the member's position in the series
+        ("the fourth in a series": 4), asserted with the mentions of member and series, and
+        only where the text between them says it (:mod:`ctkg.kg.series`)."""
+        ordinals = [n.pairs["ordinal"] for n in self.doc.notes_of(rel.id) if "ordinal" in n.pairs]
+        if not ordinals:
+            return
+        if rel.type != "inSeries":
+            raise self.fail(rel.line, f"{rel.id}: ordinal= belongs on an inSeries relation, "
+                                      f"not {rel.type}")
+        mentions = [self.doc.textbounds[self.doc.events[a].trigger] for a in (rel.arg1, rel.arg2)]
+        start = min(m.start for m in mentions)
+        stretch = self.doc.text[start:max(m.end for m in mentions)]
+        if not ordinal_stated(stretch, int(ordinals[0])):
+            raise self.fail(rel.line, f"{rel.id}: ordinal={ordinals[0]} is not stated between "
+                                      f"its mentions ({stretch!r})")
+        self.fact(f"{rel.id}-ordinal", member, ctkg("seriesOrdinal"),
+                  ox.Literal(ordinals[0], datatype=ox.NamedNode(XSD_NS + "positiveInteger")),
+                  [self.support(rel.arg1), self.support(rel.arg2)], rel.line,
+                  f"{rel.id} ordinal={ordinals[0]}")

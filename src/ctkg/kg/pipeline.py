@@ -32,6 +32,7 @@ from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import Inputs, entity_iris, read_inputs
 from ctkg.kg import parallel
 from ctkg.kg.dumps import concat_sorted, sort_quads
+from ctkg.kg.containment import wikidata_containment
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.kg.outputs import render_files
 from ctkg.paths import Layout
@@ -39,7 +40,7 @@ from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import graph_of, ident
 from ctkg.validate import partition
-from ctkg.validate.event_times import check_event_times
+from ctkg.validate.event_times import check_event_times, within
 from ctkg.validate.qc import load_queries
 from ctkg.validate.qc_scope import run_scoped
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
@@ -181,7 +182,8 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
     shared = [*to_quads(inputs.ontology.triples, "ontology"),
               *registry_quads(inputs.registry, iris, inputs.links),
               *catalogue_quads(inputs.catalogue, iris, read.lengths, layout.catalogue),
-              *to_quads(inputs.wikidata_cache, "wikidata")]
+              *to_quads(inputs.wikidata_cache, "wikidata"),
+              *wikidata_containment(inputs.registry, inputs.links, inputs.wikidata_cache, iris)]
     quads = concat_sorted([sort_quads(shared), *by_doc.values()])  # each doc's is sorted
     return _Compiled(by_doc, shared, quads, sources, iris)
 
@@ -206,7 +208,7 @@ def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache
     graph)."""
     registry = [q for q in compiled.shared if q.graph_name == _REGISTRY]
     problems = check_event_times(read.inputs.registry, compiled.iris, registry,
-                                 compiled.doc_quads, compiled.sources)
+                                 compiled.doc_quads, compiled.sources, within(compiled.quads))
     if partitionable(read.shapes):
         plan = partition.plan(compiled.by_doc, compiled.shared,
                               docs_per_unit=1 if cache.folder else 25,

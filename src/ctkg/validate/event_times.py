@@ -6,7 +6,8 @@ of their date. Each registry value must be stated by a document assertion, and n
 may contradict it. A contradiction: a start or end that neither contains nor is contained
 in the registry's (2018-06 and 2018-06-28 agree); a single point outside the registry's
 start..end; Occurred in a document for an event the registry still has Planned. A document
-that names another place is a warning (places nest: a venue in a city).
+that names another place is a warning, unless one lies in the other
+(``ctkg:containedInPlace``, transitively: a room in a building in a city).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ SUMMARY = ("startTime", "endTime", "timeGranularity", "timeQualifier", "place", 
 _PROPS = {ctkg(p).value: p for p in SUMMARY}
 _REIF = {RDF_SUBJECT.value: 0, RDF_PREDICATE.value: 1, RDF_OBJECT.value: 2}
 _OCCURRED, _PLANNED = ctkg("Occurred"), ctkg("Planned")
+_CONTAINED_IN = ctkg("containedInPlace")
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,10 @@ def _cmp(a: str, b: str) -> int:
 
 def check_event_times(registry: Registry, iris: Mapping[str, ox.NamedNode],
                       registry_quads: Iterable[ox.Quad], doc_quads: Iterable[ox.Quad],
-                      sources: Mapping[str, Source]) -> list[Problem]:
-    """Every disagreement between the registry's event summaries and the documents."""
+                      sources: Mapping[str, Source],
+                      places: Mapping[str, set[str]] | None = None) -> list[Problem]:
+    """Every disagreement between the registry's event summaries and the documents;
+    ``places`` (see :func:`within`) says which places lie in which."""
     found = claims(doc_quads)
     values = registry_values(registry_quads)
     where = display_path(registry.path)
@@ -90,18 +94,37 @@ def check_event_times(registry: Registry, iris: Mapping[str, ox.NamedNode],
         node = iris[slug].value
         reg = values.get(node, {})
         docs = {p: found.get((node, p), []) for p in SUMMARY}
-        for message, claim, severity in _disagreements(reg, docs):
+        for message, claim, severity in _disagreements(reg, docs, places or {}):
             origin = f" ({sources[claim.assertion]})" \
                 if claim is not None and claim.assertion in sources else ""
             problems.append(Problem(where, entry.line, f"{slug}: {message}{origin}", severity))
     return problems
 
 
+def within(quads: Iterable[ox.Quad]) -> dict[str, set[str]]:
+    """Place IRI -> every place or State it lies in, transitively (any graph)."""
+    direct: dict[str, set[str]] = {}
+    for q in quads:
+        if q.predicate == _CONTAINED_IN:
+            direct.setdefault(iri_of(q.subject), set()).add(iri_of(q.object))
+    closure: dict[str, set[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        todo = list(direct[start])
+        while todo:
+            nxt = todo.pop()
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.extend(direct.get(nxt, ()))
+        closure[start] = seen
+    return closure
+
+
 Finding = tuple[str, Claim | None, str]  # message, the claim it is about, severity
 
 
-def _disagreements(reg: Mapping[str, object], docs: Mapping[str, list[Claim]]
-                   ) -> list[Finding]:
+def _disagreements(reg: Mapping[str, object], docs: Mapping[str, list[Claim]],
+                   places: Mapping[str, set[str]]) -> list[Finding]:
     ends_by_doc = {c.graph for c in docs["endTime"]}
     points = [c for c in docs["startTime"] if c.graph not in ends_by_doc]
     out = _unstated(reg, docs, points)
@@ -124,10 +147,16 @@ def _disagreements(reg: Mapping[str, object], docs: Mapping[str, list[Claim]]
     if "place" in reg:
         out += [(f"a document places it at {claim.text}, the registry at "
                  f"{_text(reg['place'])}", claim, "warning")
-                for claim in docs["place"] if claim.value != reg["place"]]
+                for claim in docs["place"]
+                if not _nested(claim.text, _text(reg["place"]), places)]
     out += [(f"documents give a {prop} but the registry has none", docs[prop][0], "warning")
             for prop in SUMMARY if prop not in reg and docs[prop] and prop != "endTime"]
     return out
+
+
+def _nested(a: str, b: str, places: Mapping[str, set[str]]) -> bool:
+    """The same place, or one lies in the other (a venue in its city)."""
+    return a == b or b in places.get(a, set()) or a in places.get(b, set())
 
 
 def _unstated(reg: Mapping[str, object], docs: Mapping[str, list[Claim]],

@@ -35,6 +35,7 @@ FACT_PROPERTIES: dict[str, str] = {
     "P39": "position held",
     "P159": "headquarters location",
     "P131": "located in the administrative territorial entity",
+    "P150": "contains the administrative territorial entity",  # inverse of P131 (issue 16)
     "P27": "country of citizenship",
     "P571": "inception",
     "P856": "official website",
