@@ -5,6 +5,8 @@ document-scoped queries for the edited document only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import shutil
 from pathlib import Path
 
@@ -126,6 +128,26 @@ def _plant(store: ox.Store, graph: str) -> None:
     inferred = ID + "assertion/inferred"
     add(inferred, RDF + "type", ox.NamedNode(CTKG + "Assertion"))
     add(inferred, CTKG + "inferred", ox.Literal(True))  # no rule, no evidence
+    _plant_unattributed_claim(add, graph)
+
+
+def _plant_unattributed_claim(add: Callable[[str, str, ox.NamedNode | ox.Literal], None],
+                              graph: str) -> None:
+    """A warnsOf claim whose mention lies inside a statement's span, with no attribution."""
+    oa, gaf = "http://www.w3.org/ns/oa#", "http://groundedannotationframework.org/gaf#"
+    doc = ox.NamedNode(ID + "document/planted")
+    claim, statement = ID + "assertion/planted-claim", ID + "statement/planted/E1"
+    add(claim, RDF + "predicate", ox.NamedNode(CTKG + "warnsOf"))
+    for node, start, end in ((ID + "mention/planted/T2", 10, 20),
+                             (ID + "mention/planted/T1", 0, 50)):
+        add(node, oa + "hasSource", doc)
+        add(node, oa + "hasSelector", ox.NamedNode(node + "/position"))
+        add(node + "/position", RDF + "type", ox.NamedNode(oa + "TextPositionSelector"))
+        add(node + "/position", oa + "start", ox.Literal(start))
+        add(node + "/position", oa + "end", ox.Literal(end))
+    add(claim, CTKG + "supportedBy", ox.NamedNode(ID + "mention/planted/T2"))
+    add(statement, RDF + "type", ox.NamedNode(CTKG + "Statement"))
+    add(statement, gaf + "denotedBy", ox.NamedNode(ID + "mention/planted/T1"))
 
 
 def test_scopes_hold_on_a_synthetic_corpus_with_planted_defects(synthetic: Path,
