@@ -5,9 +5,8 @@ document-scoped queries for the edited document only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox

@@ -31,8 +31,8 @@ from ctkg.annotations.check import check_inputs
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import Inputs, entity_iris, read_inputs
 from ctkg.kg import parallel
-from ctkg.kg.dumps import concat_sorted, sort_quads
 from ctkg.kg.containment import wikidata_containment
+from ctkg.kg.dumps import concat_sorted, sort_quads
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.kg.outputs import render_files
 from ctkg.paths import Layout
