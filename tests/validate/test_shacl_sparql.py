@@ -48,7 +48,8 @@ def test_project_constraints_are_taken_out() -> None:
     shapes = Graph().parse(ROOT / "ontology" / "shapes.ttl", format="turtle")
     rest, taken = split_sparql(shapes)
     assert {c.shape.rsplit("#", 1)[-1] for c in taken} == {
-        "MentionShape", "EventTimeOrderShape", "EventTimeConsistencyShape", "EventStatusShape"}
+        "MentionShape", "EventTimeOrderShape", "EventTimeConsistencyShape", "EventStatusShape",
+        "EventSeriesShape", "ContainedInPlaceShape"}
     assert len(rest) == len(shapes) - len(taken)
 
 
