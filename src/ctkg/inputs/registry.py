@@ -150,7 +150,8 @@ def _event_field_problems(fields: dict[str, str | None]) -> list[str]:
             except ValueError as exc:
                 out.append(f"{key}: {exc}")
     start, end = fields["start"], fields["end"]
-    if start is not None and end is not None and end < start:
+    if start is not None and end is not None and not out \
+            and parse_iso(end).start.lexical < parse_iso(start).start.lexical:  # by day
         out.append(f"end {end} is before start {start}")
     gran, status = fields["granularity"], fields["status"]
     if gran is not None and gran not in GRANULARITIES:

@@ -16,6 +16,8 @@ from ctkg.rdf.namespaces import XSD_NS
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# a day with a time of day (issue 16: "11:00am, 26 September 2019"), no timezone, no seconds
+_DAY_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$")
 
 SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 
@@ -32,6 +34,7 @@ class Point:
     datatype: str
     granularity: str  # day | month | season | year
     qualifier: str | None = None  # the season's name for a season
+    time_of_day: str | None = None  # "11:00" when the text gives a clock time on the day
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,15 @@ class TimeValue:
 
 
 def parse_point(value: str) -> Point:
-    """Parse one ISO 8601 point at year, month, season or day granularity."""
+    """Parse one ISO 8601 point at year, month, season or day granularity; a day may carry
+    a local time of day (``2019-09-26T11:00``): the point stays the day, with the clock time
+    beside it (the text gives no timezone, so none is invented)."""
+    if m := _DAY_TIME.match(value):
+        hour, minute = int(m.group(2)), int(m.group(3))
+        if hour > 23 or minute > 59:
+            raise ValueError(f"{value!r}: not a time of day")
+        return Point(parse_point(m.group(1)).lexical, XSD_DATE, "day",
+                     time_of_day=f"{hour:02d}:{minute:02d}")
     if m := _YEAR.match(value):
         return Point(value, XSD_GYEAR, "year")
     if m := _MONTH.match(value):
@@ -66,7 +77,8 @@ def parse_point(value: str) -> Point:
         except ValueError as exc:
             raise ValueError(f"{value!r}: not a calendar date ({exc})") from None
         return Point(value, XSD_DATE, "day")
-    raise ValueError(f"{value!r} is not YYYY, YYYY-MM, YYYY-MM-DD or a season YYYY-21..24")
+    raise ValueError(f"{value!r} is not YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mm or a "
+                     "season YYYY-21..24")
 
 
 def parse_iso(value: str) -> TimeValue:
@@ -76,6 +88,8 @@ def parse_iso(value: str) -> TimeValue:
     if "/" in value:
         a, _, b = value.partition("/")
         start, end = parse_point(a), parse_point(b)
+        if start.time_of_day or end.time_of_day:
+            raise ValueError(f"{value!r}: a time of day only on a single point")
         if sort_key(end.lexical) < sort_key(start.lexical):
             raise ValueError(f"{value!r}: the interval ends before it starts")
         return TimeValue(start, end)

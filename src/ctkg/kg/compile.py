@@ -35,7 +35,7 @@ from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.inputs.timex import TimeValue, parse_iso
 from ctkg.kg.claims import CLAIMS, enclosing_statement
-from ctkg.kg.dates import date_literal, time_literals
+from ctkg.kg.dates import date_literal, date_time_literal, time_literals
 from ctkg.kg.quantities import quantity_facts
 from ctkg.kg.series import ordinal_stated
 from ctkg.rdf.namespaces import XSD_NS
@@ -324,6 +324,10 @@ class _Compiler:
         if end is not None:
             self.fact(f"{aid}-end", node, ctkg("endTime"), end, support, event.line, what,
                       inferred, plain=False)
+        if value.start.time_of_day:  # a clock time the text gives: local, no timezone
+            self.fact(f"{aid}-start-datetime", node, ctkg("startDateTime"),
+                      date_time_literal(value.start), support, event.line, what, inferred,
+                      plain=False)
         self.fact(f"{aid}-granularity", node, ctkg("timeGranularity"),
                   UNITS[value.granularity], support, event.line, what, plain=False)
         qualifier = pairs.get("qualifier") or value.start.qualifier
