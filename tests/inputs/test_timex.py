@@ -32,3 +32,17 @@ def test_a_time_of_day_keeps_the_day_and_adds_a_datetime_without_timezone() -> N
 def test_bad_times_of_day_are_refused(value: str, phrase: str) -> None:
     with pytest.raises(ValueError, match=phrase):
         parse_iso(value)
+
+
+def test_a_week_is_its_monday_to_sunday_at_week_granularity() -> None:
+    """Issue 16: "next week" is a week, not seven days of day precision."""
+    value = parse_iso("2018-W26")
+    assert (value.start.lexical, value.end and value.end.lexical) == ("2018-06-25", "2018-07-01")
+    assert value.granularity == "week" != "day"
+    assert parse_iso("2020-W53").start.lexical == "2020-12-28"  # a year with 53 weeks
+
+
+@pytest.mark.parametrize("value", ["2019-W53", "2018-W00", "2018-W26/2018-W27"])
+def test_bad_weeks_are_refused(value: str) -> None:
+    with pytest.raises(ValueError):
+        parse_iso(value)

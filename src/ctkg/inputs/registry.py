@@ -17,7 +17,7 @@ from ctkg.inputs.timex import parse_iso
 from ctkg.inputs.toml import read_toml
 from ctkg.rdf.namespaces import SLUG_RE
 
-GRANULARITIES = ("day", "month", "season", "year")
+GRANULARITIES = ("day", "week", "month", "season", "year")
 STATUSES = ("occurred", "planned")
 _TEXT_FIELDS = ("start", "end", "granularity", "qualifier", "place", "status", "note")
 _KNOWN = {"type", "label", "alt_labels", "keep", *_TEXT_FIELDS}
