@@ -49,7 +49,9 @@ CASES: dict[str, list[tuple[str, int | None, str]]] = {
                       ("doc.ann", 36, "A20: unknown attribute 'Certainty'"),
                       ("doc.ann", 37, "A21: Modality value 'Probable' is not one of")],
     "arg_types": [("doc.ann", 19, "Time argument T1 is a Person; HighLevelConference.Time "
-                                  "takes TimeExpression")],
+                                  "takes TimeExpression"),
+                  # T6 lost its Time role to T1: its value is attached to nothing (issue 16)
+                  ("doc.ann", 15, "N7: normalized time 2018-06-28 of T6")],
     "trigger_mismatch": [("doc.ann", 19, "trigger T4 has type 'HighLevelConference', the "
                                          "event is 'Conference'")],
     "unnormalized": [("doc.ann", 12, "T5: unnormalized mention: a Place needs exactly one "
@@ -77,6 +79,8 @@ CASES: dict[str, list[tuple[str, int | None, str]]] = {
                      ("doc.ann", 33, "Wikidata:Q42 differs from"),
                      ("doc.ann", 34, "has no qid for 'spain'")],
     "iso_bad": [("doc.ann", 15, "malformed ISO8601 value: '2018-13-45'")],
+    "time_unattached": [("doc.ann", 15, "N7: normalized time 2018-06-28 of T6 ('28 June 2018') "
+                                        "is attached to nothing")],
     "statement_bad": [("doc.ann", 21, "Statement needs exactly one Speaker, found 0"),
                       ("doc.ann", 21, "needs a SpeechKind attribute"),
                       ("doc.ann", 32, "Statement needs exactly one Speaker, found 2")],

@@ -24,7 +24,7 @@ def values(anchor: Anchor, events: list[Match]) -> dict[str, tuple[str, str | No
 
 def test_week_and_weekdays_from_the_one_dated_event() -> None:
     got = values(MONTH, [SUMMIT])
-    assert got["next week"] == ("2031-03-10/2031-03-16", "007_aaaa")
+    assert got["next week"] == ("2031-W11", "007_aaaa")  # a week, not 7 days
     assert got["next Tuesday and Wednesday"] == ("2031-03-11/2031-03-12", "007_aaaa")
     assert got["February"][1] is None  # not a week expression: untouched
     found = anchor_to_event(find_times(TEXT, MONTH), [SUMMIT], DATES, SOURCES, MONTH)
@@ -40,4 +40,4 @@ def test_months_stay_without_exactly_one_day_dated_event() -> None:
     assert values(MONTH, [SUMMIT, reef])["next week"] == ("2031-03/2031-04", None)
     assert values(MONTH, [Match(0, 7, "coarse", "Meeting")])["next week"][1] is None
     day = Anchor.parse("2031-03-05")  # a day-dated document needs no event
-    assert values(day, [SUMMIT])["next week"] == ("2031-03-10/2031-03-16", None)
+    assert values(day, [SUMMIT])["next week"] == ("2031-W11", None)

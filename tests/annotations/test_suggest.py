@@ -47,6 +47,20 @@ def confirm(ann: Path) -> None:
     ann.write_text("\n".join(lines), encoding="utf-8")
 
 
+def attach_times(ann: Path, times_of: dict[str, str]) -> None:
+    """What a person does next (CONTRIBUTING step 3): give an event, named by its trigger's
+    text, the Time role of the confirmed time it has (named by its text)."""
+    doc = read_document(ann.with_suffix(".txt"))
+    times = {tb.text: tid for tid, tb in doc.textbounds.items() if tb.type == "TimeExpression"}
+    lines = ann.read_text("utf-8").split("\n")
+    for event in doc.events.values():
+        time = times_of.get(doc.textbounds[event.trigger].text)
+        if time is not None:
+            head = f"{event.id}\t{event.type}:{event.trigger}"
+            lines = [f"{line} Time:{times[time]}" if line == head else line for line in lines]
+    ann.write_text("\n".join(lines), encoding="utf-8")
+
+
 def test_suggestions_are_marked_and_normalized_as_the_corpus_writes_them(tmp_path: Path) -> None:
     layout, doc_id = added(tmp_path)
     found = suggest_document(layout, doc_id)
@@ -79,11 +93,15 @@ def test_suggestions_are_marked_and_normalized_as_the_corpus_writes_them(tmp_pat
     targets = {tb.id for tb in doc.textbounds.values() if tb.id not in triggers} | {
         e.id for e in doc.events.values()}
     assert marked == targets and len(found.names) + len(found.times) == len(doc.textbounds)
-    # valid brat and CTKG otherwise: the marks are the only errors of the file
+    # valid brat and CTKG otherwise: the marks are the only errors of the file, but for the
+    # suggested times, which no event uses until a person attaches them (step 3; issue 16)
     where = f"{layout.corpus.name}/{doc_id}.ann"
     errors = [p for p in check_corpus(layout) if p.severity == "error" and p.file.endswith(where)]
+    unattached = [p for p in errors if "is attached to nothing" in p.message]
+    errors = [p for p in errors if p not in unattached]
     assert errors and all("unconfirmed suggestion" in p.message for p in errors)
     assert len(errors) == len(marked)
+    assert len(unattached) == len(found.times) > 0
 
 
 def test_idempotent_and_a_persons_annotations_kept(tmp_path: Path) -> None:
@@ -167,6 +185,12 @@ def test_add_suggest_confirm_build(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "unconfirmed suggestion" in capsys.readouterr().out
     confirm(layout.corpus / f"{doc_id}.ann")
     errors = [p for p in check_corpus(layout) if p.severity == "error"]
+    assert len(errors) == 2 and all("is attached to nothing" in p.message for p in errors)
+    attach_times(layout.corpus / f"{doc_id}.ann", {
+        "International High-Level Conference": "earlier this month",
+        "2018 High-Level Conference of Heads of Counter-Terrorism Agencies of Member States":
+            "2018"})
+    errors = [p for p in check_corpus(layout) if p.severity == "error"]
     assert errors == []
     assert main(["refresh", *root]) == 0
     out = capsys.readouterr().out
@@ -191,7 +215,7 @@ def test_a_month_dated_document_gets_the_week_of_the_event_it_names(tmp_path: Pa
     assert not doc.problems
     times = {tb.text: tb for tb in doc.textbounds.values() if tb.type == "TimeExpression"}
     week = times["next week"]
-    assert [n.key for n in doc.norms_of(week.id)] == ["2018-06-25/2018-07-01"]
+    assert [n.key for n in doc.norms_of(week.id)] == ["2018-W26"]  # a week, not a day
     assert [n.key for n in doc.norms_of(times["next Thursday and Friday"].id)] == [
         "2018-06-28/2018-06-29"]
     note = next(n.text for n in doc.notes.values() if n.target == week.id)

@@ -66,3 +66,31 @@ def test_shacl_engines_build_the_same(rebuilt: BuildResult) -> None:
     the default Rust engine."""
     assert build(Layout(ROOT), shacl_engine="pyshacl").files == rebuilt.files
     assert rebuilt.files["build-report.md"]
+
+
+def test_next_week_is_a_week_never_a_day() -> None:
+    """Regression (issue 16): "next week" gave the margin meetings and sessions day-level
+    start and end dates. Every event time a "next week" expression supports, and the
+    registry's summary of those events, is at week granularity, bounded by the ISO week's
+    Monday and Sunday."""
+    store = ox.Store()
+    store.bulk_load(path=ROOT / "data" / "kg" / "ctkg.nq", format=ox.RdfFormat.N_QUADS)
+    rows = list(store.query("""
+        PREFIX ctkg: <https://w3id.org/ctkg/ontology#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?event ?unit WHERE {
+          ?a rdf:subject ?event ; rdf:predicate ctkg:timeGranularity ; rdf:object ?unit ;
+             ctkg:supportedBy ?m .
+          ?m oa:hasSelector ?q . ?q oa:exact ?text .
+          FILTER(LCASE(STR(?text)) = "next week")
+        }""", use_default_graph_as_union=True))
+    events = {str(r["event"].value).rsplit("/", 1)[-1] for r in rows}
+    assert events == {"hlc-2018-margin-meetings", "hlc-2018-member-state-sessions"}
+    assert {r["unit"].value for r in rows} == {"http://www.w3.org/2006/time#unitWeek"}
+    for event in events:
+        summary = {(str(r["p"].value).rsplit("#", 1)[-1], r["o"].value) for r in store.query(
+            f"SELECT ?p ?o WHERE {{ GRAPH <https://w3id.org/ctkg/graph/registry> {{ "
+            f"<https://w3id.org/ctkg/id/event/{event}> ?p ?o }} }}")}
+        assert {("timeGranularity", "http://www.w3.org/2006/time#unitWeek"),
+                ("startTime", "2018-06-25"), ("endTime", "2018-07-01")} <= summary

@@ -52,3 +52,15 @@ def test_missing_file_is_unreadable(tmp_path: Path) -> None:
     registry, [problem] = read_registry(tmp_path / "registry.toml")
     assert not registry.readable and registry.entries == {}
     assert problem.message == "file not found"
+
+
+@pytest.mark.parametrize(("end", "problems"), [
+    ("2019-09-26", []), ("2019-09-25", ["x: end 2019-09-25 is before start 2019-09-26T11:00"])])
+def test_a_start_with_a_time_of_day_is_compared_by_its_day(tmp_path: Path, end: str,
+                                                            problems: list[str]) -> None:
+    """Issue 16: "11:00am, 26 September 2019" starts on the day it ends; the string
+    "2019-09-26" sorts before "2019-09-26T11:00", the day does not."""
+    path = _with(tmp_path, f'\n[x]\ntype = "HighLevelConference"\nlabel = "X"\n'
+                           f'start = "2019-09-26T11:00"\nend = "{end}"\ngranularity = "day"\n')
+    _registry, found = read_registry(path)
+    assert [p.message for p in found if p.message.startswith("x:")] == problems

@@ -22,6 +22,7 @@ from ctkg.annotations.check_brat import check_trigger_references
 from ctkg.annotations.check_document import check_document
 from ctkg.annotations.check_norms import Context
 from ctkg.annotations.check_relations import check_relations
+from ctkg.annotations.check_times import check_unattached_times
 from ctkg.annotations.conf import render_all, stale_files
 from ctkg.annotations.paraphrase import check_paraphrases
 from ctkg.annotations.scheme import build_scheme
@@ -51,6 +52,7 @@ def check_inputs(inputs: Inputs, docs: Sequence[Document], *,
     for doc in docs:
         problems += check_document(doc, ctx)
         problems += check_trigger_references(doc)
+        problems += check_unattached_times(doc)  # issue 16: a time attached to nothing
     problems += check_relations(docs)
     problems += check_paraphrases(docs, inputs.catalogue)
     problems += unconfirmed_suggestions(docs)  # nothing unreviewed reaches the graph

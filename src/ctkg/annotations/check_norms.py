@@ -20,7 +20,8 @@ from ctkg.inputs.timex import parse_iso
 from ctkg.rdf.namespaces import QID_RE
 
 NOTE_KEYS = ("anchor", "rule", "qualifier", "evidence", "paraphraseOf", "ordinal", "note",
-             "value", "counts", "unit")  # the last three: quantities (issue 16)
+             "value", "counts", "unit",  # these three: quantities (issue 16)
+             "sameTimeAs")  # a time said again (issue 16, ctkg.annotations.check_times)
 
 @dataclass
 class Context:

@@ -26,7 +26,8 @@ _WEEKDAY_RULES = frozenset({"next-weekday", "next-named-weekday"})
 
 def _day(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else None
+        # a registry start may carry a time of day (2019-09-26T11:00): its day counts
+        return dt.date.fromisoformat(value[:10]) if len(value) >= 10 else None
     except ValueError:
         return None
 
@@ -61,9 +62,9 @@ def _resolved(t: TimeSuggestion, slug: str, dates: dict[str, tuple[str, str]],
     start = _day(dates[slug][0])
     assert start is not None
     monday = start - dt.timedelta(days=start.weekday())
-    sunday = monday + dt.timedelta(days=6)
     if t.rule in _WEEK_RULES:
-        value = f"{monday.isoformat()}/{sunday.isoformat()}"
+        year, week, _ = monday.isocalendar()  # a week, never seven days (issue 16)
+        value = f"{year:04d}-W{week:02d}"
     else:
         days = sorted(monday + dt.timedelta(days=WEEKDAYS.index(w)) for w in WEEKDAYS
                       if w.lower() in t.text.lower())

@@ -120,6 +120,8 @@ def design_scheme(event_types: tuple[str, ...]) -> Scheme:
     }
     # place containment (issue 16): a room in a building, a city in a country (a State)
     relations["containedInPlace"] = (("Place",), ("Place", "Organization"))
+    # founding dates (issue 16): when an organization came into being, as the text says
+    relations["foundingDate"] = (("Organization",), ("TimeExpression",))
     if SERIES in event_types:  # event series (issue 16): a member is in a series
         relations["inSeries"] = (tuple(t for t in event_types if t != SERIES), (SERIES,))
     attributes = {

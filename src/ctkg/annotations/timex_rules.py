@@ -93,8 +93,9 @@ def _day(d: dt.date) -> str:
 
 
 def _week(d: dt.date, shift: int) -> str:
-    monday = d - dt.timedelta(days=d.weekday()) + dt.timedelta(weeks=shift)
-    return f"{_day(monday)}/{_day(monday + dt.timedelta(days=6))}"
+    """The ISO week ``shift`` weeks from ``d``'s: a week, never seven days (issue 16)."""
+    year, week, _ = (d + dt.timedelta(weeks=shift)).isocalendar()
+    return f"{year:04d}-W{week:02d}"
 
 
 def _future(text: str, m: re.Match[str]) -> bool:

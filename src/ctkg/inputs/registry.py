@@ -17,7 +17,7 @@ from ctkg.inputs.timex import parse_iso
 from ctkg.inputs.toml import read_toml
 from ctkg.rdf.namespaces import SLUG_RE
 
-GRANULARITIES = ("day", "month", "season", "year")
+GRANULARITIES = ("day", "week", "month", "season", "year")
 STATUSES = ("occurred", "planned")
 _TEXT_FIELDS = ("start", "end", "granularity", "qualifier", "place", "status", "note")
 _KNOWN = {"type", "label", "alt_labels", "keep", *_TEXT_FIELDS}
@@ -150,7 +150,8 @@ def _event_field_problems(fields: dict[str, str | None]) -> list[str]:
             except ValueError as exc:
                 out.append(f"{key}: {exc}")
     start, end = fields["start"], fields["end"]
-    if start is not None and end is not None and end < start:
+    if start is not None and end is not None and not out \
+            and parse_iso(end).start.lexical < parse_iso(start).start.lexical:  # by day
         out.append(f"end {end} is before start {start}")
     gran, status = fields["granularity"], fields["status"]
     if gran is not None and gran not in GRANULARITIES:

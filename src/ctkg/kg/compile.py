@@ -33,9 +33,9 @@ from ctkg.annotations.scheme import QUANTITY
 from ctkg.errors import CTKGError, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
-from ctkg.inputs.timex import parse_iso
+from ctkg.inputs.timex import TimeValue, parse_iso
 from ctkg.kg.claims import CLAIMS, enclosing_statement
-from ctkg.kg.dates import date_literal, time_literals
+from ctkg.kg.dates import date_literal, date_time_literal, time_literals
 from ctkg.kg.quantities import quantity_facts
 from ctkg.kg.series import ordinal_stated
 from ctkg.rdf.namespaces import XSD_NS
@@ -278,10 +278,13 @@ class _Compiler:
         for original in originals if kind == "Paraphrase" else ():
             self.add(node, ctkg("paraphraseOf"), ident(f"statement/{original}"))
 
-    def compile_time(self, event: brat.Event, node: Node, tid: str) -> None:
+    def time_value(self, tid: str, line: int | None, what: str
+                   ) -> tuple[TimeValue, dict[str, str], tuple[str, Node] | None]:
+        """A TimeExpression's normalized value, its notes, and its inference record (rule
+        with anchor, evidence document) when the notes give a rule."""
         iso = [n for n in self.doc.norms_of(tid) if n.db == "ISO8601"]
         if not iso:
-            raise self.fail(event.line, f"{event.id}: Time:{tid} has no ISO8601 normalization")
+            raise self.fail(line, f"{what}:{tid} has no ISO8601 normalization")
         try:
             value = parse_iso(iso[0].key)
         except ValueError as exc:
@@ -295,6 +298,23 @@ class _Compiler:
             # without evidence= the anchor comes from this document itself
             evidence = pairs.get("evidence") or self.doc.doc_id
             inferred = (rule, ident(f"document/{evidence}"))
+        return value, pairs, inferred
+
+    def compile_founding(self, rel: brat.Relation) -> None:
+        """``foundingDate``: the organization's founding as a time literal at the text's
+        granularity, supported by both spans, with the time's inference record (issue 16)."""
+        org = self.node(rel.arg1, rel.line)
+        value, _pairs, inferred = self.time_value(rel.arg2, rel.line, f"{rel.id}: Arg2")
+        if value.end is not None:
+            raise self.fail(rel.line, f"{rel.id}: a foundingDate is a point in time (a day, "
+                                      "month or year), not an interval")
+        start, _end = time_literals(value)
+        self.fact(rel.id, org, ctkg("foundingDate"), start,
+                  [self.support(rel.arg1), self.mention(rel.arg2)], rel.line,
+                  f"{rel.id} foundingDate", inferred)
+
+    def compile_time(self, event: brat.Event, node: Node, tid: str) -> None:
+        value, pairs, inferred = self.time_value(tid, event.line, f"{event.id}: Time")
         support = [self.mention(event.trigger), self.mention(tid)]
         start, end = time_literals(value)
         what = f"{event.id} Time:{tid}"
@@ -304,6 +324,10 @@ class _Compiler:
         if end is not None:
             self.fact(f"{aid}-end", node, ctkg("endTime"), end, support, event.line, what,
                       inferred, plain=False)
+        if value.start.time_of_day:  # a clock time the text gives: local, no timezone
+            self.fact(f"{aid}-start-datetime", node, ctkg("startDateTime"),
+                      date_time_literal(value.start), support, event.line, what, inferred,
+                      plain=False)
         self.fact(f"{aid}-granularity", node, ctkg("timeGranularity"),
                   UNITS[value.granularity], support, event.line, what, plain=False)
         qualifier = pairs.get("qualifier") or value.start.qualifier
@@ -320,6 +344,9 @@ class _Compiler:
     def compile_relation(self, rel: brat.Relation) -> None:
         if "Negation" in self.doc.attrs_of(rel.id):
             return  # a negated fact is not asserted (see module docstring)
+        if rel.type == "foundingDate":
+            self.compile_founding(rel)  # its Arg2 is a time, not a thing of the graph
+            return
         name = rel.type[:1].lower() + rel.type[1:]
         prop = ctkg(name)
         obj = self.node(rel.arg2, rel.line)

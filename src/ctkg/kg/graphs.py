@@ -16,7 +16,8 @@ from ctkg.errors import CTKGError, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.links import Links, link_triples
 from ctkg.inputs.registry import Entry, Registry
-from ctkg.kg.dates import date_literal
+from ctkg.inputs.timex import parse_iso
+from ctkg.kg.dates import date_literal, date_time_literal
 from ctkg.rdf.namespaces import DCTERMS_NS, SCHEMA_NS, SKOS_NS
 from ctkg.rdf.terms import (
     PROV_DERIVED,
@@ -51,6 +52,9 @@ def event_summary(entry: Entry, iris: Mapping[str, ox.NamedNode]
     out: list[tuple[ox.NamedNode, Term]] = []
     if entry.start:
         out.append((ctkg("startTime"), date_literal(entry.start)))
+        point = parse_iso(entry.start).start
+        if point.time_of_day:  # "11:00am" (issue 16): local, no timezone
+            out.append((ctkg("startDateTime"), date_time_literal(point)))
     if entry.end:
         out.append((ctkg("endTime"), date_literal(entry.end)))
     if entry.granularity:

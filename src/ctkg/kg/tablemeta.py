@@ -71,7 +71,7 @@ TABLES = [
         _f("start", "string", "start (YYYY, YYYY-MM or YYYY-MM-DD as the sources give it)"),
         _f("end", "string", "end, same form as start"),
         _f("granularity", "string", "granularity of the dates as the sources give them: "
-           "day, month, season or year"),
+           "day, week, month, season or year"),
         _f("status", "string", "planned or occurred"),
         _f("place", "string", "IRI of the place"), _f("place_label", "string", "place"),
         _f("part_of", "string", "IRI of the event it is part of"),

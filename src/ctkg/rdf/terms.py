@@ -79,7 +79,8 @@ def oa(local: str) -> ox.NamedNode:
 
 
 # registry granularity -> time unit
-UNITS = {"day": ox.NamedNode(TIME_NS + "unitDay"), "month": ox.NamedNode(TIME_NS + "unitMonth"),
+UNITS = {"day": ox.NamedNode(TIME_NS + "unitDay"), "week": ox.NamedNode(TIME_NS + "unitWeek"),
+         "month": ox.NamedNode(TIME_NS + "unitMonth"),
          "year": ox.NamedNode(TIME_NS + "unitYear"), "season": ctkg("unitSeason")}
 
 

@@ -25,7 +25,7 @@ KIND_TITLES: dict[str, tuple[str, str]] = {
     "instrument": ("Policy instrument", "Policy instruments"),
     "document": ("Source document", "Documents"), "statement": ("Statement", "Statements"),
 }
-_GRANULARITY = {"unitDay": "day", "unitMonth": "month", "unitYear": "year",
+_GRANULARITY = {"unitDay": "day", "unitWeek": "week", "unitMonth": "month", "unitYear": "year",
                 "unitSeason": "season"}
 
 
