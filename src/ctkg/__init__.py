@@ -1,3 +1,3 @@
 """CTKG: compile hand-annotated counter-terrorism texts into a validated knowledge graph."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -179,9 +179,9 @@ def test_naming_conventions(onto: Graph) -> None:
 def test_ontology_metadata(onto: Graph) -> None:
     o = URIRef("https://w3id.org/ctkg/ontology")
     assert (o, RDF.type, OWL.Ontology) in onto
-    assert onto.value(o, OWL.versionIRI) == URIRef("https://w3id.org/ctkg/ontology/0.2.0")
-    assert str(onto.value(o, OWL.versionInfo)) == "0.2.0"
-    assert onto.value(o, OWL.priorVersion) == URIRef("https://w3id.org/ctkg/ontology/0.1.0")
+    assert onto.value(o, OWL.versionIRI) == URIRef("https://w3id.org/ctkg/ontology/0.3.0")
+    assert str(onto.value(o, OWL.versionInfo)) == "0.3.0"
+    assert onto.value(o, OWL.priorVersion) == URIRef("https://w3id.org/ctkg/ontology/0.2.0")
     uri = onto.value(o, URIRef("http://purl.org/vocab/vann/preferredNamespaceUri"))
     assert isinstance(uri, Literal) and str(uri) == str(CTKG)
 
