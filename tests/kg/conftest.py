@@ -6,8 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from ctkg.inputs import entity_iris, load_inputs
 from ctkg.kg.pipeline import BuildResult, build
 from ctkg.paths import Layout
 from tests.paths import ROOT
@@ -35,3 +37,11 @@ def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def result(fixture_project: Path) -> BuildResult:
     """The fixture project built in memory."""
     return build(Layout(fixture_project))
+
+
+@pytest.fixture(scope="module")
+def setup(fixture_project: Path) -> tuple:
+    """(registry, catalogue, entity IRIs) of the fixture project, for compiling one document."""
+    inputs = load_inputs(Layout(fixture_project))
+    iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
+    return inputs.registry, inputs.catalogue, iris

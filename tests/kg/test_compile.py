@@ -10,11 +10,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from ctkg.annotations import brat
 from ctkg.errors import CTKGError
-from ctkg.inputs import entity_iris, load_inputs
 from ctkg.inputs.registry import Entry, Registry
 from ctkg.kg.compile import compile_document
 from ctkg.kg.dumps import render_trig
-from ctkg.paths import Layout
 from ctkg.rdf.convert import from_ox
 from tests.expected import Expected
 from tests.kg.conftest import FIXTURE
@@ -25,13 +23,6 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 OA = "http://www.w3.org/ns/oa#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 GRAPH = "https://w3id.org/ctkg/graph/"
-
-
-@pytest.fixture(scope="module")
-def setup(fixture_project: Path) -> tuple:
-    inputs = load_inputs(Layout(fixture_project))
-    iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
-    return inputs.registry, inputs.catalogue, iris
 
 
 def compile_quads(setup: tuple, doc_id: str) -> list[ox.Quad]:

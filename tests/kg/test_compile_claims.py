@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
-import pytest
 from rdflib import Graph, URIRef
 
 from ctkg.annotations import brat
-from ctkg.inputs import entity_iris, load_inputs
 from ctkg.kg.claims import enclosing_statement
 from ctkg.kg.compile import compile_document
-from ctkg.paths import Layout
 from ctkg.rdf.convert import from_ox
 from tests.kg.conftest import FIXTURE
 
@@ -21,13 +17,6 @@ ID = "https://w3id.org/ctkg/id/"
 ATTRIBUTED = URIRef("http://www.w3.org/ns/prov#wasAttributedTo")
 CLAIMED_IN = URIRef(CTKG + "claimedIn")
 ADVOCATES = URIRef(CTKG + "advocates")
-
-
-@pytest.fixture(scope="module")
-def setup(fixture_project: Path) -> tuple:
-    inputs = load_inputs(Layout(fixture_project))
-    iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
-    return inputs.registry, inputs.catalogue, iris
 
 
 def _compiled(setup: tuple, tmp_path: Path, kind: str = "DirectQuote") -> Graph:

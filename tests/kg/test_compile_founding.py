@@ -4,29 +4,18 @@ inference record; an interval is refused (a founding is a point)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
 from ctkg.annotations import brat
 from ctkg.errors import CTKGError
-from ctkg.inputs import entity_iris, load_inputs
 from ctkg.kg.compile import compile_document
-from ctkg.paths import Layout
 from tests.kg.conftest import FIXTURE
 
 CTKG = "https://w3id.org/ctkg/ontology#"
 ID = "https://w3id.org/ctkg/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TEXT = "INTERPOL, which came into being 95 years ago, met.\n"  # 1923, as it was
-
-
-@pytest.fixture(scope="module")
-def setup(fixture_project: Path) -> tuple:
-    inputs = load_inputs(Layout(fixture_project))
-    iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
-    return inputs.registry, inputs.catalogue, iris
 
 
 def _doc(value: str) -> brat.Document:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
 from ctkg.annotations import brat
 from ctkg.errors import CTKGError
-from ctkg.inputs import entity_iris, load_inputs
 from ctkg.kg.compile import compile_document
-from ctkg.paths import Layout
 from ctkg.rdf.convert import from_ox
 from tests.kg.conftest import FIXTURE
 
@@ -21,13 +18,6 @@ ID = "https://w3id.org/ctkg/id/"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 SENTENCE = "It gathered close to 300 participants."
 SPAN = "close to 300 participants"
-
-
-@pytest.fixture(scope="module")
-def setup(fixture_project: Path) -> tuple:
-    inputs = load_inputs(Layout(fixture_project))
-    iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
-    return inputs.registry, inputs.catalogue, iris
 
 
 def _with_quantity(tmp_path: Path, note: str) -> brat.Document:

@@ -5,28 +5,16 @@ plain triple (the registry settles event times)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
-import pytest
 
 from ctkg.annotations import brat
-from ctkg.inputs import entity_iris, load_inputs
 from ctkg.kg.compile import compile_document
-from ctkg.paths import Layout
 from tests.kg.conftest import FIXTURE
 
 CTKG = "https://w3id.org/ctkg/ontology#"
 ID = "https://w3id.org/ctkg/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TEXT = "A regional conference, 11:00am, 29 June 2018.\n"
-
-
-@pytest.fixture(scope="module")
-def setup(fixture_project: Path) -> tuple:
-    inputs = load_inputs(Layout(fixture_project))
-    iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
-    return inputs.registry, inputs.catalogue, iris
 
 
 def test_a_clock_time_is_a_start_datetime_beside_the_day(setup: tuple) -> None:

@@ -5,26 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
-import pytest
 from rdflib import Graph, URIRef
 
 from ctkg.annotations import brat
-from ctkg.inputs import entity_iris, load_inputs
 from ctkg.kg.compile import compile_document
-from ctkg.paths import Layout
 from ctkg.rdf.convert import from_ox
 from tests.kg.conftest import FIXTURE
 
 CTKG = "https://w3id.org/ctkg/ontology#"
 ID = "https://w3id.org/ctkg/id/"
-
-
-@pytest.fixture(scope="module")
-def setup(fixture_project: Path) -> tuple:
-    inputs = load_inputs(Layout(fixture_project))
-    iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
-    return inputs.registry, inputs.catalogue, iris
 
 
 def test_place_topic_of_statement_and_topic_of_event(setup: tuple, tmp_path: Path) -> None:
