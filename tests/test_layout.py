@@ -123,3 +123,17 @@ def test_validate_fails_loudly_when_shacl_cannot_run(blocked: str) -> None:
     assert "0 violations" not in proc.stdout
     assert blocked in proc.stderr
 
+
+def test_build_py_names_a_missing_dependency() -> None:
+    """Regression: after 0.3.0 added the `shacl` dependency, `python build.py --check` in an
+    environment installed before it ended in a traceback instead of saying what to install
+    (the stages import their libraries when a command runs, so ``main`` names the package)."""
+    code = ("import runpy, sys; sys.modules['shacl'] = None; "
+            f"sys.argv = ['build.py', '--check']; runpy.run_path({str(ROOT / 'build.py')!r}, "
+            "run_name='__main__')")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "'shacl' is missing" in proc.stderr and "pip install -e ." in proc.stderr
+

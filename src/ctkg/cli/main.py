@@ -39,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    except ModuleNotFoundError as exc:  # e.g. an update added a dependency not installed yet
+        print(f"ctkg {args.command}: the Python package {exc.name!r} is missing: install "
+              "CTKG's dependencies with `pip install -e .` (see README)", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # output piped into head & co.: not an error of ours
         sys.stderr.close()
         return 0
