@@ -26,6 +26,7 @@ from ctkg.errors import CTKGError
 from ctkg.inputs import entity_iris, read_inputs
 from ctkg.kg import parallel
 from ctkg.kg.distributed import cluster, parse_scheduler
+from ctkg.kg.jsonld import ctkg_terms, jsonld_context
 from ctkg.kg.outputs import stale_outputs
 from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
@@ -63,11 +64,13 @@ def test_compiled_documents_and_their_sources_are_those_of_a_local_compile(
     docs, _ = brat.read_collection(layout.corpus)
     iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
     args = (docs, inputs.registry, inputs.catalogue, iris)
-    local = parallel.compile_all(*args, 1, parallel.Cache(None), "", False)
+    ctx = jsonld_context(ctkg_terms(inputs.ontology.triples))
+    local = parallel.compile_all(*args, 1, parallel.Cache(None), "", False, None, ctx)
     remote = parallel.compile_all(*args, 1, parallel.Cache(None), "", False,
-                                  client.get_executor)
+                                  client.get_executor, ctx)
     assert remote == local
-    assert any(str(s).startswith("data/corpus/") for _, _, found, _ in remote
+    assert all(pieces for *_, pieces in remote)  # each document's dump pieces came back
+    assert any(str(s).startswith("data/corpus/") for _, _, found, _, _ in remote
                for s in found.values())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pyoxigraph as ox
@@ -13,12 +14,12 @@ from ctkg.kg.dumps import (
     readable_order,
     render_nq,
     render_trig,
-    render_ttl,
     sort_quads,
-    union_triples,
 )
+from ctkg.kg.jsonld import render_jsonld
 from ctkg.kg.pipeline import BuildResult
-from ctkg.rdf.terms import RDF_TYPE, ident, quad_key
+from ctkg.kg.render import render_dumps
+from ctkg.rdf.terms import RDF_TYPE, ident, natural_key, quad_key
 
 FORMATS = {"ctkg.trig": ox.RdfFormat.TRIG, "ctkg.nq": ox.RdfFormat.N_QUADS,
            "ctkg.jsonld": ox.RdfFormat.JSON_LD}
@@ -44,7 +45,13 @@ def test_every_format_has_the_same_quads(result: BuildResult) -> None:
 def test_nquads_sorted_and_canonical(result: BuildResult) -> None:
     nq = result.files["ctkg.nq"]
     lines = nq.splitlines(keepends=True)
-    assert lines == sorted(lines)
+    # one run of lines per graph, graphs in the order of their N-Quads form, each run sorted
+    graph_of_line = [ln.rsplit(b" ", 2)[-2] for ln in lines]
+    runs = [g for i, g in enumerate(graph_of_line) if i == 0 or graph_of_line[i - 1] != g]
+    assert runs == sorted(set(runs))
+    for g in runs:
+        run = [ln for ln, lg in zip(lines, graph_of_line, strict=True) if lg == g]
+        assert run == sorted(set(run)), g
     # our N-Quads lines are exactly pyoxigraph's canonical form
     assert ox.serialize(ox.parse(nq, format=ox.RdfFormat.N_QUADS),
                         format=ox.RdfFormat.N_QUADS) == nq
@@ -82,9 +89,23 @@ def test_natural_order_and_type_first(result: BuildResult) -> None:
 
 
 def test_rendering_is_stable(result: BuildResult) -> None:
+    """The whole-dataset renderers and the build's per-graph pieces give the same bytes."""
     assert render_trig(list(reversed(result.quads))) == result.files["ctkg.trig"]
-    assert render_ttl(union_triples(reversed(result.quads))) == result.files["ctkg.ttl"]
+    ctx = json.loads(result.files["context.jsonld"])["@context"]
+    dumps = render_dumps(list(reversed(result.quads)), ctx)
+    assert set(dumps) == {"ctkg.trig", "ctkg.ttl", "ctkg.nq", "ctkg.jsonld"}
+    for name, data in dumps.items():
+        assert data == result.files[name], name
+    assert render_jsonld(result.quads, ctx) == result.files["ctkg.jsonld"]
     assert sort_quads([*result.quads, *result.quads]) == result.quads
+
+
+def test_turtle_names_the_graph_of_each_section(result: BuildResult) -> None:
+    """ctkg.ttl is the union, written graph by graph under a comment naming the graph."""
+    text = result.files["ctkg.ttl"].decode()
+    named = [ln[len("# graph <"):-1] for ln in text.splitlines() if ln.startswith("# graph <")]
+    assert named == sorted({q.graph_name.value for q in result.quads
+                            if isinstance(q.graph_name, ox.NamedNode)}, key=natural_key)
 
 
 def test_a_prefix_that_needs_an_escape_is_dropped() -> None:

@@ -16,7 +16,6 @@ a clock: the same quads give the same bytes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from operator import attrgetter
@@ -24,13 +23,13 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from ctkg.kg.pieces import Namespaces, resolve
 from ctkg.rdf.namespaces import GRAPH_NS, KIND_PREFIXES, PREFIXES
 from ctkg.rdf.terms import RDF_TYPE, natural_key, quad_key
 
 DUMP_PREFIXES: dict[str, str] = dict(sorted(
     {**{k: v for k, v in PREFIXES.items() if k != "ctkgid"}, "ctkgg": GRAPH_NS,
      **KIND_PREFIXES}.items()))
-_CLEAN_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?$")
 _NaturalKey = tuple[tuple[tuple[int, int | str], ...], str]
 
 
@@ -64,9 +63,14 @@ def union_triples(quads: Iterable[ox.Quad], ordered: bool = True) -> list[ox.Tri
 
 
 def render_nq(quads: Iterable[ox.Quad]) -> bytes:
-    """N-Quads, one line per quad, lines byte-sorted (code point order = UTF-8 order)."""
-    lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
-    return b"".join(sorted(set(lines)))
+    """N-Quads: graphs in code-point order of their IRI, each graph's lines byte-sorted
+    (code point order = UTF-8 order), so that each graph is one run of lines."""
+    graphs: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        graphs.setdefault(str(q.graph_name), []).append(q)
+    return b"".join(b"".join(sorted(set((ox.serialize(graphs[g], format=ox.RdfFormat.N_QUADS)
+                                         or b"").splitlines(keepends=True))))
+                    for g in sorted(graphs))
 
 
 def render_trig(quads: Iterable[ox.Quad], prefixes: Mapping[str, str] = DUMP_PREFIXES,
@@ -174,21 +178,6 @@ def clean_prefixes(items: Sequence[ox.Quad] | Sequence[ox.Triple],
 
     An IRI is abbreviated by its longest matching namespace; a prefix with one IRI whose
     rest is not a plain local name is dropped (its IRIs then fall to the next-longest
-    namespace, which is checked in turn, or are written in full).
+    namespace, which is checked in turn, or are written in full): :func:`pieces.resolve`.
     """
-    iris = _iris(items)
-    kept = dict(prefixes)
-    while True:
-        compact = _Compact(kept)
-        used: set[str] = set()
-        unclean: set[str] = set()
-        for iri in iris:
-            split = compact.split(iri)
-            if split is None:
-                continue
-            prefix, local = split
-            (used if _CLEAN_LOCAL.match(local) else unclean).add(prefix)
-        if not unclean:
-            return {p: ns for p, ns in sorted(kept.items()) if p in used}
-        for prefix in unclean:
-            del kept[prefix]
+    return resolve(Namespaces(prefixes).signatures(_iris(items)), prefixes)

@@ -40,7 +40,7 @@ def ctkg_terms(triples: Iterable[ox.Triple]) -> set[str]:
     return out
 
 
-class _Compactor:
+class Compactor:
     """IRI -> shortest form the context expands back: a ctkg term, a CURIE or the IRI."""
 
     def __init__(self, ctx: Mapping[str, object]) -> None:
@@ -90,27 +90,35 @@ def jsonld_chunks(quads: Iterable[ox.Quad], ctx: Mapping[str, object],
     ensure_ascii=False, indent=1, sort_keys=True)`` written node by node, so that no
     document of the whole dataset is built (one ``json.dumps`` of it took 60% of writing
     every output at 10,000 documents)."""
-    comp = _Compactor(ctx)
+    comp = Compactor(ctx)
     head = json.dumps({"@context": dict(ctx)}, ensure_ascii=False, indent=1, sort_keys=True)
     yield head[:-2] + ',\n "@graph": ['
-    graph: str | None = None
+    first = True
     values: dict[object, str] = {}
     for g, nodes in groupby(quads if ordered else readable_order(quads, CONTEXT_PREFIXES),
                             key=attrgetter("graph_name")):
-        yield (",\n  {" if graph is not None else "\n  {") + '\n   "@graph": [\n'
-        graph = iri_of(g)
-        yield ",\n".join(_node(comp, s, props, values)
-                         for s, props in groupby(nodes, key=attrgetter("subject")))
-        yield f'\n   ],\n   "@id": {_str(comp.iri(graph, False))}\n  }}'
+        yield ("\n  " if first else ",\n  ") + graph_object(comp, iri_of(g), nodes, values)
+        first = False
         if len(values) > 100_000:  # IRIs repeat across graphs, literals seldom
             values.clear()
-    yield "\n ]\n}\n" if graph is not None else "]\n}\n"
+    yield "]\n}\n" if first else "\n ]\n}\n"
+
+
+def graph_object(comp: Compactor, graph: str, quads: Iterable[ox.Quad],
+                 values: dict[object, str] | None = None) -> str:
+    """One graph's object as it stands at depth 2 of the document (its quads in readable
+    order): the unit the build renders per graph (:mod:`ctkg.kg.pieces`)."""
+    values = {} if values is None else values
+    nodes = ",\n".join(_node(comp, s, props, values)
+                       for s, props in groupby(quads, key=attrgetter("subject")))
+    return ('{\n   "@graph": [\n' + nodes +
+            f'\n   ],\n   "@id": {_str(comp.iri(graph, False))}\n  }}')
 
 
 _str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes
 
 
-def _node(comp: _Compactor, subject: object, quads: Iterable[ox.Quad],
+def _node(comp: Compactor, subject: object, quads: Iterable[ox.Quad],
           values: dict[object, str]) -> str:
     """One node object as ``json.dumps`` writes it at its depth (4) in the document;
     ``values``: the text of each object term written so far."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,15 +16,10 @@ from ctkg import __version__
 from ctkg.annotations import brat
 from ctkg.atomic import replace_folder
 from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.kg.dumps import (
-    DUMP_PREFIXES,
-    readable_order,
-    render_nq,
-    render_trig,
-    render_ttl,
-    union_triples,
-)
-from ctkg.kg.jsonld import ctkg_terms, jsonld_context, render_context, render_jsonld
+from ctkg.kg.dumps import union_triples
+from ctkg.kg.jsonld import render_context
+from ctkg.kg.pieces import Piece, by_graph
+from ctkg.kg.render import assemble
 from ctkg.kg.report import (
     CHECKSUMS,
     MANIFEST,
@@ -48,22 +43,18 @@ def input_files(layout: Layout) -> list[Path]:
     return sorted(set(files))
 
 
-def render_files(layout: Layout, quads: list[ox.Quad], ontology: Iterable[ox.Triple],
-                 docs: list[brat.Document], warnings: list[Problem],
-                 notes: list[str], store: ox.Store | None = None) -> dict[str, bytes]:
-    """Every output file's bytes (the manifest hashes the others, and ``SHA256SUMS`` all of
-    them, the manifest included, for ``sha256sum -c``)."""
-    ctx = jsonld_context(ctkg_terms(ontology))
-    triples = union_triples(quads, ordered=False)  # only counted, and ordered by render_ttl
-    ordered = readable_order(quads, DUMP_PREFIXES)  # JSON-LD takes the same order
-    files = {
-        "ctkg.trig": render_trig(ordered, ordered=True),
-        "ctkg.ttl": render_ttl(triples),
-        "ctkg.nq": render_nq(quads),
-        "ctkg.jsonld": render_jsonld(ordered, ctx, ordered=True),
-        "context.jsonld": render_context(ctx),
-        **render_tables(quads, store),
-    }
+def render_files(layout: Layout, quads: list[ox.Quad], pieces: Sequence[Piece],
+                 ctx: Mapping[str, object], docs: list[brat.Document],
+                 warnings: list[Problem], notes: list[str], store: ox.Store | None = None
+                 ) -> dict[str, bytes]:
+    """Every output file's bytes: the dumps assembled from each graph's piece
+    (:mod:`ctkg.kg.pieces`), then the files derived from the quads (the manifest hashes the
+    others, and ``SHA256SUMS`` all of them, the manifest included, for ``sha256sum -c``)."""
+    triples = union_triples(quads, ordered=False)  # only counted
+    files = {name: b"".join(chunks) for name, chunks in
+             assemble(pieces, ctx, by_graph(quads)).items()}
+    files["context.jsonld"] = render_context(ctx)
+    files.update(render_tables(quads, store))
     files["void.ttl"] = render_void(quads, triples, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     counts = graph_counts(quads)

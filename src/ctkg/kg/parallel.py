@@ -32,16 +32,20 @@ from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.kg.compile import compile_document
 from ctkg.kg.dumps import sort_quads
+from ctkg.kg.pieces import Piece
+from ctkg.kg.render import render_pieces
 from ctkg.rdf.sources import Sources
 from ctkg.validate.partition import Unit, init_worker, run_unit
 from ctkg.validate.shacl import ShaclResult
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 T = TypeVar("T")
-Compiled = tuple[list[ox.Quad], Sources, list[Problem]]
+# a compiled document: its quads, where their nodes come from, its problems, and its graph's
+# share of each dump (rendered where it was compiled: :mod:`ctkg.kg.pieces`)
+Compiled = tuple[list[ox.Quad], Sources, list[Problem], list[Piece]]
 # a compiled document as it travels between processes and sits in the cache: its quads as
 # N-Quads (pyoxigraph writes and reads them far faster than pickle handles term objects)
-Packed = tuple[bytes, Sources, list[Problem]]
+Packed = tuple[bytes, Sources, list[Problem], list[Piece]]
 # makes the executor of a remote map (e.g. a Dask cluster's); shutting it down ends the map,
 # not the cluster
 ExecutorFactory = Callable[[], Executor]
@@ -113,8 +117,9 @@ _CTX: dict[str, Any] = {}
 
 
 def _init_compile(registry: Registry, catalogue: Mapping[str, CatalogueEntry],
-                  iris: Mapping[str, ox.NamedNode]) -> None:
-    _CTX.update(registry=registry, catalogue=catalogue, iris=iris)
+                  iris: Mapping[str, ox.NamedNode], ctx: Mapping[str, object] | None = None
+                  ) -> None:
+    _CTX.update(registry=registry, catalogue=catalogue, iris=iris, ctx=ctx)
 
 
 def _compile_one(doc: brat.Document) -> Compiled:
@@ -123,8 +128,10 @@ def _compile_one(doc: brat.Document) -> Compiled:
         quads = compile_document(doc, _CTX["registry"], _CTX["catalogue"].get(doc.doc_id),
                                  iris=_CTX["iris"], sources=sources)
     except CTKGError as exc:
-        return [], {}, exc.problems
-    return sort_quads(quads), sources, []  # canonical order, sorted here in the worker
+        return [], {}, exc.problems, []
+    quads = sort_quads(quads)  # canonical order, sorted here in the worker
+    ctx = _CTX.get("ctx")
+    return quads, sources, [], render_pieces(quads, ctx) if ctx is not None else []
 
 
 def _compile_packed(doc: brat.Document) -> Packed:
@@ -134,13 +141,13 @@ def _compile_packed(doc: brat.Document) -> Packed:
 
 
 def _pack(compiled: Compiled) -> Packed:
-    quads, sources, problems = compiled
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", sources, problems
+    quads, sources, problems, pieces = compiled
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", sources, problems, pieces
 
 
 def _unpack(packed: Packed) -> Compiled:
-    data, sources, problems = packed
-    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS)), sources, problems
+    data, sources, problems, pieces = packed
+    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS)), sources, problems, pieces
 
 
 def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
@@ -155,13 +162,14 @@ def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
 def compile_all(docs: list[brat.Document], registry: Registry,
                 catalogue: Mapping[str, CatalogueEntry], iris: Mapping[str, ox.NamedNode],
                 jobs: int, cache: Cache, shared_key: str, show: bool,
-                executor: ExecutorFactory | None = None
-                ) -> list[tuple[str, list[ox.Quad], Sources, list[Problem]]]:
-    """(doc id, quads, sources, problems) per document in doc-id order; on ``executor``'s
-    workers when given, else in ``jobs`` local processes."""
+                executor: ExecutorFactory | None = None, ctx: Mapping[str, object] | None = None
+                ) -> list[tuple[str, list[ox.Quad], Sources, list[Problem], list[Piece]]]:
+    """(doc id, quads, sources, problems, pieces) per document in doc-id order; on
+    ``executor``'s workers when given, else in ``jobs`` local processes. ``ctx``: the JSON-LD
+    context, to render each document's dump pieces (none without it)."""
     docs = sorted(docs, key=lambda d: d.doc_id)
-    keys = {d.doc_id: document_key(d, catalogue, shared_key) for d in docs} \
-        if cache.folder else {}
+    keys = {d.doc_id: digest(document_key(d, catalogue, shared_key), repr(ctx))
+            for d in docs} if cache.folder else {}
     done: dict[str, Compiled] = {}
     todo: list[brat.Document] = []
     for d in docs:
@@ -171,19 +179,20 @@ def compile_all(docs: list[brat.Document], registry: Registry,
         else:
             todo.append(d)
     if executor is not None and todo:
-        context = pickle.dumps((registry, catalogue, iris), protocol=pickle.HIGHEST_PROTOCOL)
+        context = pickle.dumps((registry, catalogue, iris, ctx),
+                               protocol=pickle.HIGHEST_PROTOCOL)
         packed = remote_map(executor, _compile_chunk, context, [_portable(d) for d in todo],
                             "compile", show)
         done.update((d.doc_id, _unpack(r)) for d, r in zip(todo, packed, strict=True))
     elif jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(jobs, initializer=_init_compile,
-                                 initargs=(registry, catalogue, iris)) as pool:
+                                 initargs=(registry, catalogue, iris, ctx)) as pool:
             chunk = max(1, min(64, len(todo) // (jobs * 8)))
             results = pool.map(_compile_packed, todo, chunksize=chunk)
             for d, r in progress(zip(todo, results, strict=True), len(todo), "compile", show):
                 done[d.doc_id] = _unpack(r)
     else:  # in this process: the quads stay objects, nothing is serialized
-        _init_compile(registry, catalogue, iris)
+        _init_compile(registry, catalogue, iris, ctx)
         for d in progress(todo, len(todo), "compile", show):
             done[d.doc_id] = _compile_one(d)
     for d in todo:

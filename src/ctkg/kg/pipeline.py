@@ -34,7 +34,10 @@ from ctkg.kg import parallel
 from ctkg.kg.containment import wikidata_containment
 from ctkg.kg.dumps import concat_sorted, sort_quads
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
+from ctkg.kg.jsonld import ctkg_terms, jsonld_context
 from ctkg.kg.outputs import render_files
+from ctkg.kg.pieces import Piece
+from ctkg.kg.render import render_pieces
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source, Sources
@@ -93,6 +96,8 @@ class _Compiled:
     quads: list[ox.Quad]  # all of them, distinct, sorted
     sources: Sources
     iris: dict[str, ox.NamedNode]
+    pieces: list[Piece]  # each graph's share of the dumps
+    ctx: dict[str, object]  # the JSON-LD context
 
     @property
     def doc_quads(self) -> list[ox.Quad]:
@@ -165,14 +170,17 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
     iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
     sources: Sources = {}
     by_doc: dict[str, list[ox.Quad]] = {}
+    pieces: list[Piece] = []
     problems: list[Problem] = []
     shared_key = _shared_key(layout) if cache.folder else ""
-    for doc_id, quads, found, trouble in parallel.compile_all(
+    ctx = jsonld_context(ctkg_terms(inputs.ontology.triples))
+    for doc_id, quads, found, trouble, mine in parallel.compile_all(
             read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show,
-            executor):
+            executor, ctx):
         problems += trouble
         sources.update(found)
         by_doc[doc_id] = quads
+        pieces += mine
     if problems:
         raise CTKGError(problems)
     _entry_sources(read.inputs, iris, sources)
@@ -185,7 +193,24 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
               *to_quads(inputs.wikidata_cache, "wikidata"),
               *wikidata_containment(inputs.registry, inputs.links, inputs.wikidata_cache, iris)]
     quads = concat_sorted([sort_quads(shared), *by_doc.values()])  # each doc's is sorted
-    return _Compiled(by_doc, shared, quads, sources, iris)
+    pieces = _whole_pieces(pieces, shared, quads, ctx)
+    return _Compiled(by_doc, shared, quads, sources, iris, pieces, ctx)
+
+
+def _whole_pieces(pieces: list[Piece], shared: list[ox.Quad], quads: list[ox.Quad],
+                  ctx: dict[str, object]) -> list[Piece]:
+    """The documents' pieces and the shared graphs' (rendered here); a graph that more than
+    one part states is rendered again from all of its quads."""
+    pieces = pieces + render_pieces(shared, ctx)
+    seen: dict[str, int] = {}
+    for p in pieces:
+        seen[p.graph] = seen.get(p.graph, 0) + 1
+    split = {g for g, n in seen.items() if n > 1}
+    if not split:
+        return pieces
+    return [p for p in pieces if p.graph not in split] + render_pieces(
+        (q for q in quads if isinstance(q.graph_name, ox.NamedNode)
+         and q.graph_name.value in split), ctx)
 
 
 def _entry_sources(inputs: Inputs, iris: dict[str, ox.NamedNode], sources: Sources) -> None:
@@ -296,7 +321,7 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     result.quads = compiled.quads
     result.documents = sorted(d.doc_id for d in read.docs)
     result.files = clock("serialize", lambda: render_files(
-        layout, compiled.quads, read.inputs.ontology.triples, read.docs, result.warnings,
+        layout, compiled.quads, compiled.pieces, compiled.ctx, read.docs, result.warnings,
         result.notes, store))
     cache.prune()
     return result

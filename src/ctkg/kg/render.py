@@ -1,0 +1,99 @@
+"""Rendering the dumps per named graph (:mod:`ctkg.kg.pieces`) and assembling them.
+
+pyoxigraph writes each graph's TriG, Turtle and N-Quads (its serializers give the canonical
+bytes once the quads are in readable order); JSON-LD is written node by node
+(:mod:`ctkg.kg.jsonld`). The same quads give the same bytes whether a graph is rendered in
+a worker, taken from the cache, or rendered here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from ctkg.kg.dumps import DUMP_PREFIXES, readable_order
+from ctkg.kg.jsonld import Compactor, graph_object
+from ctkg.kg.pieces import (
+    Namespaces,
+    Piece,
+    by_graph,
+    fits,
+    iris_of,
+    jsonld_chunks,
+    nq_chunks,
+    relevant,
+    resolve,
+    strip_header,
+    trig_chunks,
+    ttl_chunks,
+)
+
+_NAMESPACES: dict[tuple[tuple[str, str], ...], Namespaces] = {}
+
+
+def namespaces(prefixes: Mapping[str, str] = DUMP_PREFIXES) -> Namespaces:
+    """One :class:`Namespaces` per prefix table and process (its signature cache is kept)."""
+    key = tuple(sorted(prefixes.items()))
+    if key not in _NAMESPACES:
+        _NAMESPACES[key] = Namespaces(prefixes)
+    return _NAMESPACES[key]
+
+
+def render_piece(graph: str, quads: Sequence[ox.Quad], ctx: Mapping[str, object],
+                 prefixes: Mapping[str, str] | None = None) -> Piece:
+    """One graph's piece; ``prefixes``: the build's, if known (else decided from this graph
+    alone, which is what the whole build decides unless another graph has an IRI that needs
+    an escape under one of them: :func:`ctkg.kg.pieces.fits` tells)."""
+    ns = namespaces()
+    sigs = ns.signatures(iris_of(quads))
+    used = resolve(sigs, ns.prefixes) if prefixes is None else dict(prefixes)
+    ordered = readable_order(quads, ns.prefixes)
+    triples = [q.triple for q in ordered]
+    trig = strip_header(ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=used) or b"")
+    ttl = strip_header(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used)
+                       or b"")
+    lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
+    jsonld = graph_object(Compactor(ctx), graph, ordered).encode()
+    return Piece(graph, trig, ttl, b"".join(sorted(set(lines))), jsonld, sigs,
+                 relevant(sigs, used), len(ordered))
+
+
+def render_pieces(quads: Iterable[ox.Quad], ctx: Mapping[str, object],
+                  prefixes: Mapping[str, str] | None = None) -> list[Piece]:
+    """Every graph's piece (the quads in any order; duplicates count once)."""
+    grouped: dict[str, set[ox.Quad]] = {}
+    for g, qs in by_graph(quads).items():
+        grouped.setdefault(g, set()).update(qs)
+    return [render_piece(g, list(qs), ctx, prefixes) for g, qs in sorted(grouped.items())]
+
+
+def build_prefixes(pieces: Iterable[Piece]) -> dict[str, str]:
+    """The prefixes the dumps declare, from every piece's signatures."""
+    return resolve((s for p in pieces for s in p.signatures), DUMP_PREFIXES)
+
+
+def assemble(pieces: Sequence[Piece], ctx: Mapping[str, object],
+             quads_of: Mapping[str, Sequence[ox.Quad]] | None = None
+             ) -> dict[str, list[bytes]]:
+    """The four dumps as chunks, from the pieces; a piece rendered under other prefixes than
+    the build's is rendered again from ``quads_of[graph]``."""
+    prefixes = build_prefixes(pieces)
+    final = []
+    for p in pieces:
+        if not fits(p, prefixes):
+            if quads_of is None:
+                raise ValueError(f"piece of {p.graph} needs its quads to be rendered again")
+            p = render_piece(p.graph, quads_of[p.graph], ctx, prefixes)
+        final.append(p)
+    return {"ctkg.trig": trig_chunks(final, prefixes),
+            "ctkg.ttl": ttl_chunks(final, prefixes),
+            "ctkg.nq": nq_chunks(final),
+            "ctkg.jsonld": jsonld_chunks(final, ctx)}
+
+
+def render_dumps(quads: Iterable[ox.Quad], ctx: Mapping[str, object]) -> dict[str, bytes]:
+    """The four dumps of ``quads`` in one call (what the build assembles from its pieces)."""
+    distinct = list(set(quads))
+    return {name: b"".join(chunks) for name, chunks in assemble(
+        render_pieces(distinct, ctx), ctx, by_graph(distinct)).items()}

@@ -1,0 +1,49 @@
+"""Per-graph dump pieces: rendered alone, assembled, and rendered again when the build's
+prefixes differ from those a piece was rendered with."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from ctkg.kg.dumps import DUMP_PREFIXES, clean_prefixes, render_trig
+from ctkg.kg.pieces import Namespaces, fits, resolve
+from ctkg.kg.render import assemble, build_prefixes, render_dumps, render_piece
+from ctkg.rdf.terms import RDF_TYPE, graph_of, ident
+
+CTX: dict[str, object] = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+
+
+def _graph(name: str, *objects: str) -> list[ox.Quad]:
+    return [ox.Quad(ident("person/a"), RDF_TYPE, ident(o), graph_of(name)) for o in objects]
+
+
+def test_a_piece_rendered_alone_is_rendered_again_under_the_builds_prefixes() -> None:
+    clean, unclean = _graph("a", "person/b"), _graph("b", "person/b/c")
+    alone = render_piece(graph_of("a").value, clean, CTX)
+    assert b"person:b" in alone.trig  # alone, person: is clean
+    other = render_piece(graph_of("b").value, unclean, CTX)
+    prefixes = build_prefixes([alone, other])
+    assert "person" not in prefixes  # ... but not in the build: person/b/c needs an escape
+    assert not fits(alone, prefixes) and fits(other, prefixes)
+    quads_of = {graph_of("a").value: clean, graph_of("b").value: unclean}
+    dumps = {n: b"".join(c) for n, c in assemble([alone, other], CTX, quads_of).items()}
+    assert dumps == render_dumps(clean + unclean, CTX)
+    assert dumps["ctkg.trig"] == render_trig(clean + unclean)
+    assert b"person:" not in dumps["ctkg.trig"] and b"\\" not in dumps["ctkg.trig"]
+    with pytest.raises(ValueError, match="needs its quads"):
+        assemble([alone, other], CTX)
+
+
+def test_the_header_is_decided_from_signatures_as_from_the_iris() -> None:
+    quads = _graph("a", "person/b", "person/b/c", "org/x")
+    ns = Namespaces(DUMP_PREFIXES)
+    iris = {q.subject.value for q in quads} | {q.object.value for q in quads} | {
+        q.predicate.value for q in quads} | {graph_of("a").value}
+    assert resolve(ns.signatures(iris), DUMP_PREFIXES) == clean_prefixes(quads, DUMP_PREFIXES)
+
+
+def test_no_graphs_give_empty_dumps_that_parse() -> None:
+    dumps = render_dumps([], CTX)
+    assert dumps["ctkg.nq"] == b"" and dumps["ctkg.ttl"] == b""
+    assert list(ox.parse(dumps["ctkg.jsonld"], format=ox.RdfFormat.JSON_LD)) == []
