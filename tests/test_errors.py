@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from ctkg.errors import CTKGError, Problem
+from pathlib import Path
+
+import pytest
+
+from ctkg.errors import CTKGError, Problem, display_path
 
 
 def test_a_problem_names_file_and_line() -> None:
@@ -15,3 +19,18 @@ def test_a_url_is_named_as_it_is_in_a_problem() -> None:
     (``http:/127.0.0.1``) because it went through ``Path``."""
     err = CTKGError.single("http://127.0.0.1:7878/query", None, "refused")
     assert str(err) == "http://127.0.0.1:7878/query: error: refused"
+
+
+def test_a_path_is_named_from_the_current_working_directory_each_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """display_path is cached per path *and* working directory (regression: a cache keyed
+    on the path alone would name a file from the directory of its first call)."""
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    target = tmp_path / "a" / "b" / "x.ann"
+    monkeypatch.chdir(tmp_path)
+    assert display_path(target) == "a/b/x.ann"
+    monkeypatch.chdir(tmp_path / "a")
+    assert display_path(target) == "b/x.ann"
+    assert display_path("b/x.ann") == "b/x.ann"
+    monkeypatch.chdir(tmp_path / "a" / "b")
+    assert display_path(target) == "x.ann"

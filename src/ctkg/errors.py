@@ -7,7 +7,9 @@ all at once and exit non-zero without a traceback.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -44,8 +46,16 @@ def display_path(path: str | Path) -> str:
     a URL (an endpoint that failed) is shown as it is, not squeezed through ``Path``."""
     if isinstance(path, str) and "://" in path:
         return path
+    return _display(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=1 << 14)
+def _display(path: str, cwd: str) -> str:
+    """:func:`display_path` per path and working directory: ``resolve`` asks the file
+    system for every part of the path, and the build names the same files thousands of
+    times (9 calls per document at 1,000 documents took 6 s)."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(p.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(p)
