@@ -15,12 +15,14 @@ from pathlib import Path
 from ctkg.errors import CTKGError
 
 
-def write_files_atomically(files: Mapping[Path, bytes]) -> None:
+def write_files_atomically(files: Mapping[Path, bytes], sync: bool = True) -> None:
     """Write every file to a temp file in its folder, fsync, then rename them in order.
 
     Nothing is replaced until every temp file is complete, so a failure while writing leaves
     all old files intact; the replacements themselves are renames, done in the mapping's
     order (put a manifest last so that a crash between renames is detectable).
+    ``sync=False`` skips the fsyncs (for caches: a reader still never sees half a file,
+    but a power cut may leave one empty).
     """
     temps: dict[Path, Path] = {}
     try:
@@ -30,12 +32,13 @@ def write_files_atomically(files: Mapping[Path, bytes]) -> None:
             temps[path] = Path(name)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+                if sync:
+                    fh.flush()
+                    os.fsync(fh.fileno())
             os.chmod(name, 0o644)
         for path, tmp in temps.items():
             os.replace(tmp, path)
-        for folder in {p.parent for p in files}:
+        for folder in {p.parent for p in files} if sync else ():
             _fsync_dir(folder)
     finally:
         for tmp in temps.values():

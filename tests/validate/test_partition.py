@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ctkg.rdf.terms import RDF_TYPE, RDFS_SUBCLASS_OF, ctkg, graph_of, ident, lit, oa
-from ctkg.validate.partition import local_doc, plan
+from ctkg.validate.partition import is_local, local_doc, plan
 
 M = ident("mention/d1/T1")
 SEL = ident("mention/d1/T1/position")
@@ -37,3 +37,11 @@ def test_every_focus_node_in_one_unit() -> None:
     assert all(ox.Triple(ctkg("Person"), RDFS_SUBCLASS_OF, ctkg("Actor")) in u.triples()
                for u in units)
     assert doc_unit.data.endswith(b" .\n")
+
+
+def test_is_local_agrees_with_local_doc() -> None:
+    terms = [M, PERSON, lit("x"), ident("assertion/d2/R1"), ident("mention/d1"),
+             ident("mention//T1"), ident("mention/"), ident("quantity/d/Q1"),
+             ident("statementx/d/S1"), ident("event/mention/d/T1")]
+    for t in terms:
+        assert is_local(t) == (local_doc(t) is not None), t

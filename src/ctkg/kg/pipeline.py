@@ -38,6 +38,7 @@ from ctkg.kg.jsonld import ctkg_terms, jsonld_context
 from ctkg.kg.outputs import render_files
 from ctkg.kg.pieces import Piece
 from ctkg.kg.render import render_pieces
+from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source, Sources
@@ -98,6 +99,7 @@ class _Compiled:
     iris: dict[str, ox.NamedNode]
     pieces: list[Piece]  # each graph's share of the dumps
     ctx: dict[str, object]  # the JSON-LD context
+    keys: dict[str, str]  # doc id -> its compile key (with a cache)
 
     @property
     def doc_quads(self) -> list[ox.Quad]:
@@ -194,7 +196,9 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
               *wikidata_containment(inputs.registry, inputs.links, inputs.wikidata_cache, iris)]
     quads = concat_sorted([sort_quads(shared), *by_doc.values()])  # each doc's is sorted
     pieces = _whole_pieces(pieces, shared, quads, ctx)
-    return _Compiled(by_doc, shared, quads, sources, iris, pieces, ctx)
+    keys = {d.doc_id: parallel.document_key(d, inputs.catalogue, shared_key)
+            for d in read.docs} if cache.folder else {}
+    return _Compiled(by_doc, shared, quads, sources, iris, pieces, ctx, keys)
 
 
 def _whole_pieces(pieces: list[Piece], shared: list[ox.Quad], quads: list[ox.Quad],
@@ -234,10 +238,13 @@ def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache
     registry = [q for q in compiled.shared if q.graph_name == _REGISTRY]
     problems = check_event_times(read.inputs.registry, compiled.iris, registry,
                                  compiled.doc_quads, compiled.sources, within(compiled.quads))
-    if partitionable(read.shapes):
-        plan = partition.plan(compiled.by_doc, compiled.shared,
-                              docs_per_unit=1 if cache.folder else 25,
-                              shared_chunks=64 if cache.folder else 4 * jobs)
+    if partitionable(read.shapes) and cache.folder:
+        results = validate_documents(compiled.by_doc, compiled.shared, compiled.keys,
+                                     read.inputs.layout.shapes.read_bytes(), jobs, cache,
+                                     show, engine, executor)
+    elif partitionable(read.shapes):
+        plan = partition.plan(compiled.by_doc, compiled.shared, docs_per_unit=25,
+                              shared_chunks=4 * jobs)
         shapes_ttl = read.inputs.layout.shapes.read_bytes()
         results = parallel.validate_units(plan, shapes_ttl, jobs, cache, show, engine,
                                           executor)
@@ -259,13 +266,9 @@ def _qc(read: _Read, compiled: _Compiled, store: ox.Store,
     layout = read.inputs.layout
     if not any(layout.qc_queries.glob("*.rq")):
         return []
-    shared_key = _shared_key(layout) if cache.folder else ""
     shared_graphs = sorted({q.graph_name.value for q in compiled.shared
                             if isinstance(q.graph_name, ox.NamedNode)})
-    catalogue = read.inputs.catalogue
-    documents = {graph_of(d.doc_id).value:
-                 parallel.document_key(d, catalogue, shared_key) if cache.folder else ""
-                 for d in read.docs}
+    documents = {graph_of(d.doc_id).value: compiled.keys.get(d.doc_id, "") for d in read.docs}
     # a document's run reads the shared graphs its document key covers (ontology, registry,
     # links, Wikidata cache); not the catalogue, which holds every document's length
     lookups = [g for g in shared_graphs if g != _CATALOGUE.value]

@@ -69,6 +69,23 @@ def local_doc(term: object) -> str | None:
     return m.group(1) if m else None
 
 
+_LOCAL_STARTS = tuple(f"{ID_NS}{kind}/" for kind in ("mention", "statement", "assertion",
+                                                      "quantity"))
+
+
+def is_local(term: object) -> bool:
+    """``local_doc(term) is not None``, without the regex: the partition asks it of every
+    subject and object of the build (3 µs a call with the regex, a third of planning)."""
+    if not isinstance(term, ox.NamedNode):
+        return False
+    value = term.value
+    if not value.startswith(_LOCAL_STARTS):
+        return False
+    at = value.index("/", len(ID_NS)) + 1  # after the kind
+    slash = value.find("/", at)
+    return slash > at
+
+
 class SharedIndex:
     """Descriptions (subject -> triples) of the non-document graphs, and the hierarchy."""
 
@@ -104,11 +121,11 @@ def document_unit(doc_quads: Iterable[ox.Quad], index: SharedIndex) -> Unit:
     for q in doc_quads:
         triples.add(q.triple)
         s, o = q.subject, q.object
-        if local_doc(s) is not None:
+        if is_local(s):
             focus.add(s)
         else:
             others.add(s)
-        if isinstance(o, ox.NamedNode) and local_doc(o) is None:
+        if isinstance(o, ox.NamedNode) and not is_local(o):
             others.add(o)
     index.neighbourhood(others, triples)
     return _unit(triples, focus)
@@ -119,7 +136,7 @@ def shared_units(doc_quads: Iterable[ox.Quad], index: SharedIndex, chunks: int) 
     by_subject = {s: list(d) for s, d in index.desc.items()}
     local_types: dict[object, list[ox.Triple]] = {}
     for q in doc_quads:
-        if local_doc(q.subject) is None:
+        if not is_local(q.subject):
             by_subject.setdefault(q.subject, []).append(q.triple)
         elif q.predicate == RDF_TYPE:
             local_types.setdefault(q.subject, []).append(q.triple)
