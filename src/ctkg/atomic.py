@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ctkg.errors import CTKGError
@@ -92,10 +92,10 @@ def recover_folder(folder: Path) -> None:
         shutil.rmtree(new)
 
 
-def replace_folder(folder: Path, files: Mapping[str, bytes], *, owned: set[str],
-                   sync: bool = True) -> None:
-    """Make ``folder`` hold exactly ``files``: after any single failure it is all old or
-    all new.
+def replace_folder(folder: Path, files: Mapping[str, bytes | Sequence[bytes]], *,
+                   owned: set[str], sync: bool = True) -> None:
+    """Make ``folder`` hold exactly ``files`` (each as bytes, or as a sequence of chunks
+    written one after the other): after any single failure it is all old or all new.
 
     ``sync=False`` skips the fsync of each file (the switch is still two renames): for
     folders of many thousand files that can be regenerated, like the site, where an fsync
@@ -118,7 +118,8 @@ def replace_folder(folder: Path, files: Mapping[str, bytes], *, owned: set[str],
     for name in sorted(files):
         (new / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. tables/x.csv
         with open(new / name, "wb") as fh:
-            fh.write(files[name])
+            data = files[name]
+            fh.write(data) if isinstance(data, bytes) else fh.writelines(data)
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -17,6 +17,7 @@ from ctkg.annotations import brat
 from ctkg.atomic import replace_folder
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.kg.dumps import union_triples
+from ctkg.kg.files import Files, chunks_of, same_as_file
 from ctkg.kg.jsonld import render_context
 from ctkg.kg.pieces import Piece, by_graph
 from ctkg.kg.render import assemble
@@ -46,13 +47,14 @@ def input_files(layout: Layout) -> list[Path]:
 def render_files(layout: Layout, quads: list[ox.Quad], pieces: Sequence[Piece],
                  ctx: Mapping[str, object], docs: list[brat.Document],
                  warnings: list[Problem], notes: list[str], store: ox.Store | None = None
-                 ) -> dict[str, bytes]:
+                 ) -> Files:
     """Every output file's bytes: the dumps assembled from each graph's piece
     (:mod:`ctkg.kg.pieces`), then the files derived from the quads (the manifest hashes the
     others, and ``SHA256SUMS`` all of them, the manifest included, for ``sha256sum -c``)."""
     triples = union_triples(quads, ordered=False)  # only counted
-    files = {name: b"".join(chunks) for name, chunks in
-             assemble(pieces, ctx, by_graph(quads)).items()}
+    files = Files()
+    for name, chunks in assemble(pieces, ctx, by_graph(quads)).items():
+        files.set_chunks(name, chunks)
     files["context.jsonld"] = render_context(ctx)
     files.update(render_tables(quads, store))
     files["void.ttl"] = render_void(quads, triples, (d.doc_id for d in docs), files,
@@ -98,16 +100,19 @@ def root_relative(root: Path, problems: Iterable[Problem]) -> list[Problem]:
                   key=lambda p: (p.file, p.line or 0, p.message, p.severity))
 
 
-def stale_outputs(files: dict[str, bytes], out: Path) -> list[str]:
-    """The output files in ``out`` that differ from (or are missing in) a build's files."""
-    return [name for name, data in sorted(files.items())
-            if not (out / name).is_file() or (out / name).read_bytes() != data]
+def stale_outputs(files: Mapping[str, bytes], out: Path) -> list[str]:
+    """The output files in ``out`` that differ from (or are missing in) a build's files
+    (compared chunk by chunk: :mod:`ctkg.kg.files`)."""
+    return [name for name in sorted(files)
+            if not same_as_file(out / name, chunks_of(files, name))]
 
 
-def write_outputs(files: dict[str, bytes], out: Path) -> None:
+def write_outputs(files: Mapping[str, bytes], out: Path) -> None:
     """Replace the release in ``out`` by a build's files, all at once: after any single
-    failure ``out`` holds the old release or the new one, never a mix (:mod:`ctkg.atomic`)."""
-    replace_folder(out, files, owned=set(files) | {n.split("/")[0] for n in files})
+    failure ``out`` holds the old release or the new one, never a mix (:mod:`ctkg.atomic`).
+    The dumps are written chunk by chunk, never joined."""
+    contents = files.contents() if isinstance(files, Files) else dict(files)
+    replace_folder(out, contents, owned=set(files) | {n.split("/")[0] for n in files})
 
 
 def load_dataset(layout: Layout) -> ox.Store:

@@ -33,6 +33,7 @@ from ctkg.inputs import Inputs, entity_iris, read_inputs
 from ctkg.kg import parallel
 from ctkg.kg.containment import wikidata_containment
 from ctkg.kg.dumps import concat_sorted, sort_quads
+from ctkg.kg.files import Files
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.kg.jsonld import ctkg_terms, jsonld_context
 from ctkg.kg.outputs import render_files
@@ -62,7 +63,7 @@ class BuildResult:
     """A build rendered in memory: the files, and what the build found on the way."""
 
     quads: list[ox.Quad]  # distinct, in canonical N-Quads order
-    files: dict[str, bytes]
+    files: Files  # name -> bytes (the dumps kept as chunks: ctkg.kg.files)
     documents: list[str]
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -307,7 +308,7 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     jobs = max(1, jobs or 1)
     cache = parallel.Cache(cache_dir)
     warnings: list[Problem] = []
-    result = BuildResult([], {}, [])
+    result = BuildResult([], Files(), [])
     clock = _Clock(result)
     read = clock("read", lambda: _read_inputs(layout, warnings))
     compiled = clock("compile", lambda: _compile(read, jobs, cache, progress, warnings,

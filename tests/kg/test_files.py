@@ -1,0 +1,37 @@
+"""Output files kept as chunks: read as bytes, written and compared chunk by chunk."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ctkg.kg.files import Files, same_as_file
+from ctkg.kg.outputs import stale_outputs, write_outputs
+
+
+def _files() -> Files:
+    files = Files({"small.txt": b"abc\n"})
+    files.set_chunks("ctkg.nq", [b"<a> <b> <c> .\n", b"", b"<d> <e> <f> .\n"])
+    return files
+
+
+def test_chunks_read_as_their_bytes() -> None:
+    files = _files()
+    assert files["ctkg.nq"] == b"<a> <b> <c> .\n<d> <e> <f> .\n"
+    assert files.size("ctkg.nq") == 28 and len(files.chunks("ctkg.nq")) == 2
+    assert files.sha256("ctkg.nq") == hashlib.sha256(files["ctkg.nq"]).hexdigest()
+    assert files == {"small.txt": b"abc\n", "ctkg.nq": files["ctkg.nq"]}
+    assert sorted(files) == ["ctkg.nq", "small.txt"]
+
+
+def test_written_chunk_by_chunk_and_compared_so(tmp_path: Path) -> None:
+    files, out = _files(), tmp_path / "kg"
+    assert stale_outputs(files, out) == ["ctkg.nq", "small.txt"]
+    write_outputs(files, out)
+    assert (out / "ctkg.nq").read_bytes() == files["ctkg.nq"]
+    assert stale_outputs(files, out) == []
+    (out / "ctkg.nq").write_bytes(b"<a> <b> <c> .\n<d> <e> <X> .\n")  # same size, other bytes
+    assert stale_outputs(files, out) == ["ctkg.nq"]
+    (out / "ctkg.nq").write_bytes(files["ctkg.nq"] + b"\n")
+    assert not same_as_file(out / "ctkg.nq", files.chunks("ctkg.nq"))
+    assert not same_as_file(out / "missing", files.chunks("ctkg.nq"))
