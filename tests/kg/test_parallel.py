@@ -10,6 +10,7 @@ graph) and the split (ctkg.validate.partition) validation.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -175,3 +176,28 @@ def test_planted_shacl_defects_are_found_alike(corpus: Path) -> None:
         assert _key(split) == _key(plain)
     shown = {r.shape.rsplit("#", 1)[-1] for r in plain}
     assert {"StatementShape", "MentionShape", "EventTimeOrderShape"} <= shown
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_windowed_map_keeps_order_and_a_bounded_window() -> None:
+    """The validation map builds units as the workers go: never more than the window ahead."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ctkg.kg.parallel import windowed_map
+
+    made: list[int] = []
+
+    def items() -> Iterator[int]:
+        for i in range(50):
+            made.append(i)
+            yield i
+
+    with ProcessPoolExecutor(2) as pool:
+        out = []
+        for n, r in enumerate(windowed_map(pool, _square, items(), window=4)):
+            assert len(made) <= n + 4  # items taken from the generator so far
+            out.append(r)
+    assert out == [i * i for i in range(50)]

@@ -3,10 +3,11 @@ build's per-graph pieces are tested against: :mod:`ctkg.kg.pieces`).
 
 ``ctkg.nq`` is one line per quad in pyoxigraph's canonical form, one byte-sorted run of
 lines per graph, graphs in the order of their N-Quads form: the form to diff and hash (an
-edit to one document changes its run only). TriG and Turtle are for reading and for loading into any store: graphs,
-then subjects, in natural order (E2 before E10, T9 before T10); for each subject ``rdf:type``
-first, then the other predicates by prefixed name; objects in natural order. pyoxigraph
-writes them in that order (it keeps the input order and groups runs of one subject).
+edit to one document changes its run only). TriG and Turtle are for reading and for
+loading into any store: graphs, then subjects, in natural order (E2 before E10, T9 before
+T10); for each subject ``rdf:type`` first, then the other predicates by prefixed name;
+objects in natural order. pyoxigraph writes them in that order (it keeps the input order and
+groups runs of one subject).
 
 Prefixes: the vocabulary's, ``ctkgg:`` for graphs and one per instance kind (``person:``,
 ``ctkgorg:``, ...), never the bare ``ctkgid:``: a local name such as ``mention/doc/T3``

@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -232,22 +233,38 @@ def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache
     return [r for i in range(len(units)) for r in out[i]]
 
 
-def validate_per_unit(units: list[Unit], shapes_ttl: bytes, jobs: int, show: bool,
-                      engine: str = "rust", executor: ExecutorFactory | None = None
-                      ) -> list[list[ShaclResult]]:
+def validate_per_unit(units: Iterable[Unit], shapes_ttl: bytes, jobs: int, show: bool,
+                      engine: str = "rust", executor: ExecutorFactory | None = None,
+                      total: int | None = None) -> list[list[ShaclResult]]:
     """Each unit's results, in order, uncached: on ``executor``'s workers when given, else
-    in ``jobs`` processes when there is more than one unit."""
-    if executor is not None and units:
+    in ``jobs`` processes when there is more than one unit. ``units`` may be a generator
+    (``total`` of them): locally, only a window of them is built and in flight at a time,
+    so that memory holds a few units rather than every document's."""
+    if executor is not None:
+        items = list(units)
         return remote_map(executor, _validate_chunk, engine.encode() + b"\0" + shapes_ttl,
-                          units, "validate", show)
-    if jobs > 1 and len(units) > 1:
+                          items, "validate", show) if items else []
+    total = len(units) if isinstance(units, Sized) else total or 0
+    if jobs > 1 and total > 1:
         with ProcessPoolExecutor(jobs, initializer=init_worker,
                                  initargs=(shapes_ttl, engine)) as pool:
-            chunk = max(1, min(16, len(units) // (jobs * 8)))  # a Rust unit takes ms
-            results = pool.map(run_unit, units, chunksize=chunk)
-            return list(progress(results, len(units), "validate", show))
+            results = windowed_map(pool, run_unit, units, window=64 * jobs)
+            return list(progress(results, total, "validate", show))
     init_worker(shapes_ttl, engine)
-    return [run_unit(u) for u in progress(units, len(units), "validate", show)]
+    return [run_unit(u) for u in progress(units, total, "validate", show)]
+
+
+def windowed_map(pool: Executor, fn: Callable[[T], Any], items: Iterable[T],
+                 window: int) -> Iterator[Any]:
+    """``pool.map(fn, items)`` in order, with at most ``window`` items submitted and not yet
+    returned (``Executor.map`` takes the whole iterable at once)."""
+    pending: deque[Future[Any]] = deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 # -- on workers we did not start (an Executor's) --------------------------------------------

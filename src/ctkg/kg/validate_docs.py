@@ -67,8 +67,9 @@ def validate_documents(by_doc: Mapping[str, list[ox.Quad]], shared: list[ox.Quad
             found[doc_id] = hit
         else:
             todo.append(doc_id)
-    units = [document_unit(by_doc[d], index) for d in todo]
-    fresh = parallel.validate_per_unit(units, shapes_ttl, jobs, show, engine, executor)
+    units = (document_unit(by_doc[d], index) for d in todo)  # built as the workers go
+    fresh = parallel.validate_per_unit(units, shapes_ttl, jobs, show, engine, executor,
+                                       total=len(todo))
     for doc_id, res in zip(todo, fresh, strict=True):
         cache.put("validate-doc", keys[doc_id], res)
         found[doc_id] = res
