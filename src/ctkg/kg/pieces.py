@@ -99,15 +99,14 @@ def fits(piece: Piece, prefixes: Mapping[str, str]) -> bool:
     return piece.prefixes == relevant(piece.signatures, prefixes)
 
 
-def iris_of(quads: Iterable[ox.Quad]) -> set[str]:
+def iris_of(quads: Sequence[ox.Quad]) -> set[str]:
     """Every IRI of the quads: terms and literal datatypes."""
-    out: set[str] = set()
-    for q in quads:
-        for t in (q.subject, q.predicate, q.object, q.graph_name):
-            if isinstance(t, ox.NamedNode):
-                out.add(t.value)
-            elif isinstance(t, ox.Literal):
-                out.add(t.datatype.value)
+    terms: set[object] = set(map(attrgetter("subject"), quads))
+    terms.update(map(attrgetter("predicate"), quads))
+    terms.update(map(attrgetter("object"), quads))
+    terms.update(map(attrgetter("graph_name"), quads))
+    out = {t.value for t in terms if isinstance(t, ox.NamedNode)}
+    out.update(t.datatype.value for t in terms if isinstance(t, ox.Literal))
     return out
 
 

@@ -40,6 +40,20 @@ def namespaces(prefixes: Mapping[str, str] = DUMP_PREFIXES) -> Namespaces:
     return _NAMESPACES[key]
 
 
+_COMPACTOR: list[tuple[Mapping[str, object], Compactor]] = []
+
+
+def _compactor(ctx: Mapping[str, object]) -> Compactor:
+    """The compactor of ``ctx``, kept while the same context object is used (a worker
+    renders every document with one): its IRI cache then serves every document."""
+    if not _COMPACTOR or _COMPACTOR[0][0] is not ctx:
+        _COMPACTOR[:] = [(ctx, Compactor(ctx))]
+    comp = _COMPACTOR[0][1]
+    if len(comp.cache) > 200_000:  # per-document IRIs seldom repeat across documents
+        comp.cache.clear()
+    return comp
+
+
 def render_piece(graph: str, quads: Sequence[ox.Quad], ctx: Mapping[str, object],
                  prefixes: Mapping[str, str] | None = None) -> Piece:
     """One graph's piece; ``prefixes``: the build's, if known (else decided from this graph
@@ -54,7 +68,7 @@ def render_piece(graph: str, quads: Sequence[ox.Quad], ctx: Mapping[str, object]
     ttl = strip_header(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used)
                        or b"")
     lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
-    jsonld = graph_object(Compactor(ctx), graph, ordered).encode()
+    jsonld = graph_object(_compactor(ctx), graph, ordered).encode()
     return Piece(graph, trig, ttl, b"".join(sorted(set(lines))), jsonld, sigs,
                  relevant(sigs, used), len(ordered))
 
