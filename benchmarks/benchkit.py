@@ -47,7 +47,8 @@ with ExitStack() as stack:
     r = build(Layout(root), **kwargs)
     wall = time.perf_counter() - t
 files = getattr(r, "files", None)
-if isinstance(files, dict):
+from collections.abc import Mapping
+if isinstance(files, Mapping):  # a dict, or ctkg.kg.files.Files (the dumps as chunks)
     from ctkg.kg.outputs import write_outputs
     write_outputs(files, root / "data" / "kg")
 quads = getattr(r, "quad_count", None)
