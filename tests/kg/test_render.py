@@ -26,12 +26,11 @@ def test_a_piece_rendered_alone_is_rendered_again_under_the_builds_prefixes() ->
     prefixes = build_prefixes([alone, other])
     assert "person" not in prefixes  # ... but not in the build: person/b/c needs an escape
     assert not fits(alone, prefixes) and fits(other, prefixes)
-    quads_of = {graph_of("a").value: clean, graph_of("b").value: unclean}
-    dumps = {n: b"".join(c) for n, c in assemble([alone, other], CTX, quads_of).items()}
+    dumps = {n: b"".join(c) for n, c in assemble([alone, other], CTX, clean + unclean).items()}
     assert dumps == render_dumps(clean + unclean, CTX)
     assert dumps["ctkg.trig"] == render_trig(clean + unclean)
     assert b"person:" not in dumps["ctkg.trig"] and b"\\" not in dumps["ctkg.trig"]
-    with pytest.raises(ValueError, match="needs its quads"):
+    with pytest.raises(ValueError, match="need their quads"):
         assemble([alone, other], CTX)
 
 

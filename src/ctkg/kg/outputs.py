@@ -19,7 +19,7 @@ from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.kg.dumps import union_triples
 from ctkg.kg.files import Files, chunks_of, same_as_file
 from ctkg.kg.jsonld import render_context
-from ctkg.kg.pieces import Piece, by_graph
+from ctkg.kg.pieces import Piece
 from ctkg.kg.render import assemble
 from ctkg.kg.report import (
     CHECKSUMS,
@@ -53,7 +53,7 @@ def render_files(layout: Layout, quads: list[ox.Quad], pieces: Sequence[Piece],
     others, and ``SHA256SUMS`` all of them, the manifest included, for ``sha256sum -c``)."""
     triples = union_triples(quads, ordered=False)  # only counted
     files = Files()
-    for name, chunks in assemble(pieces, ctx, by_graph(quads)).items():
+    for name, chunks in assemble(pieces, ctx, quads).items():
         files.set_chunks(name, chunks)
     files["context.jsonld"] = render_context(ctx)
     files.update(render_tables(quads, store))

@@ -88,18 +88,18 @@ def build_prefixes(pieces: Iterable[Piece]) -> dict[str, str]:
 
 
 def assemble(pieces: Sequence[Piece], ctx: Mapping[str, object],
-             quads_of: Mapping[str, Sequence[ox.Quad]] | None = None
-             ) -> dict[str, list[bytes]]:
+             quads: Iterable[ox.Quad] | None = None) -> dict[str, list[bytes]]:
     """The four dumps as chunks, from the pieces; a piece rendered under other prefixes than
-    the build's is rendered again from ``quads_of[graph]``."""
+    the build's is rendered again from its graph's ``quads`` (read only then)."""
     prefixes = build_prefixes(pieces)
-    final = []
-    for p in pieces:
-        if not fits(p, prefixes):
-            if quads_of is None:
-                raise ValueError(f"piece of {p.graph} needs its quads to be rendered again")
-            p = render_piece(p.graph, quads_of[p.graph], ctx, prefixes)
-        final.append(p)
+    unfit = {p.graph for p in pieces if not fits(p, prefixes)}
+    if unfit and quads is None:
+        raise ValueError(f"the pieces of {', '.join(sorted(unfit))} need their quads to be "
+                         "rendered again")
+    quads_of = by_graph(q for q in quads or () if isinstance(q.graph_name, ox.NamedNode)
+                        and q.graph_name.value in unfit) if unfit else {}
+    final = [render_piece(p.graph, quads_of[p.graph], ctx, prefixes) if p.graph in unfit
+             else p for p in pieces]
     return {"ctkg.trig": trig_chunks(final, prefixes),
             "ctkg.ttl": ttl_chunks(final, prefixes),
             "ctkg.nq": nq_chunks(final),
@@ -110,4 +110,4 @@ def render_dumps(quads: Iterable[ox.Quad], ctx: Mapping[str, object]) -> dict[st
     """The four dumps of ``quads`` in one call (what the build assembles from its pieces)."""
     distinct = list(set(quads))
     return {name: b"".join(chunks) for name, chunks in assemble(
-        render_pieces(distinct, ctx), ctx, by_graph(distinct)).items()}
+        render_pieces(distinct, ctx), ctx, distinct).items()}
