@@ -24,11 +24,11 @@ from ctkg.kg.dumps import (
     render_ttl,
     union_triples,
 )
+from ctkg.kg.graphstats import dataset_stats
 from ctkg.kg.jsonld import ctkg_terms, jsonld_context, render_context, render_jsonld
 from ctkg.kg.report import (
     CHECKSUMS,
     MANIFEST,
-    graph_counts,
     inputs_sha256,
     render_checksums,
     render_manifest,
@@ -64,13 +64,13 @@ def render_files(layout: Layout, quads: list[ox.Quad], ontology: Iterable[ox.Tri
         "context.jsonld": render_context(ctx),
         **render_tables(quads, store),
     }
-    files["void.ttl"] = render_void(quads, triples, (d.doc_id for d in docs), files,
+    stats = dataset_stats(quads, triples)  # void, report and manifest figures, one pass
+    files["void.ttl"] = render_void(stats, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
-    counts = graph_counts(quads)
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]
-    files["build-report.md"] = render_report(quads, counts, docs, shown_warnings, notes)
+    files["build-report.md"] = render_report(stats, docs, shown_warnings, notes)
     files[MANIFEST] = render_manifest(inputs_sha256(layout.root, input_files(layout)),
-                                      counts, files)
+                                      stats.graph_counts, files)
     files[CHECKSUMS] = render_checksums(files)
     return files
 
