@@ -8,9 +8,11 @@ packages check the tables against it in one command; the RDF is already the link
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -142,6 +144,22 @@ def _schema(table: Table) -> dict[str, object]:
     return schema
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (the previous setting is restored).
+    The tables build hundreds of thousands of small rows and maps that live until their
+    CSV is written and form no reference cycles (reference counting frees them); each
+    full collection would walk every object of the build (about half a million at 1,000
+    documents) for nothing: a third of the tables' time at 1,000 synthetic documents."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None
                   ) -> dict[str, bytes]:
     """``tables/<name>.csv`` for every table and ``tables/datapackage.json``, queried from
@@ -149,11 +167,14 @@ def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None
     if store is None:
         store = ox.Store()
         store.bulk_extend(quads)
-    labels = t.Labels(store)
+    with gc_paused():
+        labels = t.Labels(store)
+        csvs = {table.name: t.render_csv([n for n, _k, _d in table.fields],
+                                         table.rows(store, labels)) for table in TABLES}
     files: dict[str, bytes] = {}
     resources = []
     for table in TABLES:
-        data = t.render_csv([n for n, _k, _d in table.fields], table.rows(store, labels))
+        data = csvs[table.name]
         files[f"{TABLES_DIR}/{table.name}.csv"] = data
         resources.append({
             "name": table.name, "path": f"{table.name}.csv", "title": table.title,
