@@ -199,8 +199,8 @@ def by_subject(store: ox.Store, predicate: str) -> dict[str, list[object]]:
     order; a triple held by two graphs comes twice, and its rows are made distinct by
     :func:`render_csv`), read by one scan of the predicate's index: a table joins such maps
     in Python, which is linear and several times faster than a SPARQL join or an index
-    lookup per subject. Keys are strings: hashing a pyoxigraph term costs about 20 times
-    as much as hashing its IRI."""
+    lookup per subject. Keys are strings: a lookup by a pyoxigraph term costs several
+    times one by its IRI."""
     out: dict[str, list[object]] = {}
     for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
         out.setdefault(_cell(q.subject), []).append(q.object)
