@@ -150,7 +150,7 @@ def gc_paused() -> Iterator[None]:
     The tables build hundreds of thousands of small rows and maps that live until their
     CSV is written and form no reference cycles (reference counting frees them); each
     full collection would walk every object of the build (about half a million at 1,000
-    documents) for nothing: a third of the tables' time at 1,000 synthetic documents."""
+    documents) for nothing: about 30% of the tables' time at 1,000 synthetic documents."""
     enabled = gc.isenabled()
     gc.disable()
     try:

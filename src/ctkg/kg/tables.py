@@ -2,9 +2,10 @@
 data package (``tables/datapackage.json``, :mod:`ctkg.kg.tablemeta`).
 
 Why tables beside the RDF: an analyst opens a CSV in one line of pandas or R and never needs
-SPARQL; the tables are the graph's own facts (every row is read from the build's quads by a
-set-at-a-time SPARQL query, never written by hand), IRIs kept so that rows join back to the
-graph, with readable labels beside them. RFC 4180: UTF-8, CRLF line ends, a header row, one
+SPARQL; the tables are the graph's own facts (every row is read from the build's quads, by a
+set-at-a-time SPARQL query or, for the large tables, by index scans joined in Python; never
+written by hand), IRIs kept so that rows join back to the graph, with readable labels
+beside them. RFC 4180: UTF-8, CRLF line ends, a header row, one
 value per cell (a list becomes more rows: ``statement_topics``, ``evidence``). Rows are
 sorted, so the same build gives the same bytes.
 
