@@ -25,6 +25,7 @@ from operator import attrgetter
 
 import pyoxigraph as ox
 
+from ctkg.kg.gcpause import gc_paused
 from ctkg.rdf.namespaces import GAF_NS, OA_NS, RDF_NS
 
 _TYPE = RDF_NS + "type"
@@ -142,5 +143,7 @@ def combine(graphs: dict[str, GraphStats], union_triples: Iterable[ox.Triple]) -
 
 def dataset_stats(quads: Iterable[ox.Quad], union_triples: Iterable[ox.Triple]
                   ) -> DatasetStats:
-    """:func:`combine` of :func:`per_graph`: every figure of a build in one pass."""
-    return combine(per_graph(quads), union_triples)
+    """:func:`combine` of :func:`per_graph`: every figure of a build in one pass (with the
+    cyclic garbage collector paused: :mod:`ctkg.kg.gcpause`)."""
+    with gc_paused():
+        return combine(per_graph(quads), union_triples)

@@ -8,17 +8,16 @@ packages check the tables against it in one command; the RDF is already the link
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ctkg import __version__
 from ctkg.kg import tables as t
+from ctkg.kg.gcpause import gc_paused
 
 TABLES_DIR = "tables"
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
@@ -142,22 +141,6 @@ def _schema(table: Table) -> dict[str, object]:
             {"fields": col, "reference": {"resource": ref, "fields": ref_col}}
             for col, ref, ref_col in table.foreign_keys]
     return schema
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block (the previous setting is restored).
-    The tables build hundreds of thousands of small rows and maps that live until their
-    CSV is written and form no reference cycles (reference counting frees them); each
-    full collection would walk every object of the build (about half a million at 1,000
-    documents) for nothing: about 30% of the tables' time at 1,000 synthetic documents."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from ctkg import __version__
 from ctkg.kg.dumps import DUMP_PREFIXES, render_ttl
+from ctkg.kg.gcpause import gc_paused
 from ctkg.kg.graphstats import DatasetStats, GraphStats, is_iri
 from ctkg.kg.jsonld import CONTEXT_PREFIXES
 from ctkg.rdf.namespaces import (
@@ -83,6 +84,12 @@ def render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[st
     figures, :func:`ctkg.kg.graphstats.dataset_stats`; ``files``: the release's other
     files). ``void:sparqlEndpoint`` is left out: the release is files; ``ctkg serve`` adds
     its own at ``/.well-known/void``."""
+    with gc_paused():
+        return _render_void(stats, documents, files, issued)
+
+
+def _render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[str, bytes],
+                 issued: str | None) -> bytes:
     ds = ident("void/dataset")
     union = stats.union
     out: list[Spo] = [
@@ -134,12 +141,16 @@ def example_resources(mentioned: Mapping[str, int]) -> list[ox.NamedNode]:
     most mentioned one (ties in natural order): what a newcomer looks at first.
     ``mentioned``: IRI -> its ``gaf:denotedBy`` (as subject) and ``oa:hasSource`` (as
     object) quads (:attr:`ctkg.kg.graphstats.GraphStats.mentioned`)."""
-    best: dict[str, str] = {}
-    for iri in sorted(mentioned, key=lambda t: (-mentioned[t], natural_key(t))):
+    count: dict[str, int] = {}  # kind -> the most mentions of one of its IRIs
+    tied: dict[str, list[str]] = {}  # kind -> its IRIs with that many
+    for iri, n in mentioned.items():
         kind = iri[len(ID_NS):].split("/")[0] if iri.startswith(ID_NS) else ""
-        if kind in EXAMPLE_KINDS:
-            best.setdefault(kind, iri)
-    return [ox.NamedNode(best[k]) for k in EXAMPLE_KINDS if k in best]
+        if kind not in EXAMPLE_KINDS or n < count.get(kind, 0):
+            continue
+        if n > count.get(kind, 0):
+            count[kind], tied[kind] = n, []
+        tied[kind].append(iri)
+    return [ox.NamedNode(min(tied[k], key=natural_key)) for k in EXAMPLE_KINDS if k in tied]
 
 
 def _partitions(ds: ox.NamedNode, union: GraphStats) -> list[Spo]:
