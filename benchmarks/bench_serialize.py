@@ -10,8 +10,8 @@ a sentence to one document (the text's end: no annotation offset moves).
 The serialize figures skip validation and QC (they do not touch the outputs): read,
 compile, load the store the tables query, then render every file. Since the dumps are
 rendered per graph where each graph is compiled (ctkg.kg.pieces), their rendering is in the
-compile figure (in one process here) and serialize is the assembly plus the derived files. Builds run on a
-temporary copy, so the project's ``data/kg`` is never written.
+compile figure (in one process here) and serialize is the assembly plus the derived files.
+Builds run on a temporary copy, so the project's ``data/kg`` is never written.
 """
 
 from __future__ import annotations

@@ -4,18 +4,24 @@ file, rows that match the graph, spans that slice the source text, byte-stable."
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
+import random
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from ctkg.kg import tables as t
 from ctkg.kg.pipeline import BuildResult
 from ctkg.kg.tablemeta import render_tables
+from ctkg.rdf.namespaces import CTKG_NS, ID_NS, PROV_NS, RDF_NS, XSD_NS
+from ctkg.rdf.terms import natural_key
 
 OA = "http://www.w3.org/ns/oa#"
+CTKG, ID, PROV, RDF, XSD = CTKG_NS, ID_NS, PROV_NS, RDF_NS, XSD_NS
 
 
 def rows(result: BuildResult, name: str) -> list[dict[str, str]]:
@@ -99,3 +105,93 @@ def test_frictionless_validates_the_package(result: BuildResult, tmp_path: Path)
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert not report.valid
     assert "foreign-key" in {e[0] for e in report.flatten(["type"])}
+
+
+# -- the joins in Python against the SPARQL they replace -------------------------------------
+
+ASSERTIONS_SPARQL = """SELECT ?a ?doc ?s ?p ?o ?asof ?inferred ?rule WHERE {
+  ?a a ctkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+     prov:wasDerivedFrom ?doc
+  OPTIONAL { ?a ctkg:asOf ?asof } OPTIONAL { ?a ctkg:inferred ?inferred }
+  OPTIONAL { ?a ctkg:inferenceRule ?rule } }"""
+
+
+def _assertion_rows_by_sparql(store: ox.Store, label: t.Labels) -> set[tuple[str, ...]]:
+    return {(t._cell(a), t._cell(doc), t._cell(s), label(s), t._cell(p), label(p), t._cell(o),
+             label(o) if isinstance(o, ox.NamedNode) else "",
+             o.datatype.value if isinstance(o, ox.Literal) else "", t._cell(asof),
+             t._cell(inferred) or "false", t._cell(rule))
+            for a, doc, s, p, o, asof, inferred, rule in t._query(store, ASSERTIONS_SPARQL)}
+
+
+def _edge_cases(result: BuildResult) -> ox.Store:
+    """The fixture build plus: an assertion with two objects and no optional values, one
+    repeated in a second graph, one lacking its document (no row), a mention with two
+    position selectors."""
+    store = ox.Store()
+    store.bulk_extend(result.quads)
+    ctkg, rdf, oa = CTKG, RDF, OA
+    g2 = ox.NamedNode("https://w3id.org/ctkg/graph/extra")
+    x, y = ox.NamedNode(ID + "assertion/x/1"), ox.NamedNode(ID + "assertion/x/2")
+    m = ox.NamedNode(ID + "mention/x/T1")
+    doc = ox.NamedNode(ID + "document/x")
+    extra = [(x, rdf + "type", ox.NamedNode(ctkg + "Assertion")),
+             (x, rdf + "subject", ox.NamedNode(ID + "person/a")),
+             (x, rdf + "predicate", ox.NamedNode(ctkg + "holds")),
+             (x, rdf + "object", ox.NamedNode(ID + "post/b")),
+             (x, rdf + "object", ox.Literal("12", datatype=ox.NamedNode(XSD + "integer"))),
+             (x, PROV + "wasDerivedFrom", doc), (x, ctkg + "supportedBy", m),
+             (y, rdf + "type", ox.NamedNode(ctkg + "Assertion")),
+             (y, rdf + "subject", ox.NamedNode(ID + "person/a")),
+             (m, oa + "hasSource", doc), (m, oa + "hasSelector", ox.NamedNode(ID + "s/1")),
+             (m, oa + "hasSelector", ox.NamedNode(ID + "s/2")),
+             (m, oa + "hasSelector", ox.NamedNode(ID + "s/q")),
+             (ox.NamedNode(ID + "s/1"), oa + "start", ox.Literal("10")),
+             (ox.NamedNode(ID + "s/1"), oa + "end", ox.Literal("13")),
+             (ox.NamedNode(ID + "s/2"), oa + "start", ox.Literal("3")),
+             (ox.NamedNode(ID + "s/2"), oa + "end", ox.Literal("5")),
+             (ox.NamedNode(ID + "s/q"), oa + "exact", ox.Literal("ab xyz"))]
+    for s, p, o in extra:
+        store.add(ox.Quad(s, ox.NamedNode(p), o, g2))
+    first = next(store.quads_for_pattern(None, ox.NamedNode(rdf + "subject"), None, None))
+    store.add(ox.Quad(first.subject, first.predicate, first.object, g2))
+    return store
+
+
+def test_assertions_rows_are_the_sparql_join(result: BuildResult) -> None:
+    store = _edge_cases(result)
+    label = t.Labels(store)
+    got = t.assertions(store, label)
+    want = _assertion_rows_by_sparql(store, label)
+    assert {tuple(r) for r in got} == want
+    mine = {r[6] for r in got if r[0].endswith("/x/1")}
+    assert mine == {ID + "post/b", "12"}  # both objects, as the join gives them
+    assert not any(r[0].endswith("/x/2") for r in got)
+
+
+def test_evidence_splits_the_quote_over_sorted_fragments(result: BuildResult) -> None:
+    rows_ = [r for r in t.evidence(_edge_cases(result)) if r[0].endswith("/x/1")]
+    assert rows_ == [[ID + "assertion/x/1", ID + "mention/x/T1", ID + "document/x", "3", "5",
+                      "ab"],
+                     [ID + "assertion/x/1", ID + "mention/x/T1", ID + "document/x", "10",
+                      "13", "xyz"]]
+
+
+def test_rows_sort_as_by_every_cells_natural_key() -> None:
+    rng = random.Random(7)
+    cells = ["E2", "E10", "E02", "a", "", "T9", "T10", "x1y2", "x1y10", "10", "9"]
+    rows_ = [[rng.choice(cells) for _ in range(4)] for _ in range(400)]
+    want = sorted({tuple(r): r for r in rows_}.values(),
+                  key=lambda r: [natural_key(c) for c in r])
+    assert t._sorted(rows_) == want
+
+
+def test_tables_leave_the_garbage_collector_as_they_found_it(result: BuildResult) -> None:
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            render_tables(result.quads)
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -18,13 +18,13 @@ from ctkg.atomic import replace_folder
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.kg.dumps import union_triples
 from ctkg.kg.files import Files, chunks_of, same_as_file
+from ctkg.kg.graphstats import dataset_stats
 from ctkg.kg.jsonld import render_context
 from ctkg.kg.pieces import Piece
 from ctkg.kg.render import assemble
 from ctkg.kg.report import (
     CHECKSUMS,
     MANIFEST,
-    graph_counts,
     inputs_sha256,
     render_checksums,
     render_manifest,
@@ -57,13 +57,13 @@ def render_files(layout: Layout, quads: list[ox.Quad], pieces: Sequence[Piece],
         files.set_chunks(name, chunks)
     files["context.jsonld"] = render_context(ctx)
     files.update(render_tables(quads, store))
-    files["void.ttl"] = render_void(quads, triples, (d.doc_id for d in docs), files,
+    stats = dataset_stats(quads, triples)  # void, report and manifest figures, one pass
+    files["void.ttl"] = render_void(stats, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
-    counts = graph_counts(quads)
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]
-    files["build-report.md"] = render_report(quads, counts, docs, shown_warnings, notes)
+    files["build-report.md"] = render_report(stats, docs, shown_warnings, notes)
     files[MANIFEST] = render_manifest(inputs_sha256(layout.root, input_files(layout)),
-                                      counts, files)
+                                      stats.graph_counts, files)
     files[CHECKSUMS] = render_checksums(files)
     return files
 

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 
 from ctkg import __version__
 from ctkg.annotations import brat
-from ctkg.rdf.terms import RDF_TYPE, ctkg, graph_of, iri_of, natural_key
+from ctkg.kg.graphstats import DatasetStats, is_iri
+from ctkg.rdf.terms import ctkg, graph_of, iri_of, natural_key
 
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"  # every other file of the release, as ``sha256sum -c`` reads it
@@ -33,7 +34,8 @@ def inputs_sha256(root: Path, files: Iterable[Path]) -> str:
 
 
 def graph_counts(quads: Iterable[ox.Quad]) -> dict[str, int]:
-    """Graph IRI -> its number of triples."""
+    """Graph IRI -> its number of triples (a build's :attr:`DatasetStats.graph_counts`
+    gives the same without a pass over the quads)."""
     return dict(Counter(iri_of(q.graph_name) for q in quads))
 
 
@@ -58,19 +60,16 @@ def render_checksums(files: Mapping[str, bytes]) -> bytes:
 _COUNTED = {ctkg(c).value: c for c in ("Mention", "Assertion", "Statement")}
 
 
-def render_report(quads: Iterable[ox.Quad], counts: Mapping[str, int],
-                  docs: Iterable[brat.Document], warnings: list[str],
+def render_report(stats: DatasetStats, docs: Iterable[brat.Document], warnings: list[str],
                   notes: list[str]) -> bytes:
-    """``build-report.md``: counts per document and class, and the validation summary."""
-    per_doc: dict[object, Counter[str]] = {}
-    classes: Counter[str] = Counter()
-    for q in quads:
-        if q.predicate == RDF_TYPE:
-            cls = iri_of(q.object)
-            classes[cls] += 1
-            kind = _COUNTED.get(cls)
-            if kind is not None:
-                per_doc.setdefault(q.graph_name, Counter())[kind] += 1
+    """``build-report.md``: counts per graph, document and class (from ``stats``, the
+    build's figures), and the validation summary."""
+    counts = stats.graph_counts
+    classes: Counter[str] = Counter()  # rdf:type triples of every graph, per class
+    for graph in stats.graphs.values():
+        for cls, members in graph.classes.items():
+            if is_iri(cls):
+                classes[cls] += len(members)
     lines = ["# CTKG build report", "", f"Version {__version__}.", "", "## Graphs", "",
              "| graph | triples |", "|---|---:|"]
     lines += [f"| `{g}` | {n} |" for g, n in sorted(counts.items())]
@@ -78,7 +77,9 @@ def render_report(quads: Iterable[ox.Quad], counts: Mapping[str, int],
               "| document | T | E | R | negated | mentions | statements | assertions |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for d in sorted(docs, key=lambda d: natural_key(d.doc_id)):
-        c = per_doc.get(graph_of(d.doc_id), Counter())
+        found = stats.graphs.get(graph_of(d.doc_id).value)
+        c = {kind: len(found.classes.get(cls, ())) if found else 0
+             for cls, kind in _COUNTED.items()}
         negated = sum(1 for a in d.attributes.values() if a.type == "Negation")
         lines.append(f"| {d.doc_id} | {len(d.textbounds)} | {len(d.events)} | "
                      f"{len(d.relations)} | {negated} | {c['Mention']} | {c['Statement']} | "

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from ctkg import __version__
 from ctkg.kg import tables as t
+from ctkg.kg.gcpause import gc_paused
 
 TABLES_DIR = "tables"
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
@@ -149,11 +150,14 @@ def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None
     if store is None:
         store = ox.Store()
         store.bulk_extend(quads)
-    labels = t.Labels(store)
+    with gc_paused():
+        labels = t.Labels(store)
+        csvs = {table.name: t.render_csv([n for n, _k, _d in table.fields],
+                                         table.rows(store, labels)) for table in TABLES}
     files: dict[str, bytes] = {}
     resources = []
     for table in TABLES:
-        data = t.render_csv([n for n, _k, _d in table.fields], table.rows(store, labels))
+        data = csvs[table.name]
         files[f"{TABLES_DIR}/{table.name}.csv"] = data
         resources.append({
             "name": table.name, "path": f"{table.name}.csv", "title": table.title,

@@ -2,9 +2,10 @@
 data package (``tables/datapackage.json``, :mod:`ctkg.kg.tablemeta`).
 
 Why tables beside the RDF: an analyst opens a CSV in one line of pandas or R and never needs
-SPARQL; the tables are the graph's own facts (every row is read from the build's quads by a
-set-at-a-time SPARQL query, never written by hand), IRIs kept so that rows join back to the
-graph, with readable labels beside them. RFC 4180: UTF-8, CRLF line ends, a header row, one
+SPARQL; the tables are the graph's own facts (every row is read from the build's quads, by a
+set-at-a-time SPARQL query or, for the large tables, by index scans joined in Python; never
+written by hand), IRIs kept so that rows join back to the graph, with readable labels
+beside them. RFC 4180: UTF-8, CRLF line ends, a header row, one
 value per cell (a list becomes more rows: ``statement_topics``, ``evidence``). Rows are
 sorted, so the same build gives the same bytes.
 
@@ -18,18 +19,34 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from itertools import product
 
 import pyoxigraph as ox
 
-from ctkg.rdf.namespaces import CTKG_NS, GRAPH_NS, ID_NS, OA_NS, PREFIXES, RDFS_NS, SKOS_NS, TIME_NS
-from ctkg.rdf.terms import natural_key
+from ctkg.rdf.namespaces import (
+    CTKG_NS,
+    GRAPH_NS,
+    ID_NS,
+    OA_NS,
+    PREFIXES,
+    PROV_NS,
+    RDF_NS,
+    RDFS_NS,
+    SKOS_NS,
+    TIME_NS,
+)
+from ctkg.rdf.terms import RDF_TYPE, natural_key
 
-_SUPPORTED_BY = ox.NamedNode(CTKG_NS + "supportedBy")
-_HAS_SELECTOR = ox.NamedNode(OA_NS + "hasSelector")
-_HAS_SOURCE = ox.NamedNode(OA_NS + "hasSource")
-_OA_START = ox.NamedNode(OA_NS + "start")
-_OA_END = ox.NamedNode(OA_NS + "end")
-_OA_EXACT = ox.NamedNode(OA_NS + "exact")
+_SUPPORTED_BY = CTKG_NS + "supportedBy"
+_HAS_SELECTOR = OA_NS + "hasSelector"
+_HAS_SOURCE = OA_NS + "hasSource"
+_OA_START = OA_NS + "start"
+_OA_END = OA_NS + "end"
+_OA_EXACT = OA_NS + "exact"
+_ASSERTION = ox.NamedNode(CTKG_NS + "Assertion")
+_ASSERTION_REQUIRED = (RDF_NS + "subject", RDF_NS + "predicate", RDF_NS + "object",
+                       PROV_NS + "wasDerivedFrom")
+_ASSERTION_OPTIONAL = (CTKG_NS + "asOf", CTKG_NS + "inferred", CTKG_NS + "inferenceRule")
 ENTITY_KINDS = ("person", "org", "place", "post", "event", "threat", "goal", "technology",
                 "instrument", "pillar")
 _PREFIX_LINES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -47,8 +64,9 @@ def _cell(term: object) -> str:
     """One cell: an IRI as it is, a literal by its lexical form, nothing as empty."""
     if term is None:
         return ""
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term.value
+    kind = type(term)  # not isinstance with a union type: this runs once per cell
+    if kind is ox.NamedNode or kind is ox.Literal:
+        return term.value  # type: ignore[attr-defined, no-any-return]
     return str(term)
 
 
@@ -81,9 +99,26 @@ class Labels:
 
 
 def _sorted(rows: Iterable[Row]) -> list[Row]:
-    """Distinct rows in natural order (E2 before E10, offset 9 before 10)."""
-    return sorted({tuple(r): r for r in rows}.values(),
-                  key=lambda r: [natural_key(c) for c in r])
+    """Distinct rows in natural order (E2 before E10, offset 9 before 10), cell by cell."""
+    return _natural(list({tuple(r): r for r in rows}.values()), 0)
+
+
+def _natural(rows: list[Row], col: int) -> list[Row]:
+    """Distinct rows of one length in natural order from column ``col`` on: grouped by that
+    cell, groups in its natural order, each group by the next columns. The order of a sort
+    by every cell's natural key (which ends with the text, so distinct cells never tie),
+    but a cell's key is computed only where the cells before it tie: most rows are told
+    apart by their first cell (an IRI)."""
+    if len(rows) < 2 or col >= len(rows[0]):
+        return rows
+    groups: dict[str, list[Row]] = {}
+    for r in rows:
+        groups.setdefault(r[col], []).append(r)
+    out: list[Row] = []
+    for cell in sorted(groups, key=natural_key):
+        group = groups[cell]
+        out += group if len(group) == 1 else _natural(group, col + 1)
+    return out
 
 
 def render_csv(header: Sequence[str], rows: Iterable[Row]) -> bytes:
@@ -160,56 +195,61 @@ def statement_topics(store: ox.Store, label: Labels) -> list[Row]:
     return [[_cell(s), _cell(about), label(about)] for s, about in rows]
 
 
+def by_subject(store: ox.Store, predicate: str) -> dict[str, list[object]]:
+    """Subject (:func:`_cell`) -> its objects of ``predicate`` in any graph (in the store's
+    order; a triple held by two graphs comes twice, and its rows are made distinct by
+    :func:`render_csv`), read by one scan of the predicate's index: a table joins such maps
+    in Python, which is linear and several times faster than a SPARQL join or an index
+    lookup per subject. Keys are strings: a lookup by a pyoxigraph term costs several
+    times one by its IRI."""
+    out: dict[str, list[object]] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+        out.setdefault(_cell(q.subject), []).append(q.object)
+    return out
+
+
 def assertions(store: ox.Store, label: Labels) -> list[Row]:
-    rows = _query(store, """SELECT ?a ?doc ?s ?p ?o ?asof ?inferred ?rule WHERE {
-      ?a a ctkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-         prov:wasDerivedFrom ?doc
-      OPTIONAL { ?a ctkg:asOf ?asof } OPTIONAL { ?a ctkg:inferred ?inferred }
-      OPTIONAL { ?a ctkg:inferenceRule ?rule } }""")
-    return [[_cell(a), _cell(doc), _cell(s), label(s), _cell(p), label(p), _cell(o),
-             label(o) if isinstance(o, ox.NamedNode) else "",
-             o.datatype.value if isinstance(o, ox.Literal) else "", _cell(asof),
-             _cell(inferred) or "false", _cell(rule)]
-            for a, doc, s, p, o, asof, inferred, rule in rows]
+    """One row per assertion and combination of its values, as the SPARQL join of its
+    required ``rdf:subject``, ``rdf:predicate``, ``rdf:object``, ``prov:wasDerivedFrom``
+    and optional ``ctkg:asOf``, ``ctkg:inferred``, ``ctkg:inferenceRule`` would give."""
+    required = [by_subject(store, p) for p in _ASSERTION_REQUIRED]
+    optional = [by_subject(store, p) for p in _ASSERTION_OPTIONAL]
+    found = store.quads_for_pattern(None, RDF_TYPE, _ASSERTION, None)
+    out: list[Row] = []
+    for a in dict.fromkeys(_cell(q.subject) for q in found):
+        values = [m.get(a, []) for m in required] + [m.get(a) or [None] for m in optional]
+        for s, p, o, doc, asof, inferred, rule in product(*values):
+            out.append([a, _cell(doc), _cell(s), label(s), _cell(p), label(p),
+                        _cell(o), label(o) if isinstance(o, ox.NamedNode) else "",
+                        o.datatype.value if isinstance(o, ox.Literal) else "", _cell(asof),
+                        _cell(inferred) or "false", _cell(rule)])
+    return out
 
 
 def evidence(store: ox.Store) -> list[Row]:
     """One row per span of each mention that supports an assertion; the quote of a span is
     its part of the mention's ``oa:exact`` (brat joins a discontinuous mention's fragments
-    by one space), so ``text[start:end] == quote`` on every row. Index lookups per mention
-    rather than one SPARQL join: five times faster at 1,000 synthetic documents."""
-    spans: dict[ox.NamedNode, tuple[str, list[tuple[int, int]], str]] = {}
+    by one space), so ``text[start:end] == quote`` on every row. Read by one index scan per
+    property (:func:`by_subject`)."""
+    selectors, source = by_subject(store, _HAS_SELECTOR), by_subject(store, _HAS_SOURCE)
+    starts, ends = by_subject(store, _OA_START), by_subject(store, _OA_END)
+    exacts = by_subject(store, _OA_EXACT)
     out: list[Row] = []
-    for q in store.quads_for_pattern(None, _SUPPORTED_BY, None, None):
-        mention = q.object
-        if not isinstance(mention, ox.NamedNode):
+    for q in store.quads_for_pattern(None, ox.NamedNode(_SUPPORTED_BY), None, None):
+        if not isinstance(q.object, ox.NamedNode):
             continue
-        if mention not in spans:
-            spans[mention] = _mention_spans(store, mention)
-        document, found, quote = spans[mention]
+        mention = q.object.value
+        found: set[tuple[int, int]] = set()
+        exact = ""
+        for selector in selectors.get(mention, []):
+            sel = _cell(selector)
+            if sel in starts:
+                found.add((int(_cell(starts[sel][0])), int(_cell(ends.get(sel, [""])[0]))))
+            exact = exact or _cell(exacts.get(sel, [""])[0])
+        document = _cell(source.get(mention, [""])[0])
         pos = 0
-        for begin, stop in found:
-            out.append([_cell(q.subject), mention.value, document, str(begin), str(stop),
-                        quote[pos:pos + stop - begin]])
+        for begin, stop in sorted(found):
+            out.append([_cell(q.subject), mention, document, str(begin), str(stop),
+                        exact[pos:pos + stop - begin]])
             pos += stop - begin + 1
     return out
-
-
-def _one(store: ox.Store, s: ox.NamedNode, p: ox.NamedNode) -> str:
-    return next((_cell(q.object) for q in store.quads_for_pattern(s, p, None, None)), "")
-
-
-def _mention_spans(store: ox.Store, mention: ox.NamedNode
-                   ) -> tuple[str, list[tuple[int, int]], str]:
-    """(document IRI, sorted (start, end) fragments, oa:exact) of a mention."""
-    found: set[tuple[int, int]] = set()
-    exact = ""
-    for q in store.quads_for_pattern(mention, _HAS_SELECTOR, None, None):
-        sel = q.object
-        if not isinstance(sel, ox.NamedNode):
-            continue
-        start = _one(store, sel, _OA_START)
-        if start:
-            found.add((int(start), int(_one(store, sel, _OA_END))))
-        exact = exact or _one(store, sel, _OA_EXACT)
-    return _one(store, mention, _HAS_SOURCE), sorted(found), exact

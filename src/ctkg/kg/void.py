@@ -4,22 +4,21 @@ licence, version, sources, dumps), with IRIs for every partition (no blank nodes
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from ctkg import __version__
 from ctkg.kg.dumps import DUMP_PREFIXES, render_ttl
+from ctkg.kg.gcpause import gc_paused
+from ctkg.kg.graphstats import DatasetStats, GraphStats, is_iri
 from ctkg.kg.jsonld import CONTEXT_PREFIXES
 from ctkg.rdf.namespaces import (
     CTKG_NS,
     DCAT_NS,
     DCTERMS_NS,
-    GAF_NS,
     GRAPH_NS,
     ID_NS,
-    OA_NS,
     OWL_NS,
     VOID_NS,
     XSD_NS,
@@ -38,8 +37,6 @@ FOAF_NS = "http://xmlns.com/foaf/0.1/"
 SD_NS = "http://www.w3.org/ns/sparql-service-description#"
 SPDX_NS = "http://spdx.org/rdf/terms#"
 XSD_DATE = ox.NamedNode(XSD_NS + "date")
-DENOTED_BY = ox.NamedNode(GAF_NS + "denotedBy")
-HAS_SOURCE = ox.NamedNode(OA_NS + "hasSource")
 CONTRIBUTORS = ident("void/ctkg-contributors")
 EXAMPLE_KINDS = ("person", "org", "event", "threat", "goal", "document")
 DESCRIPTION = ("An open knowledge graph of counter-terrorism policy discourse compiled from "
@@ -80,13 +77,21 @@ def _partition_iri(kind: str, term: ox.NamedNode) -> ox.NamedNode:
     return ident(f"void/{kind}/h-{hashlib.sha256(value.encode()).hexdigest()[:16]}")
 
 
-def render_void(quads: list[ox.Quad], triples: list[ox.Triple], documents: Iterable[str],
-                files: Mapping[str, bytes], issued: str | None = None) -> bytes:
+def render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[str, bytes],
+                issued: str | None = None) -> bytes:
     """VoID + DCAT description of the dataset: the union of all graphs, one ``void:subset``
-    per named graph, the dumps and tables with their SHA-256 (``files``: the release's
-    other files; ``triples``: the distinct triples of all graphs). ``void:sparqlEndpoint`` is
-    left out: the release is files; ``ctkg serve`` adds its own at ``/.well-known/void``."""
+    per named graph, the dumps and tables with their SHA-256 (``stats``: the build's
+    figures, :func:`ctkg.kg.graphstats.dataset_stats`; ``files``: the release's other
+    files). ``void:sparqlEndpoint`` is left out: the release is files; ``ctkg serve`` adds
+    its own at ``/.well-known/void``."""
+    with gc_paused():
+        return _render_void(stats, documents, files, issued)
+
+
+def _render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[str, bytes],
+                 issued: str | None) -> bytes:
     ds = ident("void/dataset")
+    union = stats.union
     out: list[Spo] = [
         (ds, RDF_TYPE, _v("Dataset")), (ds, RDF_TYPE, _dcat("Dataset")),
         (ds, _dct("title"), lit("CTKG: a knowledge graph of counter-terrorism policy "
@@ -100,35 +105,28 @@ def render_void(quads: list[ox.Quad], triples: list[ox.Triple], documents: Itera
         (ds, _dcat("version"), lit(__version__)),
         (ds, _v("uriSpace"), lit(ID_NS)),
         (ds, _v("vocabulary"), ox.NamedNode(CTKG_NS)),
-        (ds, _v("entities"), lit(len({t.subject for t in triples
-                                      if isinstance(t.subject, ox.NamedNode)
-                                      and t.subject.value.startswith(ID_NS)}))),
-        *_stats(ds, triples),
+        (ds, _v("entities"), lit(sum(1 for s in union.subjects if s.startswith(ID_NS)))),
+        *_stats(ds, union),
     ]
     if issued:
         out.append((ds, _dct("issued"), ox.Literal(issued, datatype=XSD_DATE)))
-    out += [(ds, _v("exampleResource"), e) for e in example_resources(quads)]
-    out += _subsets(ds, quads) + _partitions(ds, triples) + _distributions(ds, files)
+    out += [(ds, _v("exampleResource"), e) for e in example_resources(union.mentioned)]
+    out += _subsets(ds, stats.graphs) + _partitions(ds, union) + _distributions(ds, files)
     out += [(ds, _dct("source"), ident(f"document/{doc}")) for doc in sorted(set(documents))]
     return render_ttl((ox.Triple(s, p, o) for s, p, o in out), VOID_PREFIXES)
 
 
-def _stats(ds: ox.NamedNode, triples: list[ox.Triple] | list[ox.Quad]) -> list[Spo]:
-    """void:triples, distinct subjects and objects, classes and properties of ``triples``."""
-    classes = {t.object for t in triples if t.predicate == RDF_TYPE}
-    return [(ds, _v("triples"), lit(len(triples))),
-            (ds, _v("distinctSubjects"), lit(len({t.subject for t in triples}))),
-            (ds, _v("distinctObjects"), lit(len({t.object for t in triples}))),
-            (ds, _v("classes"), lit(len(classes))),
-            (ds, _v("properties"), lit(len({t.predicate for t in triples})))]
+def _stats(ds: ox.NamedNode, stats: GraphStats) -> list[Spo]:
+    """void:triples, distinct subjects and objects, classes and properties."""
+    return [(ds, _v("triples"), lit(stats.triples)),
+            (ds, _v("distinctSubjects"), lit(len(stats.subjects))),
+            (ds, _v("distinctObjects"), lit(len(stats.objects))),
+            (ds, _v("classes"), lit(len(stats.classes))),
+            (ds, _v("properties"), lit(len(stats.properties)))]
 
 
-def _subsets(ds: ox.NamedNode, quads: list[ox.Quad]) -> list[Spo]:
+def _subsets(ds: ox.NamedNode, graphs: Mapping[str, GraphStats]) -> list[Spo]:
     """One void:subset per named graph, named by ``sd:name``."""
-    graphs: dict[str, list[ox.Quad]] = {}  # a graph's quads count as its triples
-    for q in quads:
-        if isinstance(q.graph_name, ox.NamedNode):
-            graphs.setdefault(q.graph_name.value, []).append(q)
     out: list[Spo] = []
     for g in sorted(graphs):
         sub = ident(f"void/graph/{g[len(GRAPH_NS):]}")
@@ -138,36 +136,34 @@ def _subsets(ds: ox.NamedNode, quads: list[ox.Quad]) -> list[Spo]:
     return out
 
 
-def example_resources(quads: Iterable[ox.Quad]) -> list[ox.NamedNode]:
+def example_resources(mentioned: Mapping[str, int]) -> list[ox.NamedNode]:
     """Per kind of page (person, organization, event, threat, policy goal, document), the
-    most mentioned one (ties in natural order): what a newcomer looks at first."""
-    counts: Counter[ox.NamedNode] = Counter()
-    for q in quads:
-        if q.predicate == DENOTED_BY and isinstance(q.subject, ox.NamedNode):
-            counts[q.subject] += 1
-        elif q.predicate == HAS_SOURCE and isinstance(q.object, ox.NamedNode):
-            counts[q.object] += 1
-    best: dict[str, ox.NamedNode] = {}
-    for iri in sorted(counts, key=lambda t: (-counts[t], natural_key(t.value))):
-        kind = iri.value[len(ID_NS):].split("/")[0] if iri.value.startswith(ID_NS) else ""
-        if kind in EXAMPLE_KINDS:
-            best.setdefault(kind, iri)
-    return [best[k] for k in EXAMPLE_KINDS if k in best]
+    most mentioned one (ties in natural order): what a newcomer looks at first.
+    ``mentioned``: IRI -> its ``gaf:denotedBy`` (as subject) and ``oa:hasSource`` (as
+    object) quads (:attr:`ctkg.kg.graphstats.GraphStats.mentioned`)."""
+    count: dict[str, int] = {}  # kind -> the most mentions of one of its IRIs
+    tied: dict[str, list[str]] = {}  # kind -> its IRIs with that many
+    for iri, n in mentioned.items():
+        kind = iri[len(ID_NS):].split("/")[0] if iri.startswith(ID_NS) else ""
+        if kind not in EXAMPLE_KINDS or n < count.get(kind, 0):
+            continue
+        if n > count.get(kind, 0):
+            count[kind], tied[kind] = n, []
+        tied[kind].append(iri)
+    return [ox.NamedNode(min(tied[k], key=natural_key)) for k in EXAMPLE_KINDS if k in tied]
 
 
-def _partitions(ds: ox.NamedNode, triples: list[ox.Triple]) -> list[Spo]:
-    classes: dict[ox.NamedNode, set[object]] = {}
-    props: Counter[ox.NamedNode] = Counter()
-    for t in triples:
-        props[t.predicate] += 1
-        if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            classes.setdefault(t.object, set()).add(t.subject)
+def _partitions(ds: ox.NamedNode, union: GraphStats) -> list[Spo]:
     out: list[Spo] = []
-    for cls, members in classes.items():
+    for key, members in union.classes.items():
+        if not is_iri(key):
+            continue
+        cls = ox.NamedNode(key)
         part = _partition_iri("class", cls)
         out += [(ds, _v("classPartition"), part), (part, _v("class"), cls),
                 (part, _v("entities"), lit(len(members)))]
-    for prop, count in props.items():
+    for key, count in union.properties.items():
+        prop = ox.NamedNode(key)
         part = _partition_iri("property", prop)
         out += [(ds, _v("propertyPartition"), part), (part, _v("property"), prop),
                 (part, _v("triples"), lit(count))]

@@ -1,0 +1,97 @@
+"""The build's statistics in one pass: per graph, combined, and equal to the figures counted
+the direct way (sets of pyoxigraph terms over the quads and the distinct triples)."""
+
+from __future__ import annotations
+
+import pickle
+from collections import Counter
+
+import pyoxigraph as ox
+
+from ctkg.kg.dumps import union_triples
+from ctkg.kg.graphstats import GraphStats, combine, dataset_stats, graph_stats, per_graph
+from ctkg.kg.pipeline import BuildResult
+from ctkg.rdf.namespaces import GAF_NS, OA_NS
+from ctkg.rdf.terms import RDF_TYPE, iri_of
+
+EX = "https://example.org/"
+G1, G2 = ox.NamedNode(EX + "g1"), ox.NamedNode(EX + "g2")
+A, B, C = (ox.NamedNode(EX + x) for x in "abc")
+P = ox.NamedNode(EX + "p")
+CLS = ox.NamedNode(EX + "Class")
+DENOTED_BY = ox.NamedNode(GAF_NS + "denotedBy")
+HAS_SOURCE = ox.NamedNode(OA_NS + "hasSource")
+
+
+def quads() -> list[ox.Quad]:
+    return [
+        ox.Quad(A, RDF_TYPE, CLS, G1), ox.Quad(B, RDF_TYPE, CLS, G1),
+        ox.Quad(A, P, ox.Literal(EX + "b"), G1),  # a literal spelled like an IRI
+        ox.Quad(A, P, B, G1), ox.Quad(A, DENOTED_BY, C, G1), ox.Quad(C, HAS_SOURCE, B, G1),
+        ox.Quad(A, RDF_TYPE, CLS, G2),  # the same triple in a second graph
+        ox.Quad(C, P, ox.Literal("1", datatype=ox.NamedNode(EX + "int")), G2),
+    ]
+
+
+def test_one_graph() -> None:
+    stats = graph_stats(q for q in quads() if q.graph_name == G1)
+    assert stats.triples == 6
+    assert stats.subjects == {A.value, B.value, C.value}
+    assert len(stats.objects) == 4  # CLS, "b" and <b> apart, C (B counted once)
+    assert stats.classes == {CLS.value: {A.value, B.value}}
+    assert stats.properties == Counter({RDF_TYPE.value: 2, P.value: 2, DENOTED_BY.value: 1,
+                                        HAS_SOURCE.value: 1})
+    assert stats.mentioned == Counter({A.value: 1, B.value: 1})
+
+
+def test_graphs_in_any_order_and_the_union() -> None:
+    graphs = per_graph(quads())
+    assert list(graphs) == [G1.value, G2.value]
+    shuffled = quads()[::2] + quads()[1::2]  # each graph met in several runs
+    assert per_graph(shuffled) == graphs
+    stats = combine(graphs, union_triples(quads()))
+    assert stats.graph_counts == {G1.value: 6, G2.value: 2}
+    assert stats.union.triples == 7  # <a> a <Class> once
+    assert stats.union.properties[RDF_TYPE.value] == 2
+    assert stats.union.classes == {CLS.value: {A.value, B.value}}
+    assert len(stats.union.objects) == 5
+
+
+def test_stats_pickle() -> None:
+    stats = graph_stats(quads())
+    assert pickle.loads(pickle.dumps(stats)) == stats
+    total = GraphStats()
+    total.add(stats)
+    assert total == stats
+
+
+def test_the_build_figures_match_direct_counts(result: BuildResult) -> None:
+    """Every figure against its definition, counted on the quads and distinct triples."""
+    stats = dataset_stats(result.quads, union_triples(result.quads))
+    graphs: dict[ox.NamedNode, list[ox.Quad]] = {}
+    for q in result.quads:
+        assert isinstance(q.graph_name, ox.NamedNode)
+        graphs.setdefault(q.graph_name, []).append(q)
+    assert set(stats.graphs) == {g.value for g in graphs}
+    for g, items in graphs.items():
+        got = stats.graphs[g.value]
+        assert got.triples == len(items)
+        assert len(got.subjects) == len({q.subject for q in items})
+        assert len(got.objects) == len({q.object for q in items})
+        assert len(got.classes) == len({q.object for q in items if q.predicate == RDF_TYPE})
+        assert len(got.properties) == len({q.predicate for q in items})
+    union = {q.triple for q in result.quads}
+    assert stats.union.triples == len(union)
+    assert len(stats.union.subjects) == len({t.subject for t in union})
+    assert len(stats.union.objects) == len({t.object for t in union})
+    assert stats.union.properties == Counter(t.predicate.value for t in union)
+    members: dict[str, set[str]] = {}
+    for t in union:
+        if t.predicate == RDF_TYPE:
+            assert isinstance(t.object, ox.NamedNode)
+            members.setdefault(t.object.value, set()).add(iri_of(t.subject))
+    assert {c: len(m) for c, m in stats.union.classes.items()} == {
+        c: len(m) for c, m in members.items()}
+    assert stats.union.mentioned == Counter(
+        [iri_of(q.subject) for q in result.quads if q.predicate == DENOTED_BY]
+        + [iri_of(q.object) for q in result.quads if q.predicate == HAS_SOURCE])
