@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from ctkg.atomic import replace_folder
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.kg.dumps import union_triples
 from ctkg.kg.files import Files, chunks_of, same_as_file
-from ctkg.kg.graphstats import dataset_stats
+from ctkg.kg.graphstats import combine
 from ctkg.kg.jsonld import render_context
 from ctkg.kg.pieces import Piece
 from ctkg.kg.render import assemble
@@ -57,7 +58,10 @@ def render_files(layout: Layout, quads: list[ox.Quad], pieces: Sequence[Piece],
         files.set_chunks(name, chunks)
     files["context.jsonld"] = render_context(ctx)
     files.update(render_tables(quads, store))
-    stats = dataset_stats(quads, triples)  # void, report and manifest figures, one pass
+    # void, report and manifest figures: each graph's from its piece (counted where it was
+    # compiled, and cached with it), the union's combined from them and the distinct triples
+    stats = combine({p.graph: p.stats for p in sorted(pieces, key=attrgetter("graph"))},
+                    triples)
     files["void.ttl"] = render_void(stats, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]

@@ -26,6 +26,7 @@ from operator import attrgetter
 
 import pyoxigraph as ox
 
+from ctkg.kg.graphstats import GraphStats
 from ctkg.rdf.terms import natural_key
 
 _CLEAN_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?$")
@@ -49,6 +50,7 @@ class Piece:
     signatures: frozenset[Signature]
     prefixes: tuple[tuple[str, str], ...]  # those it was rendered with, relevant ones only
     quads: int  # how many
+    stats: GraphStats  # its figures for void.ttl, the report and the manifest
 
 
 class Namespaces:
