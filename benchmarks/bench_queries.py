@@ -57,6 +57,10 @@ def main() -> int:
     parser.add_argument("--trig", type=Path, help="a TriG file to load instead of the build")
     parser.add_argument("--store", choices=["memory", "disk"], default="memory",
                         help="query the build loaded in memory or the persistent store")
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="abandon a query after this many seconds (default 30)")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="time only this query (repeatable)")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                         help="a value for every query declaring NAME (repeatable)")
     args = parser.parse_args()
@@ -81,6 +85,8 @@ def main() -> int:
     print(f"{'query':<30} {'rows':>5} {'median ms':>10} {'min ms':>8} {'max ms':>8} "
           f"{'engine median':>14}")
     for name, path, _title in bundled_queries(args.root):
+        if args.only and name not in args.only:
+            continue
         info = read_query(path, name)
         if info.network:
             print(f"{name:<30} skipped (needs the network)")
@@ -91,12 +97,19 @@ def main() -> int:
         times, engine, rows = [], [], 0
         for _ in range(args.runs):
             t0 = time.perf_counter()
-            _variables, result = run_query(info.text, store=store, params=params)
+            try:
+                _variables, result = run_query(info.text, store=store, params=params,
+                                               timeout=args.timeout)
+            except CTKGError as exc:  # a timeout: say so and go on with the next query
+                print(f"{name:<30} failed: {str(exc).splitlines()[0]}")
+                break
             times.append((time.perf_counter() - t0) * 1000)
             rows = len(result)
             t0 = time.perf_counter()
             list(store.query(engine_text, use_default_graph_as_union=True))
             engine.append((time.perf_counter() - t0) * 1000)
+        if len(times) < args.runs:
+            continue
         print(f"{name:<30} {rows:>5} {statistics.median(times):>10.2f} {min(times):>8.2f} "
               f"{max(times):>8.2f} {statistics.median(engine):>14.2f}")
     return 0
