@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,10 +86,10 @@ def main() -> int:
     total = 0.0
     for q in queries:
         if q.scope == "document":
-            secs, found = _median(args.runs, lambda q=q: qc_scope._by_graph(store, q))
+            secs, found = _median(args.runs, partial(qc_scope._by_graph, store, q))
             rows = sum(len(r) for r in found.values()) if isinstance(found, dict) else 0
         else:
-            secs, found = _median(args.runs, lambda q=q: run_query(store, q))
+            secs, found = _median(args.runs, partial(run_query, store, q))
             rows = len(found) if isinstance(found, list) else 0
         total += secs
         print(f"  {q.name:42} {q.scope:8} {secs * 1000:10.1f} ms  {rows} rows")
