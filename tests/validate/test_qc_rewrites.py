@@ -73,6 +73,14 @@ ctkg:UndeclaredClass ctkg:hasNoDeclaration id:person/untyped .
     "b": _claim("b/elsewhere", "warnsOf", "threat/known", "m/b/1")
          + _span("m/b/1", "document/b", 10, 20)
          + "id:person/w a ctkg:OnlyRdfsClass . id:pillar/typed-elsewhere a skos:Concept .\n",
+    # labels: two things share one (ignoring case), a concept shares another (exempt), a
+    # thing repeats its own, a label starts with a determiner
+    "registry": """
+id:person/v skos:prefLabel "Vera Example"@en ; skos:altLabel "Vera Example"@en .
+id:person/w skos:prefLabel "Walt Example"@en ; skos:altLabel "vera example"@en .
+id:org/u skos:prefLabel "Pillar Four"@en ; skos:altLabel "This office"@en .
+id:pillar/typed-elsewhere skos:prefLabel "pillar four"@en .
+""",
 }
 
 
@@ -113,6 +121,15 @@ def test_claims_flagged_are_exactly_the_unattributed_ones() -> None:
     assert sorted(rows) == [f"assertion=https://w3id.org/ctkg/id/assertion/a/{a}, "
                     "statement=https://w3id.org/ctkg/id/statement/a/E1"
                     for a in ("no-speaker", "other-speaker", "unattributed")]
+
+
+def test_labels_flagged_are_exactly_the_shared_and_generic_ones() -> None:
+    rows = run_query(_store(PLANTED), FAST["generic-label-violation"])
+    ids = "https://w3id.org/ctkg/id/"
+    assert sorted(rows) == [
+        f"entity={ids}org/u, label='This office'@en, problem='starts with a determiner or pronoun'",
+        f"entity={ids}person/v, label='Vera Example'@en, problem='shared with {ids}person/w'",
+        f"entity={ids}person/w, label='vera example'@en, problem='shared with {ids}person/v'"]
 
 
 def test_terms_flagged_are_exactly_the_undeclared_and_unknown_ones() -> None:
