@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ctkg.kg.files import Files, same_as_file
+from ctkg.kg.files import Files, same_as_file, sha256_of, size_of
 from ctkg.kg.outputs import stale_outputs, write_outputs
 
 
@@ -18,8 +18,9 @@ def _files() -> Files:
 def test_chunks_read_as_their_bytes() -> None:
     files = _files()
     assert files["ctkg.nq"] == b"<a> <b> <c> .\n<d> <e> <f> .\n"
-    assert files.size("ctkg.nq") == 28 and len(files.chunks("ctkg.nq")) == 2
-    assert files.sha256("ctkg.nq") == hashlib.sha256(files["ctkg.nq"]).hexdigest()
+    assert size_of(files, "ctkg.nq") == 28 and len(files.chunks("ctkg.nq")) == 2
+    assert sha256_of(files, "ctkg.nq") == hashlib.sha256(files["ctkg.nq"]).hexdigest()
+    assert sha256_of({"x": b"abc"}, "x") == hashlib.sha256(b"abc").hexdigest()
     assert files == {"small.txt": b"abc\n", "ctkg.nq": files["ctkg.nq"]}
     assert sorted(files) == ["ctkg.nq", "small.txt"]
 

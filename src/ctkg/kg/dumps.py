@@ -26,7 +26,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from ctkg.kg.pieces import Namespaces, resolve
+from ctkg.kg.pieces import Namespaces, iris_of, resolve
 from ctkg.rdf.namespaces import GRAPH_NS, KIND_PREFIXES, PREFIXES
 from ctkg.rdf.terms import RDF_TYPE, natural_key, quad_key
 
@@ -164,17 +164,6 @@ class _Compact:
 
 # -- prefixes ------------------------------------------------------------------------------------
 
-def _iris(items: Sequence[ox.Quad] | Sequence[ox.Triple]) -> set[str]:
-    """Every IRI of the items (terms and literal datatypes)."""
-    terms: set[object] = set()
-    for part in ("subject", "predicate", "object", "graph_name"):
-        if items and hasattr(items[0], part):
-            terms.update(map(attrgetter(part), items))
-    out = {t.value for t in terms if isinstance(t, ox.NamedNode)}
-    out.update(t.datatype.value for t in terms if isinstance(t, ox.Literal))
-    return out
-
-
 def clean_prefixes(items: Sequence[ox.Quad] | Sequence[ox.Triple],
                    prefixes: Mapping[str, str]) -> dict[str, str]:
     """The prefixes that the data uses and under which no IRI needs an escape.
@@ -183,4 +172,4 @@ def clean_prefixes(items: Sequence[ox.Quad] | Sequence[ox.Triple],
     rest is not a plain local name is dropped (its IRIs then fall to the next-longest
     namespace, which is checked in turn, or are written in full): :func:`pieces.resolve`.
     """
-    return resolve(Namespaces(prefixes).signatures(_iris(items)), prefixes)
+    return resolve(Namespaces(prefixes).signatures(iris_of(items)), prefixes)

@@ -46,15 +46,6 @@ class Files(MutableMapping[str, bytes]):
         value = self._data[name]
         return (value,) if isinstance(value, bytes) else value
 
-    def size(self, name: str) -> int:
-        return sum(map(len, self.chunks(name)))
-
-    def sha256(self, name: str) -> str:
-        h = hashlib.sha256()
-        for chunk in self.chunks(name):
-            h.update(chunk)
-        return h.hexdigest()
-
     def contents(self) -> dict[str, Content]:
         """Every file as bytes or chunks, for a writer (:func:`ctkg.atomic.replace_folder`)."""
         return dict(self._data)
@@ -63,6 +54,20 @@ class Files(MutableMapping[str, bytes]):
 def chunks_of(files: Mapping[str, bytes], name: str) -> Sequence[bytes]:
     """A file's chunks, from a :class:`Files` or any mapping of bytes."""
     return files.chunks(name) if isinstance(files, Files) else (files[name],)
+
+
+def size_of(files: Mapping[str, bytes], name: str) -> int:
+    """A file's size in bytes, without joining its chunks."""
+    return sum(map(len, chunks_of(files, name)))
+
+
+def sha256_of(files: Mapping[str, bytes], name: str) -> str:
+    """A file's SHA-256 (hex), chunk by chunk: the manifest, ``SHA256SUMS`` and VoID each
+    hash every dump, which would otherwise be joined into one more copy each time."""
+    h = hashlib.sha256()
+    for chunk in chunks_of(files, name):
+        h.update(chunk)
+    return h.hexdigest()
 
 
 def same_as_file(path: Path, chunks: Sequence[bytes]) -> bool:

@@ -166,13 +166,16 @@ def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
 def compile_all(docs: list[brat.Document], registry: Registry,
                 catalogue: Mapping[str, CatalogueEntry], iris: Mapping[str, ox.NamedNode],
                 jobs: int, cache: Cache, shared_key: str, show: bool,
-                executor: ExecutorFactory | None = None, ctx: Mapping[str, object] | None = None
+                executor: ExecutorFactory | None = None, ctx: Mapping[str, object] | None = None,
+                doc_keys: Mapping[str, str] | None = None
                 ) -> list[tuple[str, list[ox.Quad], Sources, list[Problem], list[Piece]]]:
     """(doc id, quads, sources, problems, pieces) per document in doc-id order; on
     ``executor``'s workers when given, else in ``jobs`` local processes. ``ctx``: the JSON-LD
-    context, to render each document's dump pieces (none without it)."""
+    context, to render each document's dump pieces (none without it); ``doc_keys``: each
+    document's :func:`document_key`, when the caller has them already."""
     docs = sorted(docs, key=lambda d: d.doc_id)
-    keys = {d.doc_id: digest(document_key(d, catalogue, shared_key), repr(ctx))
+    keys = {d.doc_id: digest(doc_keys[d.doc_id] if doc_keys is not None
+                             else document_key(d, catalogue, shared_key), repr(ctx))
             for d in docs} if cache.folder else {}
     done: dict[str, Compiled] = {}
     todo: list[brat.Document] = []

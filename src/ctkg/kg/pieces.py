@@ -49,7 +49,6 @@ class Piece:
     jsonld: bytes  # its graph object as it stands (depth 2) in ctkg.jsonld
     signatures: frozenset[Signature]
     prefixes: tuple[tuple[str, str], ...]  # those it was rendered with, relevant ones only
-    quads: int  # how many
     stats: GraphStats  # its figures for void.ttl, the report and the manifest
 
 
@@ -101,12 +100,12 @@ def fits(piece: Piece, prefixes: Mapping[str, str]) -> bool:
     return piece.prefixes == relevant(piece.signatures, prefixes)
 
 
-def iris_of(quads: Sequence[ox.Quad]) -> set[str]:
-    """Every IRI of the quads: terms and literal datatypes."""
-    terms: set[object] = set(map(attrgetter("subject"), quads))
-    terms.update(map(attrgetter("predicate"), quads))
-    terms.update(map(attrgetter("object"), quads))
-    terms.update(map(attrgetter("graph_name"), quads))
+def iris_of(items: Sequence[ox.Quad] | Sequence[ox.Triple]) -> set[str]:
+    """Every IRI of the quads (or triples): terms and literal datatypes."""
+    terms: set[object] = set()
+    for part in ("subject", "predicate", "object", "graph_name"):
+        if items and hasattr(items[0], part):
+            terms.update(map(attrgetter(part), items))
     out = {t.value for t in terms if isinstance(t, ox.NamedNode)}
     out.update(t.datatype.value for t in terms if isinstance(t, ox.Literal))
     return out

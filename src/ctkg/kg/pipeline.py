@@ -177,9 +177,12 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
     problems: list[Problem] = []
     shared_key = _shared_key(layout) if cache.folder else ""
     ctx = jsonld_context(ctkg_terms(inputs.ontology.triples))
+    # each document's compile key, read once: the compile, validation and QC caches use it
+    keys = {d.doc_id: parallel.document_key(d, inputs.catalogue, shared_key)
+            for d in read.docs} if cache.folder else {}
     for doc_id, quads, found, trouble, mine in parallel.compile_all(
             read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show,
-            executor, ctx):
+            executor, ctx, keys if cache.folder else None):
         problems += trouble
         sources.update(found)
         by_doc[doc_id] = quads
@@ -197,8 +200,6 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
               *wikidata_containment(inputs.registry, inputs.links, inputs.wikidata_cache, iris)]
     quads = concat_sorted([sort_quads(shared), *by_doc.values()])  # each doc's is sorted
     pieces = _whole_pieces(pieces, shared, quads, ctx)
-    keys = {d.doc_id: parallel.document_key(d, inputs.catalogue, shared_key)
-            for d in read.docs} if cache.folder else {}
     return _Compiled(by_doc, shared, quads, sources, iris, pieces, ctx, keys)
 
 

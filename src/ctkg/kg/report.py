@@ -9,12 +9,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from ctkg import __version__
 from ctkg.annotations import brat
+from ctkg.kg.files import sha256_of
 from ctkg.kg.graphstats import DatasetStats, is_iri
-from ctkg.rdf.terms import ctkg, graph_of, iri_of, natural_key
+from ctkg.rdf.terms import ctkg, graph_of, natural_key
 
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"  # every other file of the release, as ``sha256sum -c`` reads it
@@ -33,28 +32,21 @@ def inputs_sha256(root: Path, files: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
-def graph_counts(quads: Iterable[ox.Quad]) -> dict[str, int]:
-    """Graph IRI -> its number of triples (a build's :attr:`DatasetStats.graph_counts`
-    gives the same without a pass over the quads)."""
-    return dict(Counter(iri_of(q.graph_name) for q in quads))
-
-
 def render_manifest(inputs: str, graph_counts: Mapping[str, int],
                     files: Mapping[str, bytes]) -> bytes:
     manifest = {
         "version": __version__,
         "inputs_sha256": inputs,
         "graphs": {g: {"triples": n} for g, n in sorted(graph_counts.items())},
-        "files": {name: sha256(data) for name, data in sorted(files.items())},
+        "files": {name: sha256_of(files, name) for name in sorted(files)},
     }
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
 
 
 def render_checksums(files: Mapping[str, bytes]) -> bytes:
     """``SHA256SUMS``: one ``<hash>  <path>`` line per file (GNU coreutils' text form)."""
-    return "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())
+    return "".join(f"{sha256_of(files, name)}  {name}\n" for name in sorted(files)
                    if name != CHECKSUMS).encode()
-
 
 
 _COUNTED = {ctkg(c).value: c for c in ("Mention", "Assertion", "Statement")}

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from ctkg import __version__
 from ctkg.kg.dumps import DUMP_PREFIXES, render_ttl
+from ctkg.kg.files import sha256_of, size_of
 from ctkg.kg.gcpause import gc_paused
 from ctkg.kg.graphstats import DatasetStats, GraphStats, is_iri
 from ctkg.kg.jsonld import CONTEXT_PREFIXES
@@ -188,14 +189,14 @@ def _distributions(ds: ox.NamedNode, files: Mapping[str, bytes]) -> list[Spo]:
                 (dist, _dct("title"), lit(name)),
                 (dist, _dcat("mediaType"),
                  ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
-                (dist, _dcat("byteSize"), lit(len(files[name]))),
+                (dist, _dcat("byteSize"), lit(size_of(files, name))),
                 (dist, _dct("license"), LICENSE),
                 (dist, ox.NamedNode(SPDX_NS + "checksum"), check),
                 (check, RDF_TYPE, ox.NamedNode(SPDX_NS + "Checksum")),
                 (check, ox.NamedNode(SPDX_NS + "algorithm"),
                  ox.NamedNode(SPDX_NS + "checksumAlgorithm_sha256")),
                 (check, ox.NamedNode(SPDX_NS + "checksumValue"),
-                 ox.Literal(hashlib.sha256(files[name]).hexdigest(),
+                 ox.Literal(sha256_of(files, name),
                             datatype=ox.NamedNode(XSD_NS + "hexBinary")))]
     return out
 
