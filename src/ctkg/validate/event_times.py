@@ -127,16 +127,19 @@ def _disagreements(reg: Mapping[str, object], docs: Mapping[str, list[Claim]],
                    places: Mapping[str, set[str]]) -> list[Finding]:
     ends_by_doc = {c.graph for c in docs["endTime"]}
     points = [c for c in docs["startTime"] if c.graph not in ends_by_doc]
+    # looked up once per start claim: a set, not the list (an event many documents date
+    # compared every claim with every point, 12 M comparisons at 10,000 documents)
+    is_point = set(points)
     out = _unstated(reg, docs, points)
     lo = _text(reg["startTime"]) if "startTime" in reg else ""
     last = reg.get("endTime", reg.get("startTime"))
     hi = _text(last) if last is not None else ""
     for claim in docs["startTime"]:
         v = claim.text
-        if lo and claim in points and (_cmp(v, lo) < 0 or _cmp(v, hi) > 0):
+        if lo and claim in is_point and (_cmp(v, lo) < 0 or _cmp(v, hi) > 0):
             out.append((f"a document dates it {v}, outside the registry's {lo}..{hi}", claim,
                         "error"))
-        elif lo and claim not in points and _cmp(v, lo) != 0:
+        elif lo and claim not in is_point and _cmp(v, lo) != 0:
             out.append((f"a document starts it {v}, the registry {lo}", claim, "error"))
     for claim in docs["endTime"]:
         if "endTime" in reg and _cmp(claim.text, hi) != 0:
