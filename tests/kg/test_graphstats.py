@@ -7,12 +7,12 @@ import pickle
 from collections import Counter
 
 import pyoxigraph as ox
+import pytest
 
-from ctkg.kg.dumps import union_triples
 from ctkg.kg.graphstats import GraphStats, combine, dataset_stats, graph_stats, per_graph
 from ctkg.kg.pipeline import BuildResult
 from ctkg.rdf.namespaces import GAF_NS, OA_NS
-from ctkg.rdf.terms import RDF_TYPE, iri_of
+from ctkg.rdf.terms import RDF_TYPE, graph_of, ident, iri_of
 
 EX = "https://example.org/"
 G1, G2 = ox.NamedNode(EX + "g1"), ox.NamedNode(EX + "g2")
@@ -49,7 +49,7 @@ def test_graphs_in_any_order_and_the_union() -> None:
     assert list(graphs) == [G1.value, G2.value]
     shuffled = quads()[::2] + quads()[1::2]  # each graph met in several runs
     assert per_graph(shuffled) == graphs
-    stats = combine(graphs, union_triples(quads()))
+    stats = combine(graphs)
     assert stats.graph_counts == {G1.value: 6, G2.value: 2}
     assert stats.union.triples == 7  # <a> a <Class> once
     assert stats.union.properties[RDF_TYPE.value] == 2
@@ -67,7 +67,8 @@ def test_stats_pickle() -> None:
 
 def test_the_build_figures_match_direct_counts(result: BuildResult) -> None:
     """Every figure against its definition, counted on the quads and distinct triples."""
-    stats = dataset_stats(result.quads, union_triples(result.quads))
+    stats = dataset_stats(result.quads)
+    assert not any(g.strays for g in stats.graphs.values())  # the fast count
     graphs: dict[ox.NamedNode, list[ox.Quad]] = {}
     for q in result.quads:
         assert isinstance(q.graph_name, ox.NamedNode)
@@ -95,3 +96,44 @@ def test_the_build_figures_match_direct_counts(result: BuildResult) -> None:
     assert stats.union.mentioned == Counter(
         [iri_of(q.subject) for q in result.quads if q.predicate == DENOTED_BY]
         + [iri_of(q.object) for q in result.quads if q.predicate == HAS_SOURCE])
+
+
+# two document graphs and a shared one: mentions are local to their document
+D1, D2, REG = graph_of("d1"), graph_of("d2"), graph_of("registry")
+M1, M2 = ident("mention/d1/T1"), ident("mention/d2/T1")
+EVENT = ident("event/e")
+
+
+def documents() -> list[ox.Quad]:
+    return [
+        ox.Quad(M1, RDF_TYPE, CLS, D1), ox.Quad(M1, P, EVENT, D1),
+        ox.Quad(EVENT, RDF_TYPE, CLS, D1),  # about a shared node: also in the registry
+        ox.Quad(M2, RDF_TYPE, CLS, D2), ox.Quad(EVENT, P, A, D2),
+        ox.Quad(EVENT, RDF_TYPE, CLS, REG), ox.Quad(EVENT, P, A, REG),
+    ]
+
+
+def test_a_document_graph_owns_its_local_nodes() -> None:
+    stats = graph_stats([q for q in documents() if q.graph_name == D1], D1.value)
+    assert stats.owned == Counter({RDF_TYPE.value: 1, P.value: 1})
+    assert stats.foreign == {(EVENT.value, RDF_TYPE.value, CLS.value)}
+    assert stats.strays == set()
+
+
+def test_the_union_counts_owned_and_distinct_foreign_triples() -> None:
+    stats = combine(per_graph(documents()))
+    union = {q.triple for q in documents()}
+    assert stats.union.triples == len(union) == 5
+    assert stats.union.properties == Counter(t.predicate.value for t in union)
+
+
+def test_a_stray_local_node_needs_the_union_triples() -> None:
+    """A triple about d1's mention stated in d2's graph (and in d1's): the owned counts
+    would count it twice, so the union is counted from the distinct triples."""
+    quads = [*documents(), ox.Quad(M1, RDF_TYPE, CLS, D2)]
+    graphs = per_graph(quads)
+    assert graphs[D2.value].strays == {M1.value}
+    with pytest.raises(ValueError, match="mention/d1/T1 is stated outside its document"):
+        combine(graphs)
+    stats = combine(graphs, lambda: {q.triple for q in quads})
+    assert stats.union.triples == len({q.triple for q in quads}) == 5

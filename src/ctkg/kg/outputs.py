@@ -52,16 +52,16 @@ def render_files(layout: Layout, quads: list[ox.Quad], pieces: Sequence[Piece],
     """Every output file's bytes: the dumps assembled from each graph's piece
     (:mod:`ctkg.kg.pieces`), then the files derived from the quads (the manifest hashes the
     others, and ``SHA256SUMS`` all of them, the manifest included, for ``sha256sum -c``)."""
-    triples = union_triples(quads, ordered=False)  # only counted
     files = Files()
     for name, chunks in assemble(pieces, ctx, quads).items():
         files.set_chunks(name, chunks)
     files["context.jsonld"] = render_context(ctx)
     files.update(render_tables(quads, store))
     # void, report and manifest figures: each graph's from its piece (counted where it was
-    # compiled, and cached with it), the union's combined from them and the distinct triples
+    # compiled, and cached with it), the union's combined from them (from every distinct
+    # triple only if a graph states another document's nodes: ctkg.kg.graphstats)
     stats = combine({p.graph: p.stats for p in sorted(pieces, key=attrgetter("graph"))},
-                    triples)
+                    lambda: union_triples(quads, ordered=False))
     files["void.ttl"] = render_void(stats, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]

@@ -71,7 +71,7 @@ def render_piece(graph: str, quads: Sequence[ox.Quad], ctx: Mapping[str, object]
     lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
     jsonld = graph_object(_compactor(ctx), graph, ordered).encode()
     return Piece(graph, trig, ttl, b"".join(sorted(set(lines))), jsonld, sigs,
-                 relevant(sigs, used), graph_stats(ordered))
+                 relevant(sigs, used), graph_stats(ordered, graph))
 
 
 def render_pieces(quads: Iterable[ox.Quad], ctx: Mapping[str, object],

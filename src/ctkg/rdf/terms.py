@@ -98,6 +98,16 @@ def lit(value: str | int | bool, datatype: ox.NamedNode | None = None,
     return ox.Literal(value)
 
 
+# the kinds of node a document mints under its own id (``id/mention/<doc>/T3``): they are
+# local to that document's graph (``ctkg.validate.partition``, ``ctkg.kg.graphstats``)
+LOCAL_KINDS = ("mention", "statement", "assertion", "quantity")
+
+
+def local_starts(doc_id: str) -> tuple[str, ...]:
+    """The IRI prefixes of the nodes local to document ``doc_id``."""
+    return tuple(f"{ID_NS}{kind}/{doc_id}/" for kind in LOCAL_KINDS)
+
+
 def iri_of(term: object) -> str:
     """The IRI of a NamedNode (a build has no other subjects); TypeError otherwise."""
     if isinstance(term, ox.NamedNode):

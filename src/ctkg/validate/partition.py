@@ -38,11 +38,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ctkg.rdf.namespaces import ID_NS
-from ctkg.rdf.terms import RDF_TYPE, RDFS_SUBCLASS_OF, iri_of
+from ctkg.rdf.terms import LOCAL_KINDS, RDF_TYPE, RDFS_SUBCLASS_OF, iri_of
 from ctkg.validate.shacl import ShaclResult, parse_shapes, validate_triples
 from ctkg.validate.shacl_rust import RustShapes, compile_shapes, validate_ntriples
 
-_LOCAL_RE = re.compile(rf"^{re.escape(ID_NS)}(?:mention|statement|assertion|quantity)/([^/]+)/")
+_LOCAL_RE = re.compile(rf"^{re.escape(ID_NS)}(?:{'|'.join(LOCAL_KINDS)})/([^/]+)/")
 SHARED_GRAPHS = ("ontology", "registry", "catalogue", "wikidata")
 
 
@@ -69,8 +69,7 @@ def local_doc(term: object) -> str | None:
     return m.group(1) if m else None
 
 
-_LOCAL_STARTS = tuple(f"{ID_NS}{kind}/" for kind in ("mention", "statement", "assertion",
-                                                      "quantity"))
+_LOCAL_STARTS = tuple(f"{ID_NS}{kind}/" for kind in LOCAL_KINDS)
 
 
 def is_local(term: object) -> bool:
