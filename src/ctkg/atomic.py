@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import SupportsBytes
 
 from ctkg.errors import CTKGError
 
@@ -92,7 +93,8 @@ def recover_folder(folder: Path) -> None:
         shutil.rmtree(new)
 
 
-def replace_folder(folder: Path, files: Mapping[str, bytes | Sequence[bytes]], *,
+def replace_folder(folder: Path,
+                   files: Mapping[str, bytes | Sequence[bytes | SupportsBytes]], *,
                    owned: set[str], sync: bool = True) -> None:
     """Make ``folder`` hold exactly ``files`` (each as bytes, or as a sequence of chunks
     written one after the other): after any single failure it is all old or all new.
@@ -119,7 +121,11 @@ def replace_folder(folder: Path, files: Mapping[str, bytes | Sequence[bytes]], *
         (new / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. tables/x.csv
         with open(new / name, "wb") as fh:
             data = files[name]
-            fh.write(data) if isinstance(data, bytes) else fh.writelines(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:  # chunks: bytes, or anything that gives them (a spooled span)
+                for chunk in data:
+                    fh.write(bytes(chunk))
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())

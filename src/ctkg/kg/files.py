@@ -3,6 +3,7 @@ assembled from (:mod:`ctkg.kg.pieces`), joined only when someone asks for the by
 
 Writing and checking go chunk by chunk, so the build never holds a second, joined copy of
 the dumps (at 10,000 documents about 2 GB); reading ``files[name]`` still gives the bytes.
+A chunk may be a :class:`ctkg.kg.spool.Span`, read back from its spool as it is reached.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 
-Content = bytes | tuple[bytes, ...]
+from ctkg.kg.spool import Blob
+
+Content = bytes | tuple[Blob, ...]
 
 
 class Files(MutableMapping[str, bytes]):
@@ -22,7 +25,7 @@ class Files(MutableMapping[str, bytes]):
 
     def __getitem__(self, name: str) -> bytes:
         value = self._data[name]
-        return value if isinstance(value, bytes) else b"".join(value)
+        return value if isinstance(value, bytes) else b"".join(map(bytes, value))
 
     def __setitem__(self, name: str, value: bytes) -> None:
         self._data[name] = value
@@ -39,10 +42,10 @@ class Files(MutableMapping[str, bytes]):
     def __repr__(self) -> str:
         return f"Files({sorted(self._data)})"
 
-    def set_chunks(self, name: str, chunks: Iterable[bytes]) -> None:
+    def set_chunks(self, name: str, chunks: Iterable[Blob]) -> None:
         self._data[name] = tuple(c for c in chunks if c)
 
-    def chunks(self, name: str) -> Sequence[bytes]:
+    def chunks(self, name: str) -> Sequence[Blob]:
         value = self._data[name]
         return (value,) if isinstance(value, bytes) else value
 
@@ -51,7 +54,7 @@ class Files(MutableMapping[str, bytes]):
         return dict(self._data)
 
 
-def chunks_of(files: Mapping[str, bytes], name: str) -> Sequence[bytes]:
+def chunks_of(files: Mapping[str, bytes], name: str) -> Sequence[Blob]:
     """A file's chunks, from a :class:`Files` or any mapping of bytes."""
     return files.chunks(name) if isinstance(files, Files) else (files[name],)
 
@@ -66,13 +69,13 @@ def sha256_of(files: Mapping[str, bytes], name: str) -> str:
     hash every dump, which would otherwise be joined into one more copy each time."""
     h = hashlib.sha256()
     for chunk in chunks_of(files, name):
-        h.update(chunk)
+        h.update(bytes(chunk))
     return h.hexdigest()
 
 
-def same_as_file(path: Path, chunks: Sequence[bytes]) -> bool:
+def same_as_file(path: Path, chunks: Sequence[Blob]) -> bool:
     """Whether the file at ``path`` holds exactly the chunks, read piece by piece."""
     if not path.is_file() or path.stat().st_size != sum(map(len, chunks)):
         return False
     with open(path, "rb") as fh:
-        return all(fh.read(len(c)) == c for c in chunks)
+        return all(fh.read(len(c)) == bytes(c) for c in chunks)

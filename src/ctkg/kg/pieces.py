@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
@@ -27,6 +27,7 @@ from operator import attrgetter
 import pyoxigraph as ox
 
 from ctkg.kg.graphstats import GraphStats
+from ctkg.kg.spool import Blob, Spool
 from ctkg.rdf.terms import natural_key
 
 _CLEAN_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?$")
@@ -43,13 +44,20 @@ class Piece:
     """One named graph's bytes in every dump, and what its prefixes were decided from."""
 
     graph: str  # the graph's IRI
-    trig: bytes  # ``<graph> { … }`` block, without the prefix header
-    ttl: bytes  # its triples as Turtle, without the prefix header
-    nq: bytes  # its N-Quads lines, byte-sorted
-    jsonld: bytes  # its graph object as it stands (depth 2) in ctkg.jsonld
+    # the bytes, in memory or in the build's spool (:mod:`ctkg.kg.spool`)
+    trig: Blob  # ``<graph> { … }`` block, without the prefix header
+    ttl: Blob  # its triples as Turtle, without the prefix header
+    nq: Blob  # its N-Quads lines, byte-sorted
+    jsonld: Blob  # its graph object as it stands (depth 2) in ctkg.jsonld
     signatures: frozenset[Signature]
     prefixes: tuple[tuple[str, str], ...]  # those it was rendered with, relevant ones only
     stats: GraphStats  # its figures for void.ttl, the report and the manifest
+
+
+def spooled(piece: Piece, spool: Spool) -> Piece:
+    """``piece`` with its bytes moved to ``spool`` (its figures and signatures stay)."""
+    return replace(piece, trig=spool.put(piece.trig), ttl=spool.put(piece.ttl),
+                   nq=spool.put(piece.nq), jsonld=spool.put(piece.jsonld))
 
 
 class Namespaces:
@@ -130,37 +138,37 @@ def _natural(piece: Piece) -> tuple[object, ...]:
     return natural_key(piece.graph)
 
 
-def trig_chunks(pieces: Sequence[Piece], prefixes: Mapping[str, str]) -> list[bytes]:
+def trig_chunks(pieces: Sequence[Piece], prefixes: Mapping[str, str]) -> list[Blob]:
     """``ctkg.trig`` in chunks: the header, then each graph's block in natural order."""
     return [header(prefixes), *(p.trig for p in sorted(pieces, key=_natural))]
 
 
-def ttl_chunks(pieces: Sequence[Piece], prefixes: Mapping[str, str]) -> list[bytes]:
+def ttl_chunks(pieces: Sequence[Piece], prefixes: Mapping[str, str]) -> list[Blob]:
     """``ctkg.ttl``: the union of the graphs, each graph's triples under a comment naming
     it (a triple stated in two graphs is written twice; a Turtle reader keeps one)."""
-    out = [header(prefixes)]
+    out: list[Blob] = [header(prefixes)]
     for p in sorted(pieces, key=_natural):
         if p.ttl:
             out += [f"\n# graph <{p.graph}>\n".encode(), p.ttl]
     return out
 
 
-def nq_chunks(pieces: Sequence[Piece]) -> list[bytes]:
+def nq_chunks(pieces: Sequence[Piece]) -> list[Blob]:
     """``ctkg.nq``: graphs in code-point order of their N-Quads form (``<iri>``, the order
     of the build's quad keys), each graph's lines byte-sorted."""
     return [p.nq for p in sorted(pieces, key=lambda p: f"<{p.graph}>")]
 
 
-def jsonld_chunks(pieces: Sequence[Piece], ctx: Mapping[str, object]) -> list[bytes]:
+def jsonld_chunks(pieces: Sequence[Piece], ctx: Mapping[str, object]) -> list[Blob]:
     """``ctkg.jsonld``: the context, then each graph object in natural graph order: the
     bytes of ``json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)``."""
     head = json.dumps({"@context": dict(ctx)}, ensure_ascii=False, indent=1, sort_keys=True)
     ordered = sorted(pieces, key=_natural)
     if not ordered:
         return [(head[:-2] + ',\n "@graph": []\n}\n').encode()]
-    out = [(head[:-2] + ',\n "@graph": [\n  ').encode()]
+    out: list[Blob] = [(head[:-2] + ',\n "@graph": [\n  ').encode()]
     for i, p in enumerate(ordered):
-        out.append(p.jsonld if i == 0 else b",\n  " + p.jsonld)
+        out += [p.jsonld] if i == 0 else [b",\n  ", p.jsonld]
     out.append(b"\n ]\n}\n")
     return out
 

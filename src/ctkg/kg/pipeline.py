@@ -37,8 +37,9 @@ from ctkg.kg.files import Files
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.kg.jsonld import ctkg_terms, jsonld_context
 from ctkg.kg.outputs import render_files
-from ctkg.kg.pieces import Piece
+from ctkg.kg.pieces import Piece, spooled
 from ctkg.kg.render import render_pieces
+from ctkg.kg.spool import Spool
 from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import ID_NS
@@ -166,9 +167,10 @@ def _shared_key(layout: Layout) -> str:
 
 
 def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
-             warnings: list[Problem], executor: parallel.ExecutorFactory | None = None
-             ) -> _Compiled:
-    """Every document's graph (in parallel, cached) and the shared graphs."""
+             warnings: list[Problem], executor: parallel.ExecutorFactory | None = None,
+             spool: Spool | None = None) -> _Compiled:
+    """Every document's graph (in parallel, cached) and the shared graphs; each graph's
+    piece of the dumps is moved to ``spool`` as it arrives (kept in memory without one)."""
     inputs, layout = read.inputs, read.inputs.layout
     iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
     sources: Sources = {}
@@ -186,7 +188,7 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
         problems += trouble
         sources.update(found)
         by_doc[doc_id] = quads
-        pieces += mine
+        pieces += [spooled(p, spool) for p in mine] if spool is not None else mine
     if problems:
         raise CTKGError(problems)
     _entry_sources(read.inputs, iris, sources)
@@ -312,8 +314,9 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     result = BuildResult([], Files(), [])
     clock = _Clock(result)
     read = clock("read", lambda: _read_inputs(layout, warnings))
+    spool = Spool()  # the dumps' pieces, on disk until the outputs are written
     compiled = clock("compile", lambda: _compile(read, jobs, cache, progress, warnings,
-                                                 executor))
+                                                 executor, spool))
     found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
                                                 shacl_engine, executor))
     store = ox.Store()  # the whole build, for the QC queries and the tables

@@ -29,6 +29,7 @@ from ctkg.kg.pieces import (
     trig_chunks,
     ttl_chunks,
 )
+from ctkg.kg.spool import Blob
 
 _NAMESPACES: dict[tuple[tuple[str, str], ...], Namespaces] = {}
 
@@ -89,7 +90,7 @@ def build_prefixes(pieces: Iterable[Piece]) -> dict[str, str]:
 
 
 def assemble(pieces: Sequence[Piece], ctx: Mapping[str, object],
-             quads: Iterable[ox.Quad] | None = None) -> dict[str, list[bytes]]:
+             quads: Iterable[ox.Quad] | None = None) -> dict[str, list[Blob]]:
     """The four dumps as chunks, from the pieces; a piece rendered under other prefixes than
     the build's is rendered again from its graph's ``quads`` (read only then)."""
     prefixes = build_prefixes(pieces)
@@ -110,5 +111,5 @@ def assemble(pieces: Sequence[Piece], ctx: Mapping[str, object],
 def render_dumps(quads: Iterable[ox.Quad], ctx: Mapping[str, object]) -> dict[str, bytes]:
     """The four dumps of ``quads`` in one call (what the build assembles from its pieces)."""
     distinct = list(set(quads))
-    return {name: b"".join(chunks) for name, chunks in assemble(
+    return {name: b"".join(map(bytes, chunks)) for name, chunks in assemble(
         render_pieces(distinct, ctx), ctx, distinct).items()}
