@@ -75,7 +75,7 @@ def main() -> int:
     for _ in range(args.n):
         seconds.clear()
         start, cpu = time.perf_counter(), time.process_time()
-        files = outputs.render_files(layout, compiled.quads, read.inputs.ontology.triples,
+        files = outputs.render_files(layout, compiled.quads, compiled.pieces, compiled.ctx,
                                      read.docs, warnings, [], store)
         totals.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)

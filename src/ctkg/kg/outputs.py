@@ -45,7 +45,7 @@ def input_files(layout: Layout) -> list[Path]:
     return sorted(set(files))
 
 
-def render_files(layout: Layout, quads: list[ox.Quad], pieces: Sequence[Piece],
+def render_files(layout: Layout, quads: Iterable[ox.Quad], pieces: Sequence[Piece],
                  ctx: Mapping[str, object], docs: list[brat.Document],
                  warnings: list[Problem], notes: list[str], store: ox.Store | None = None
                  ) -> Files:

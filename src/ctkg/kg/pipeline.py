@@ -21,6 +21,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -63,7 +64,7 @@ T = TypeVar("T")
 class BuildResult:
     """A build rendered in memory: the files, and what the build found on the way."""
 
-    quads: list[ox.Quad]  # distinct, in canonical N-Quads order
+    store: ox.Store  # every quad of the build (the store its QC and tables were read from)
     files: Files  # name -> bytes (the dumps kept as chunks: ctkg.kg.files)
     documents: list[str]
     warnings: list[Problem] = field(default_factory=list)
@@ -71,13 +72,19 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     peak_rss: dict[str, int] = field(default_factory=dict)  # KiB after each stage (Linux)
 
+    @cached_property
+    def quads(self) -> list[ox.Quad]:
+        """Distinct, in canonical N-Quads order: made from the store when first asked (the
+        build drops its own list of pyoxigraph quads once the store holds them)."""
+        return sort_quads(self.store)
+
     @property
     def quad_count(self) -> int:
-        return len(self.quads)
+        return len(self.store)
 
     @property
     def graph_count(self) -> int:
-        return len({q.graph_name for q in self.quads})
+        return sum(1 for _ in self.store.named_graphs())
 
 
 @dataclass
@@ -311,7 +318,7 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     jobs = max(1, jobs or 1)
     cache = parallel.Cache(cache_dir)
     warnings: list[Problem] = []
-    result = BuildResult([], Files(), [])
+    result = BuildResult(ox.Store(), Files(), [])
     clock = _Clock(result)
     read = clock("read", lambda: _read_inputs(layout, warnings))
     spool = Spool()  # the dumps' pieces, on disk until the outputs are written
@@ -319,17 +326,19 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
                                                  executor, spool))
     found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
                                                 shacl_engine, executor))
-    store = ox.Store()  # the whole build, for the QC queries and the tables
+    store = result.store  # the whole build, for the QC queries and the tables
     store.bulk_extend(compiled.quads)
+    # from here on the store holds the quads: the pyoxigraph objects (1.5 GB at 10,000
+    # documents) are let go before QC and serialization make their own
+    compiled.quads, compiled.by_doc = [], {}
     found += clock("qc", lambda: _qc(read, compiled, store, cache))
     errors, more = _split(found)
     if errors:
         raise CTKGError(sorted(errors))
     result.warnings = sorted(warnings + more)
-    result.quads = compiled.quads
     result.documents = sorted(d.doc_id for d in read.docs)
     result.files = clock("serialize", lambda: render_files(
-        layout, compiled.quads, compiled.pieces, compiled.ctx, read.docs, result.warnings,
+        layout, store, compiled.pieces, compiled.ctx, read.docs, result.warnings,
         result.notes, store))
     cache.prune()
     return result
