@@ -65,7 +65,7 @@ def main() -> int:
     read = p._read_inputs(layout, warnings)
     compiled = p._compile(read, 1, parallel.Cache(None), False, warnings)
     store = ox.Store()
-    store.bulk_extend(compiled.quads)
+    compiled.load(store)
     seconds: Seconds = defaultdict(list)
     instrument(seconds)
     totals: list[float] = []
@@ -75,14 +75,14 @@ def main() -> int:
     for _ in range(args.n):
         seconds.clear()
         start, cpu = time.perf_counter(), time.process_time()
-        files = outputs.render_files(layout, compiled.quads, compiled.pieces, compiled.ctx,
+        files = outputs.render_files(layout, store, compiled.pieces, compiled.ctx,
                                      read.docs, warnings, [], store)
         totals.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
         for name, times in seconds.items():
             per_render[name].append(sum(times))
     med = statistics.median
-    print(f"{len(compiled.quads)} quads, {len(read.docs)} documents; median of {args.n} "
+    print(f"{len(store)} quads, {len(read.docs)} documents; median of {args.n} "
           "renders, seconds of wall clock and of this process's CPU")
     print(f"  {'function':24} {'wall':>7} {'cpu':>7}")
     for name, times in sorted(per_render.items(), key=lambda kv: -med(kv[1])):

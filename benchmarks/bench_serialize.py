@@ -44,11 +44,11 @@ def serialize_once(layout: Layout) -> tuple[float, float, int]:
     compiled = p._compile(read, 1, parallel.Cache(None), False, warnings)
     compile_s = time.perf_counter() - start
     store = ox.Store()
-    store.bulk_extend(compiled.quads)
+    compiled.load(store)
     start = time.perf_counter()
-    render_files(layout, compiled.quads, compiled.pieces, compiled.ctx, read.docs, warnings,
+    render_files(layout, store, compiled.pieces, compiled.ctx, read.docs, warnings,
                  [], store)
-    return compile_s, time.perf_counter() - start, len(compiled.quads)
+    return compile_s, time.perf_counter() - start, len(store)
 
 
 def incremental(layout: Layout, runs: int, cache: Path) -> list[float]:

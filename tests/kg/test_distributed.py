@@ -65,12 +65,13 @@ def test_compiled_documents_and_their_sources_are_those_of_a_local_compile(
     iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
     args = (docs, inputs.registry, inputs.catalogue, iris)
     ctx = jsonld_context(ctkg_terms(inputs.ontology.triples))
-    local = parallel.compile_all(*args, 1, parallel.Cache(None), "", False, None, ctx)
-    remote = parallel.compile_all(*args, 1, parallel.Cache(None), "", False,
-                                  client.get_executor, ctx)
+    local = list(parallel.compile_all(*args, 1, parallel.Cache(None), "", False, None, ctx))
+    remote = list(parallel.compile_all(*args, 1, parallel.Cache(None), "", False,
+                                       client.get_executor, ctx))
     assert remote == local
-    assert all(pieces for *_, pieces in remote)  # each document's dump pieces came back
-    assert any(str(s).startswith("data/corpus/") for _, _, found, _, _ in remote
+    # each document's dump pieces and summary came back
+    assert all(pieces and summary.outward for *_, pieces, summary in remote)
+    assert any(str(s).startswith("data/corpus/") for _, found, _, _, _ in remote
                for s in found.values())
 
 

@@ -11,8 +11,10 @@ import pytest
 
 from ctkg.kg import parallel
 from ctkg.kg.pipeline import build
+from ctkg.kg.docgraphs import DocGraphs
 from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
+from ctkg.rdf.namespaces import GRAPH_NS
 from ctkg.rdf.terms import ctkg, graph_of, lit
 from ctkg.rdf.turtle import parse_turtle
 from ctkg.synth import generate
@@ -28,12 +30,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _split(quads: list[ox.Quad]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad]]:
+def _split(quads: list[ox.Quad]) -> tuple[DocGraphs, list[ox.Quad]]:
     shared = {graph_of(g) for g in partition.SHARED_GRAPHS}
-    by_doc: dict[str, list[ox.Quad]] = {}
+    by_doc = DocGraphs()
     for q in quads:
         if q.graph_name not in shared:
-            by_doc.setdefault(str(q.graph_name), []).append(q)
+            assert isinstance(q.graph_name, ox.NamedNode)
+            doc = q.graph_name.value.removeprefix(GRAPH_NS)
+            by_doc[doc] = [*by_doc.get(doc, []), q]
     return by_doc, [q for q in quads if q.graph_name in shared]
 
 

@@ -38,6 +38,7 @@ from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.kg.compile import compile_document
+from ctkg.kg.docgraphs import DocSummary, summarize
 from ctkg.kg.dumps import sort_quads
 from ctkg.kg.pieces import Piece
 from ctkg.kg.render import render_pieces
@@ -45,14 +46,12 @@ from ctkg.rdf.sources import Sources
 from ctkg.validate.partition import Unit, init_worker, run_unit
 from ctkg.validate.shacl import ShaclResult
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 T = TypeVar("T")
-# a compiled document: its quads, where their nodes come from, its problems, and its graph's
-# share of each dump (rendered where it was compiled: :mod:`ctkg.kg.pieces`)
-Compiled = tuple[list[ox.Quad], Sources, list[Problem], list[Piece]]
-# a compiled document as it travels between processes and sits in the cache: its quads as
-# N-Quads (pyoxigraph writes and reads them far faster than pickle handles term objects)
-Packed = tuple[bytes, Sources, list[Problem], list[Piece]]
+# a compiled document: where its nodes come from, its problems, its graph's share of each
+# dump (rendered where it was compiled: :mod:`ctkg.kg.pieces`; its N-Quads piece is how its
+# quads are read back) and its summary for the whole-build checks (:mod:`ctkg.kg.docgraphs`)
+Compiled = tuple[Sources, list[Problem], list[Piece], DocSummary]
 # makes the executor of a remote map (e.g. a Dask cluster's); shutting it down ends the map,
 # not the cluster
 ExecutorFactory = Callable[[], Executor]
@@ -97,6 +96,10 @@ class Cache:
         except (OSError, pickle.UnpicklingError, EOFError):
             return None
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry is there (it may still fail to load: :meth:`get` says None)."""
+        return self.folder is not None and self._path(kind, key).is_file()
+
     def put(self, kind: str, key: str, value: object) -> None:
         if self.folder is None:
             return
@@ -140,8 +143,7 @@ _CTX: dict[str, Any] = {}
 
 
 def _init_compile(registry: Registry, catalogue: Mapping[str, CatalogueEntry],
-                  iris: Mapping[str, ox.NamedNode], ctx: Mapping[str, object] | None = None
-                  ) -> None:
+                  iris: Mapping[str, ox.NamedNode], ctx: Mapping[str, object]) -> None:
     _CTX.update(registry=registry, catalogue=catalogue, iris=iris, ctx=ctx)
 
 
@@ -151,26 +153,9 @@ def _compile_one(doc: brat.Document) -> Compiled:
         quads = compile_document(doc, _CTX["registry"], _CTX["catalogue"].get(doc.doc_id),
                                  iris=_CTX["iris"], sources=sources)
     except CTKGError as exc:
-        return [], {}, exc.problems, []
+        return {}, exc.problems, [], DocSummary()
     quads = sort_quads(quads)  # canonical order, sorted here in the worker
-    ctx = _CTX.get("ctx")
-    return quads, sources, [], render_pieces(quads, ctx) if ctx is not None else []
-
-
-def _compile_packed(doc: brat.Document) -> Packed:
-    """:func:`_compile_one` in a worker process: its quads travel as N-Quads bytes, which
-    pickle about 35 times faster than pyoxigraph term objects."""
-    return _pack(_compile_one(doc))
-
-
-def _pack(compiled: Compiled) -> Packed:
-    quads, sources, problems, pieces = compiled
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", sources, problems, pieces
-
-
-def _unpack(packed: Packed) -> Compiled:
-    data, sources, problems, pieces = packed
-    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS)), sources, problems, pieces
+    return sources, [], render_pieces(quads, _CTX["ctx"]), summarize(doc.doc_id, quads)
 
 
 def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
@@ -185,46 +170,55 @@ def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
 def compile_all(docs: list[brat.Document], registry: Registry,
                 catalogue: Mapping[str, CatalogueEntry], iris: Mapping[str, ox.NamedNode],
                 jobs: int, cache: Cache, shared_key: str, show: bool,
-                executor: ExecutorFactory | None = None, ctx: Mapping[str, object] | None = None,
+                executor: ExecutorFactory | None, ctx: Mapping[str, object],
                 doc_keys: Mapping[str, str] | None = None
-                ) -> list[tuple[str, list[ox.Quad], Sources, list[Problem], list[Piece]]]:
-    """(doc id, quads, sources, problems, pieces) per document in doc-id order; on
-    ``executor``'s workers when given, else in ``jobs`` local processes. ``ctx``: the JSON-LD
-    context, to render each document's dump pieces (none without it); ``doc_keys``: each
-    document's :func:`document_key`, when the caller has them already."""
+                ) -> Iterator[tuple[str, Sources, list[Problem], list[Piece], DocSummary]]:
+    """(doc id, sources, problems, pieces, summary) per document in doc-id order, yielded
+    as they come (the caller spools each document's pieces before the next arrives); on
+    ``executor``'s workers when given, else in ``jobs`` local processes. ``ctx``: the
+    JSON-LD context the pieces are rendered with; ``doc_keys``: each document's
+    :func:`document_key`, when the caller has them already."""
     docs = sorted(docs, key=lambda d: d.doc_id)
     keys = {d.doc_id: digest(doc_keys[d.doc_id] if doc_keys is not None
                              else document_key(d, catalogue, shared_key), repr(ctx))
             for d in docs} if cache.folder else {}
-    done: dict[str, Compiled] = {}
-    todo: list[brat.Document] = []
+    todo = [d for d in docs if not keys or not cache.has("compile", keys[d.doc_id])]
+    fresh = _compile_many(todo, registry, catalogue, iris, jobs, show, executor, ctx)
+    pending = {d.doc_id for d in todo}
     for d in docs:
-        hit = cache.get("compile", keys[d.doc_id]) if keys else None
-        if hit is not None:
-            done[d.doc_id] = _unpack(hit)
+        if d.doc_id in pending:
+            done = next(fresh)
         else:
-            todo.append(d)
+            hit = cache.get("compile", keys[d.doc_id])
+            if hit is not None:
+                yield (d.doc_id, *hit)
+                continue
+            # an entry that does not load (cut short, or of another version): compiled here
+            done = next(_compile_many([d], registry, catalogue, iris, 1, False, None, ctx))
+        if keys and not done[1]:
+            cache.put("compile", keys[d.doc_id], done)
+        yield (d.doc_id, *done)
+
+
+def _compile_many(todo: list[brat.Document], registry: Registry,
+                  catalogue: Mapping[str, CatalogueEntry], iris: Mapping[str, ox.NamedNode],
+                  jobs: int, show: bool, executor: ExecutorFactory | None,
+                  ctx: Mapping[str, object]) -> Iterator[Compiled]:
+    """Each document's compilation, in order, as it is done."""
     if executor is not None and todo:
         context = pickle.dumps((registry, catalogue, iris, ctx),
                                protocol=pickle.HIGHEST_PROTOCOL)
-        packed = remote_map(executor, _compile_chunk, context, [_portable(d) for d in todo],
-                            "compile", show)
-        done.update((d.doc_id, _unpack(r)) for d, r in zip(todo, packed, strict=True))
+        yield from remote_map(executor, _compile_chunk, context, [_portable(d) for d in todo],
+                              "compile", show)
     elif jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=_init_compile,
                                  initargs=(registry, catalogue, iris, ctx)) as pool:
             chunk = max(1, min(64, len(todo) // (jobs * 8)))
-            results = pool.map(_compile_packed, todo, chunksize=chunk)
-            for d, r in progress(zip(todo, results, strict=True), len(todo), "compile", show):
-                done[d.doc_id] = _unpack(r)
-    else:  # in this process: the quads stay objects, nothing is serialized
+            yield from progress(pool.map(_compile_one, todo, chunksize=chunk), len(todo),
+                                "compile", show)
+    else:  # in this process
         _init_compile(registry, catalogue, iris, ctx)
-        for d in progress(todo, len(todo), "compile", show):
-            done[d.doc_id] = _compile_one(d)
-    for d in todo:
-        if keys and not done[d.doc_id][2]:
-            cache.put("compile", keys[d.doc_id], _pack(done[d.doc_id]))
-    return [(d.doc_id, *done[d.doc_id]) for d in docs]
+        yield from (_compile_one(d) for d in progress(todo, len(todo), "compile", show))
 
 
 # -- validating units --------------------------------------------------------------------------
@@ -310,9 +304,9 @@ def _portable(doc: brat.Document) -> brat.Document:
                    ann_path=Path(display_path(doc.ann_path)))
 
 
-def _compile_chunk(context: bytes, docs: list[brat.Document]) -> list[Packed]:
+def _compile_chunk(context: bytes, docs: list[brat.Document]) -> list[Compiled]:
     _with_context("compile", context, lambda c: _init_compile(*pickle.loads(c)))
-    return [_compile_packed(d) for d in docs]
+    return [_compile_one(d) for d in docs]
 
 
 def _init_validate(context: bytes) -> None:

@@ -19,9 +19,10 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -33,7 +34,8 @@ from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import Inputs, entity_iris, read_inputs
 from ctkg.kg import parallel
 from ctkg.kg.containment import wikidata_containment
-from ctkg.kg.dumps import concat_sorted, sort_quads
+from ctkg.kg.docgraphs import DocGraphs
+from ctkg.kg.dumps import sort_quads
 from ctkg.kg.files import Files
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.kg.jsonld import ctkg_terms, jsonld_context
@@ -47,7 +49,7 @@ from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source, Sources
 from ctkg.rdf.terms import graph_of, ident
 from ctkg.validate import partition
-from ctkg.validate.event_times import check_event_times, within
+from ctkg.validate.event_times import check_claims, merge_claims, within
 from ctkg.validate.qc import load_queries
 from ctkg.validate.qc_scope import run_scoped
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
@@ -101,9 +103,8 @@ class _Read:
 class _Compiled:
     """The build's graphs, and where each node comes from."""
 
-    by_doc: dict[str, list[ox.Quad]]
+    by_doc: DocGraphs  # each document's quads (read back from its pieces) and summary
     shared: list[ox.Quad]  # ontology, registry, catalogue, wikidata
-    quads: list[ox.Quad]  # all of them, distinct, sorted
     sources: Sources
     iris: dict[str, ox.NamedNode]
     pieces: list[Piece]  # each graph's share of the dumps
@@ -111,8 +112,30 @@ class _Compiled:
     keys: dict[str, str]  # doc id -> its compile key (with a cache)
 
     @property
-    def doc_quads(self) -> list[ox.Quad]:
-        return [q for quads in self.by_doc.values() for q in quads]
+    def doc_quads(self) -> Iterator[ox.Quad]:
+        """Every document's quads, read back one document at a time."""
+        return self.by_doc.all_quads()
+
+    def all_quads(self) -> Iterator[ox.Quad]:
+        """The shared graphs' quads, then every document's (distinct within each part)."""
+        yield from self.shared
+        yield from self.by_doc.all_quads()
+
+    def load(self, store: ox.Store) -> None:
+        """Put every quad of the build into ``store``: the documents' from their N-Quads
+        pieces (parsed by pyoxigraph, no Python objects), in batches of about 32 MB."""
+        store.bulk_extend(self.shared)
+        batch: list[bytes] = []
+        size = 0
+        for doc_id in self.by_doc:
+            for chunk in self.by_doc.nquads(doc_id):
+                batch.append(chunk)
+                size += len(chunk)
+            if size > 1 << 25:
+                store.bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
+                batch, size = [], 0
+        if batch:
+            store.bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
 
 
 def _split(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
@@ -181,7 +204,7 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
     inputs, layout = read.inputs, read.inputs.layout
     iris = {slug: ox.NamedNode(iri) for slug, iri in entity_iris(inputs).items()}
     sources: Sources = {}
-    by_doc: dict[str, list[ox.Quad]] = {}
+    docs = DocGraphs()
     pieces: list[Piece] = []
     problems: list[Problem] = []
     shared_key = _shared_key(layout) if cache.folder else ""
@@ -189,13 +212,15 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
     # each document's compile key, read once: the compile, validation and QC caches use it
     keys = {d.doc_id: parallel.document_key(d, inputs.catalogue, shared_key)
             for d in read.docs} if cache.folder else {}
-    for doc_id, quads, found, trouble, mine in parallel.compile_all(
+    for doc_id, found, trouble, mine, summary in parallel.compile_all(
             read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show,
             executor, ctx, keys if cache.folder else None):
         problems += trouble
         sources.update(found)
-        by_doc[doc_id] = quads
-        pieces += [spooled(p, spool) for p in mine] if spool is not None else mine
+        if spool is not None:
+            mine = [spooled(p, spool) for p in mine]
+        docs.add(doc_id, mine, summary)
+        pieces += mine
     if problems:
         raise CTKGError(problems)
     _entry_sources(read.inputs, iris, sources)
@@ -207,12 +232,11 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
               *catalogue_quads(inputs.catalogue, iris, read.lengths, layout.catalogue),
               *to_quads(inputs.wikidata_cache, "wikidata"),
               *wikidata_containment(inputs.registry, inputs.links, inputs.wikidata_cache, iris)]
-    quads = concat_sorted([sort_quads(shared), *by_doc.values()])  # each doc's is sorted
-    pieces = _whole_pieces(pieces, shared, quads, ctx)
-    return _Compiled(by_doc, shared, quads, sources, iris, pieces, ctx, keys)
+    pieces = _whole_pieces(pieces, shared, docs, ctx)
+    return _Compiled(docs, shared, sources, iris, pieces, ctx, keys)
 
 
-def _whole_pieces(pieces: list[Piece], shared: list[ox.Quad], quads: list[ox.Quad],
+def _whole_pieces(pieces: list[Piece], shared: list[ox.Quad], docs: DocGraphs,
                   ctx: dict[str, object]) -> list[Piece]:
     """The documents' pieces and the shared graphs' (rendered here); a graph that more than
     one part states is rendered again from all of its quads."""
@@ -223,9 +247,12 @@ def _whole_pieces(pieces: list[Piece], shared: list[ox.Quad], quads: list[ox.Qua
     split = {g for g, n in seen.items() if n > 1}
     if not split:
         return pieces
-    return [p for p in pieces if p.graph not in split] + render_pieces(
-        (q for q in quads if isinstance(q.graph_name, ox.NamedNode)
-         and q.graph_name.value in split), ctx)
+    parts = [q for q in shared if q.graph_name.value in split]  # type: ignore[union-attr]
+    for doc_id in docs:
+        if any(p.graph in split for p in docs.pieces(doc_id)):
+            parts += [q for q in docs[doc_id]
+                      if q.graph_name.value in split]  # type: ignore[union-attr]
+    return [p for p in pieces if p.graph not in split] + render_pieces(parts, ctx)
 
 
 def _entry_sources(inputs: Inputs, iris: dict[str, ox.NamedNode], sources: Sources) -> None:
@@ -247,24 +274,31 @@ def _validate(read: _Read, compiled: _Compiled, jobs: int, cache: parallel.Cache
     units when the shapes allow it, on ``executor``'s workers when given, else on the union
     graph)."""
     registry = [q for q in compiled.shared if q.graph_name == _REGISTRY]
-    problems = check_event_times(read.inputs.registry, compiled.iris, registry,
-                                 compiled.doc_quads, compiled.sources, within(compiled.quads))
+    docs = compiled.by_doc
+    # what the whole-build checks read of the documents: their summaries (ctkg.kg.docgraphs)
+    outward = [t for summary in docs.summaries() for t in summary.outward_triples()]
+    places = within(chain(compiled.shared, outward,
+                          (t for summary in docs.summaries() for t in summary.place_triples())))
+    problems = check_claims(read.inputs.registry, compiled.iris, registry,
+                            merge_claims(s.claims for s in docs.summaries()), compiled.sources,
+                            places)
     if partitionable(read.shapes) and cache.folder:
-        results = validate_documents(compiled.by_doc, compiled.shared, compiled.keys,
+        results = validate_documents(docs, compiled.shared, compiled.keys,
                                      read.inputs.layout.shapes.read_bytes(), jobs, cache,
-                                     show, engine, executor)
+                                     show, engine, executor, outward=outward)
     elif partitionable(read.shapes):
-        plan = partition.plan(compiled.by_doc, compiled.shared, docs_per_unit=25,
+        plan = partition.plan(docs, compiled.shared, docs_per_unit=25,
                               shared_chunks=4 * jobs)
         shapes_ttl = read.inputs.layout.shapes.read_bytes()
         results = parallel.validate_units(plan, shapes_ttl, jobs, cache, show, engine,
                                           executor)
     elif engine == "rust":
         results = validate_ntriples(
-            ox.serialize([q.triple for q in compiled.quads], format=ox.RdfFormat.N_TRIPLES)
-            or b"", compile_shapes(read.inputs.layout.shapes.read_bytes()))
+            ox.serialize([q.triple for q in compiled.all_quads()],
+                         format=ox.RdfFormat.N_TRIPLES) or b"",
+            compile_shapes(read.inputs.layout.shapes.read_bytes()))
     else:
-        results = validate_triples((q.triple for q in compiled.quads), read.shapes)
+        results = validate_triples((q.triple for q in compiled.all_quads()), read.shapes)
     return problems + shacl_problems(results, compiled.sources, compiled.doc_quads)
 
 
@@ -327,10 +361,7 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
                                                 shacl_engine, executor))
     store = result.store  # the whole build, for the QC queries and the tables
-    store.bulk_extend(compiled.quads)
-    # from here on the store holds the quads: the pyoxigraph objects (1.5 GB at 10,000
-    # documents) are let go before QC and serialization make their own
-    compiled.quads, compiled.by_doc = [], {}
+    compiled.load(store)
     found += clock("qc", lambda: _qc(read, compiled, store, cache))
     errors, more = _split(found)
     if errors:

@@ -8,18 +8,20 @@ the descriptions of those shared nodes; this key is computed without building th
 an incremental build builds and validates only the units of edited documents (and of
 documents whose shared neighbours changed, e.g. a catalogue entry). Building every unit to
 hash it took most of an incremental validation (20 of 24 s at 1,000 documents).
-The shared units need every document's facts about shared nodes; they are always built
-and cached by their data (:func:`ctkg.kg.parallel.validate_units`).
+The shared units need every document's facts about shared nodes: they are built from each
+document's summary (:mod:`ctkg.kg.docgraphs`), not its quads, and cached by their data
+(:func:`ctkg.kg.parallel.validate_units`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from ctkg.kg import parallel
-from ctkg.validate.partition import SharedIndex, document_unit, shared_units
+from ctkg.kg.docgraphs import DocGraphs
+from ctkg.validate.partition import SharedIndex, document_unit, is_local, shared_units_of
 from ctkg.validate.shacl import ShaclResult
 
 
@@ -29,46 +31,58 @@ class _Neighbours:
     def __init__(self, index: SharedIndex) -> None:
         self.index = index
         self.digests: dict[object, str] = {}
+        # a shared graph that describes a document's own node (none does so far) makes
+        # local terms count: then a document's terms are read from its quads
+        self.local_keys = any(is_local(t) for t in index.desc)
 
-    def key(self, quads: list[ox.Quad]) -> list[str]:
-        """The digests of the shared descriptions a document's unit takes in."""
+    def key(self, terms: Iterable[object]) -> list[str]:
+        """The digests of the shared descriptions a document's unit takes in (``terms``:
+        the subjects and objects of its quads)."""
         desc = self.index.desc
-        terms = {q.subject for q in quads} | {q.object for q in quads}
         out = []
-        for t in terms & desc.keys():
+        for t in set(terms) & desc.keys():
             d = self.digests.get(t)
             if d is None:
                 d = self.digests[t] = parallel.digest(*sorted(map(str, desc[t])))
             out.append(d)
         return sorted(out)
 
+    def terms(self, docs: DocGraphs, doc_id: str) -> Iterable[object]:
+        if self.local_keys:
+            quads = docs[doc_id]
+            return {q.subject for q in quads} | {q.object for q in quads}
+        return docs.summary(doc_id).terms
 
-def validate_documents(by_doc: Mapping[str, list[ox.Quad]], shared: list[ox.Quad],
-                       doc_keys: Mapping[str, str], shapes_ttl: bytes, jobs: int,
-                       cache: parallel.Cache, show: bool, engine: str,
-                       executor: parallel.ExecutorFactory | None = None,
-                       shared_chunks: int = 64) -> list[ShaclResult]:
-    """Every unit's results: the shared units (cached by their data), then one unit per
-    document, looked up under :class:`_Neighbours` keys before it is built."""
+
+def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
+                       shapes_ttl: bytes, jobs: int, cache: parallel.Cache, show: bool,
+                       engine: str, executor: parallel.ExecutorFactory | None = None,
+                       shared_chunks: int = 64, outward: list[ox.Triple] | None = None
+                       ) -> list[ShaclResult]:
+    """Every unit's results: the shared units (from the documents' summaries: ``outward``,
+    their triples about shared nodes, if the caller has them; cached by their data), then
+    one unit per document, looked up under :class:`_Neighbours` keys before it is built
+    (and its quads read)."""
+    if outward is None:
+        outward = [t for summary in docs.summaries() for t in summary.outward_triples()]
     index = SharedIndex(shared)
     shape_key = parallel.digest(shapes_ttl, engine, parallel.code_version())
     neighbours = _Neighbours(index)
-    all_doc = (q for quads in by_doc.values() for q in quads)
-    results = parallel.validate_units(shared_units(all_doc, index, shared_chunks), shapes_ttl,
-                                      jobs, cache, show, engine, executor)
+    units = shared_units_of(outward, docs.local_types(outward, shared), index, shared_chunks)
+    results = parallel.validate_units(units, shapes_ttl, jobs, cache, show, engine, executor)
     found: dict[str, list[ShaclResult]] = {}
     keys: dict[str, str] = {}
     todo: list[str] = []
-    for doc_id in sorted(by_doc):
-        quads = by_doc[doc_id]
-        keys[doc_id] = parallel.digest(shape_key, doc_keys[doc_id], *neighbours.key(quads))
+    for doc_id in docs:
+        keys[doc_id] = parallel.digest(shape_key, doc_keys[doc_id],
+                                       *neighbours.key(neighbours.terms(docs, doc_id)))
         hit = cache.get("validate-doc", keys[doc_id])
         if hit is not None:
             found[doc_id] = hit
         else:
             todo.append(doc_id)
-    units = (document_unit(by_doc[d], index) for d in todo)  # built as the workers go
-    fresh = parallel.validate_per_unit(units, shapes_ttl, jobs, show, engine, executor,
+    fresh_units = (document_unit(docs[d], index) for d in todo)  # built as the workers go
+    fresh = parallel.validate_per_unit(fresh_units, shapes_ttl, jobs, show, engine, executor,
                                        total=len(todo))
     for doc_id, res in zip(todo, fresh, strict=True):
         cache.put("validate-doc", keys[doc_id], res)

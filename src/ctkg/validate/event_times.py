@@ -86,7 +86,25 @@ def check_event_times(registry: Registry, iris: Mapping[str, ox.NamedNode],
                       places: Mapping[str, set[str]] | None = None) -> list[Problem]:
     """Every disagreement between the registry's event summaries and the documents;
     ``places`` (see :func:`within`) says which places lie in which."""
-    found = claims(doc_quads)
+    return check_claims(registry, iris, registry_quads, claims(doc_quads), sources, places)
+
+
+def merge_claims(parts: Iterable[Mapping[tuple[str, str], list[Claim]]]
+                 ) -> dict[tuple[str, str], list[Claim]]:
+    """The :func:`claims` of several documents' quads, from each one's (in graph order):
+    the build keeps each document's claims with its compilation."""
+    out: dict[tuple[str, str], list[Claim]] = {}
+    for part in parts:
+        for key, found in part.items():
+            out.setdefault(key, []).extend(found)
+    return out
+
+
+def check_claims(registry: Registry, iris: Mapping[str, ox.NamedNode],
+                 registry_quads: Iterable[ox.Quad],
+                 found: Mapping[tuple[str, str], list[Claim]], sources: Mapping[str, Source],
+                 places: Mapping[str, set[str]] | None = None) -> list[Problem]:
+    """:func:`check_event_times` on the documents' claims (:func:`claims`)."""
     values = registry_values(registry_quads)
     where = display_path(registry.path)
     problems: list[Problem] = []
@@ -101,7 +119,7 @@ def check_event_times(registry: Registry, iris: Mapping[str, ox.NamedNode],
     return problems
 
 
-def within(quads: Iterable[ox.Quad]) -> dict[str, set[str]]:
+def within(quads: Iterable[ox.Quad | ox.Triple]) -> dict[str, set[str]]:
     """Place IRI -> every place or State it lies in, transitively (any graph)."""
     direct: dict[str, set[str]] = {}
     for q in quads:

@@ -132,13 +132,23 @@ def document_unit(doc_quads: Iterable[ox.Quad], index: SharedIndex) -> Unit:
 
 def shared_units(doc_quads: Iterable[ox.Quad], index: SharedIndex, chunks: int) -> list[Unit]:
     """The units of the shared nodes, in ``chunks`` groups of subjects."""
-    by_subject = {s: list(d) for s, d in index.desc.items()}
+    outward: list[ox.Triple] = []
     local_types: dict[object, list[ox.Triple]] = {}
     for q in doc_quads:
         if not is_local(q.subject):
-            by_subject.setdefault(q.subject, []).append(q.triple)
+            outward.append(q.triple)
         elif q.predicate == RDF_TYPE:
             local_types.setdefault(q.subject, []).append(q.triple)
+    return shared_units_of(outward, local_types, index, chunks)
+
+
+def shared_units_of(outward: Iterable[ox.Triple], local_types: dict[object, list[ox.Triple]],
+                    index: SharedIndex, chunks: int) -> list[Unit]:
+    """:func:`shared_units` from the documents' triples about non-local nodes (``outward``)
+    and the rdf:type triples of local nodes (those that such triples point to suffice)."""
+    by_subject = {s: list(d) for s, d in index.desc.items()}
+    for t in outward:
+        by_subject.setdefault(t.subject, []).append(t)
     subjects = sorted(by_subject, key=iri_of)
     n = max(1, chunks)
     units: list[Unit] = []
