@@ -107,7 +107,7 @@ def test_frictionless_validates_the_package(result: BuildResult, tmp_path: Path)
     assert "foreign-key" in {e[0] for e in report.flatten(["type"])}
 
 
-# -- the joins in Python against the SPARQL they replace -------------------------------------
+# -- the rows read from SPARQL TSV against the same join read as pyoxigraph terms -----------
 
 ASSERTIONS_SPARQL = """SELECT ?a ?doc ?s ?p ?o ?asof ?inferred ?rule WHERE {
   ?a a ctkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
@@ -116,12 +116,22 @@ ASSERTIONS_SPARQL = """SELECT ?a ?doc ?s ?p ?o ?asof ?inferred ?rule WHERE {
   OPTIONAL { ?a ctkg:inferenceRule ?rule } }"""
 
 
+def _term_cell(term: object) -> str:
+    if term is None:
+        return ""
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else str(term)
+
+
 def _assertion_rows_by_sparql(store: ox.Store, label: t.Labels) -> set[tuple[str, ...]]:
-    return {(t._cell(a), t._cell(doc), t._cell(s), label(s), t._cell(p), label(p), t._cell(o),
-             label(o) if isinstance(o, ox.NamedNode) else "",
-             o.datatype.value if isinstance(o, ox.Literal) else "", t._cell(asof),
-             t._cell(inferred) or "false", t._cell(rule))
-            for a, doc, s, p, o, asof, inferred, rule in t._query(store, ASSERTIONS_SPARQL)}
+    def lab(term: object) -> str:
+        return label(f"<{term.value}>") if isinstance(term, ox.NamedNode) else ""
+    c = _term_cell
+    found = store.query(t._PREFIX_LINES + ASSERTIONS_SPARQL, use_default_graph_as_union=True)
+    return {(c(a), c(doc), c(s), lab(s), c(p), lab(p), c(o), lab(o),
+             o.datatype.value if isinstance(o, ox.Literal) else "", c(asof),
+             c(inferred) or "false", c(rule))
+            for a, doc, s, p, o, asof, inferred, rule in (
+                [sol[v] for v in found.variables] for sol in found)}
 
 
 def _edge_cases(result: BuildResult) -> ox.Store:
@@ -195,3 +205,28 @@ def test_tables_leave_the_garbage_collector_as_they_found_it(result: BuildResult
             assert gc.isenabled() is state
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_cells_read_from_tsv_are_the_terms_and_csv_is_what_csv_writes() -> None:
+    """The TSV cells give each term's value (escapes, language tags, datatypes, bare numbers,
+    an IRI with a comma), labels only for IRIs; and render_csv's direct join of the rows
+    with nothing to quote writes the bytes csv.writer would."""
+    store = ox.Store()
+    g, p = ox.NamedNode(ID + "graph/x"), ox.NamedNode(CTKG + "p")
+    objects = [ox.Literal('a,b"c\r\nd\te\\f\u2028'), ox.Literal("x", language="en"),
+               ox.Literal("12", datatype=ox.NamedNode(XSD + "integer")),
+               ox.Literal("1.5", datatype=ox.NamedNode(XSD + "decimal")),
+               ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")),
+               ox.Literal("ab", datatype=ox.NamedNode("http://example.org/dt")),
+               ox.Literal(CTKG + "Occurred"), ox.NamedNode(CTKG + "Occurred"),
+               ox.NamedNode("http://example.org/a,b"), ox.BlankNode("b1"), ox.Literal("")]
+    for i, o in enumerate(objects):
+        store.add(ox.Quad(ox.NamedNode(f"{ID}s/{i}"), p, o, g))
+    got = {t._cell(s): (t._cell(o), t.Labels(store)(o))
+           for s, o in t._query(store, "SELECT ?s ?o WHERE { ?s ctkg:p ?o }")}
+    assert got == {f"{ID}s/{i}": (_term_cell(o), "Occurred" if i == 7 else "")
+                   for i, o in enumerate(objects)}
+    rows_ = [[s, *cells] for s, cells in got.items()]
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows([["s", "o", "label"], *t._sorted(rows_)])
+    assert t.render_csv(["s", "o", "label"], rows_) == buf.getvalue().encode("utf-8")

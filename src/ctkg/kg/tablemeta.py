@@ -151,9 +151,9 @@ def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None
         store = ox.Store()
         store.bulk_extend(quads)
     with gc_paused():
-        labels = t.Labels(store)
+        labels, keys = t.Labels(store), t.NaturalKeys()  # the tables share many cells
         csvs = {table.name: t.render_csv([n for n, _k, _d in table.fields],
-                                         table.rows(store, labels)) for table in TABLES}
+                                         table.rows(store, labels), keys) for table in TABLES}
     files: dict[str, bytes] = {}
     resources = []
     for table in TABLES:

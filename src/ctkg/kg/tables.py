@@ -2,11 +2,10 @@
 data package (``tables/datapackage.json``, :mod:`ctkg.kg.tablemeta`).
 
 Why tables beside the RDF: an analyst opens a CSV in one line of pandas or R and never needs
-SPARQL; the tables are the graph's own facts (every row is read from the build's quads, by a
-set-at-a-time SPARQL query or, for the large tables, by index scans joined in Python; never
-written by hand), IRIs kept so that rows join back to the graph, with readable labels
-beside them. RFC 4180: UTF-8, CRLF line ends, a header row, one
-value per cell (a list becomes more rows: ``statement_topics``, ``evidence``). Rows are
+SPARQL; the tables are the graph's own facts (every row is read from the build's quads by a
+set-at-a-time SPARQL query; never written by hand), IRIs kept so that rows join back to
+the graph, with readable labels beside them. RFC 4180: UTF-8, CRLF line ends, a header row,
+one value per cell (a list becomes more rows: ``statement_topics``, ``evidence``). Rows are
 sorted, so the same build gives the same bytes.
 
 Parquet is not written: the tables are small (a few hundred rows), pandas and R read CSV
@@ -18,8 +17,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
-from itertools import product
 
 import pyoxigraph as ox
 
@@ -27,52 +26,60 @@ from ctkg.rdf.namespaces import (
     CTKG_NS,
     GRAPH_NS,
     ID_NS,
-    OA_NS,
     PREFIXES,
-    PROV_NS,
-    RDF_NS,
     RDFS_NS,
     SKOS_NS,
     TIME_NS,
 )
-from ctkg.rdf.terms import RDF_TYPE, natural_key
+from ctkg.rdf.terms import natural_key
 
-_SUPPORTED_BY = CTKG_NS + "supportedBy"
-_HAS_SELECTOR = OA_NS + "hasSelector"
-_HAS_SOURCE = OA_NS + "hasSource"
-_OA_START = OA_NS + "start"
-_OA_END = OA_NS + "end"
-_OA_EXACT = OA_NS + "exact"
-_ASSERTION = ox.NamedNode(CTKG_NS + "Assertion")
-_ASSERTION_REQUIRED = (RDF_NS + "subject", RDF_NS + "predicate", RDF_NS + "object",
-                       PROV_NS + "wasDerivedFrom")
-_ASSERTION_OPTIONAL = (CTKG_NS + "asOf", CTKG_NS + "inferred", CTKG_NS + "inferenceRule")
 ENTITY_KINDS = ("person", "org", "place", "post", "event", "threat", "goal", "technology",
                 "instrument", "pillar")
 _PREFIX_LINES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+_PREF_LABEL = f"<{SKOS_NS}prefLabel>"
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
+            "\\": "\\"}
 Row = list[str]
+NaturalKeys = dict[str, tuple[tuple[tuple[int, int | str], ...], str]]
 
 
-def _query(store: ox.Store, text: str) -> list[list[ox.NamedNode | ox.Literal | None]]:
-    """Rows of a SELECT over the union of every graph."""
+def _query(store: ox.Store, text: str) -> list[list[str]]:
+    """Rows of a SELECT over the union of every graph, each cell a term as SPARQL TSV writes
+    it (``<iri>``, ``"text"@en``, ``12``, ``_:b``; empty when unbound): :func:`_cell` reads
+    its value, :class:`Labels` its label. Why TSV: oxigraph writes every solution in one call
+    (several times cheaper than a Python object per term), TSV keeps IRIs apart from
+    literals, and it escapes every tab and line break (oxigraph's CSV leaves an IRI with a
+    comma unquoted)."""
     result = store.query(_PREFIX_LINES + text, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
-    return [[solution[v] for v in result.variables] for solution in result]
+    data = result.serialize(format=ox.QueryResultsFormat.TSV)
+    assert data is not None
+    lines = data.decode("utf-8").split("\n")
+    return [line.split("\t") for line in lines[1:-1]]  # the header; the last line's end
 
 
-def _cell(term: object) -> str:
-    """One cell: an IRI as it is, a literal by its lexical form, nothing as empty."""
-    if term is None:
-        return ""
-    kind = type(term)  # not isinstance with a union type: this runs once per cell
-    if kind is ox.NamedNode or kind is ox.Literal:
-        return term.value  # type: ignore[attr-defined, no-any-return]
-    return str(term)
+def _unescape(m: re.Match[str]) -> str:
+    code = m[1] or m[2]
+    return chr(int(code, 16)) if code else _ESCAPED[m[3]]
+
+
+def _cell(term: str) -> str:
+    """One cell from a TSV term: an IRI as it is, a literal by its lexical form, a blank node
+    as ``_:b``, nothing as empty."""
+    first = term[:1]
+    if first == "<":
+        return term[1:-1]
+    if first == '"':  # "text", "text"@en or "text"^^<datatype>: the last quote closes it
+        text = term[1:term.rindex('"')]
+        return _ESCAPE.sub(_unescape, text) if "\\" in text else text
+    return term  # "", _:b, or a number or boolean written bare (its lexical form)
 
 
 class Labels:
-    """IRI -> its readable label: skos:prefLabel (English) first, then rdfs:label; for an
-    IRI without either, the local name (``ctkg:Occurred`` -> ``Occurred``)."""
+    """TSV term -> its readable label: skos:prefLabel (English) first, then rdfs:label; for
+    an IRI without either, the local name (``ctkg:Occurred`` -> ``Occurred``); for anything
+    but an IRI, nothing. Answers are kept: a table asks for the same few IRIs many times."""
 
     def __init__(self, store: ox.Store) -> None:
         found: dict[str, tuple[int, str]] = {}
@@ -80,30 +87,36 @@ class Labels:
                              "FILTER(isIRI(?s) && LANGMATCHES(LANG(?o), 'en') "
                              "|| LANG(?o) = '') }")
         for s, p, o in rows:
-            rank = 0 if _cell(p) == SKOS_NS + "prefLabel" else 1
-            key = (rank, _cell(o))
-            if _cell(s) not in found or key < found[_cell(s)]:
-                found[_cell(s)] = key
+            key = (0 if p == _PREF_LABEL else 1, _cell(o))
+            if s not in found or key < found[s]:
+                found[s] = key
         self.found = {iri: label for iri, (_rank, label) in found.items()}
 
-    def __call__(self, term: object) -> str:
-        if not isinstance(term, ox.NamedNode):
+    def __call__(self, term: str) -> str:
+        label = self.found.get(term)
+        if label is None:
+            label = self.found[term] = self._local_name(term)
+        return label
+
+    @staticmethod
+    def _local_name(term: str) -> str:
+        if term[:1] != "<":
             return ""
-        iri = term.value
-        if iri in self.found:
-            return self.found[iri]
+        iri = term[1:-1]
         for ns in (CTKG_NS, TIME_NS, RDFS_NS):
             if iri.startswith(ns):
                 return iri[len(ns):]
         return ""
 
 
-def _sorted(rows: Iterable[Row]) -> list[Row]:
-    """Distinct rows in natural order (E2 before E10, offset 9 before 10), cell by cell."""
-    return _natural(list({tuple(r): r for r in rows}.values()), 0)
+def _sorted(rows: Iterable[Row], keys: NaturalKeys | None = None) -> list[Row]:
+    """Distinct rows in natural order (E2 before E10, offset 9 before 10), cell by cell;
+    ``keys`` keeps each cell's natural key for the next table (assertions and evidence
+    share their IRIs)."""
+    return _natural(list({tuple(r): r for r in rows}.values()), 0, {} if keys is None else keys)
 
 
-def _natural(rows: list[Row], col: int) -> list[Row]:
+def _natural(rows: list[Row], col: int, keys: NaturalKeys) -> list[Row]:
     """Distinct rows of one length in natural order from column ``col`` on: grouped by that
     cell, groups in its natural order, each group by the next columns. The order of a sort
     by every cell's natural key (which ends with the text, so distinct cells never tie),
@@ -114,19 +127,31 @@ def _natural(rows: list[Row], col: int) -> list[Row]:
     groups: dict[str, list[Row]] = {}
     for r in rows:
         groups.setdefault(r[col], []).append(r)
+    for cell in groups:
+        if cell not in keys:
+            keys[cell] = natural_key(cell)
     out: list[Row] = []
-    for cell in sorted(groups, key=natural_key):
+    for cell in sorted(groups, key=keys.__getitem__):
         group = groups[cell]
-        out += group if len(group) == 1 else _natural(group, col + 1)
+        out += group if len(group) == 1 else _natural(group, col + 1, keys)
     return out
 
 
-def render_csv(header: Sequence[str], rows: Iterable[Row]) -> bytes:
-    """RFC 4180 CSV: UTF-8, CRLF, header row, fields quoted where needed."""
+def render_csv(header: Sequence[str], rows: Iterable[Row],
+               keys: NaturalKeys | None = None) -> bytes:
+    """RFC 4180 CSV: UTF-8, CRLF, header row, fields quoted where needed. A row with nothing
+    to quote (no comma, quote or line break in a cell) is joined as it is, which is what
+    :mod:`csv` writes for it at a tenth of the cost; the other rows go through csv."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
-    writer.writerows(_sorted(rows))
+    for row in _sorted(rows, keys):
+        line = ",".join(row)
+        if (line.count(",") == len(row) - 1 and '"' not in line and "\r" not in line
+                and "\n" not in line and len(row) > 1):
+            buf.write(line + "\r\n")
+        else:
+            writer.writerow(row)
     return buf.getvalue().encode("utf-8")
 
 
@@ -137,8 +162,9 @@ def documents(store: ox.Store, label: Labels) -> list[Row]:
       OPTIONAL { ?d ctkg:publicationDate ?date } OPTIONAL { ?d ctkg:dateInferred ?inferred }
       OPTIONAL { ?d ctkg:documentKind ?kind } OPTIONAL { ?d dcterms:language ?lang }
       OPTIONAL { ?d ctkg:characterCount ?chars } }""")
-    return [[_cell(d), _cell(d).rsplit("/", 1)[1], _cell(title), _cell(pub), label(pub),
-             _cell(date), _cell(inferred) or "false", label(kind), _cell(lang), _cell(chars)]
+    c = _cell
+    return [[c(d), c(d).rsplit("/", 1)[1], c(title), c(pub), label(pub), c(date),
+             c(inferred) or "false", label(kind), c(lang), c(chars)]
             for d, title, pub, date, inferred, kind, lang, chars in rows]
 
 
@@ -152,11 +178,11 @@ def entities(store: ox.Store, label: Labels) -> list[Row]:
       OPTIONAL {{ ?e owl:sameAs|skos:exactMatch ?wd FILTER(STRSTARTS(STR(?wd), STR(wd:))) }}
       OPTIONAL {{ ?e gaf:denotedBy ?m . ?m oa:hasSource ?doc }}
     }} GROUP BY ?e""")
+    c = _cell
     out = []
     for e, t, wd, mentions, docs in rows:
-        kind, slug = _cell(e)[len(ID_NS):].split("/", 1)
-        out.append([_cell(e), kind, slug, label(e), _cell(t), label(t), _cell(wd),
-                    _cell(mentions), _cell(docs)])
+        kind, slug = c(e)[len(ID_NS):].split("/", 1)
+        out.append([c(e), kind, slug, label(e), c(t), label(t), c(wd), c(mentions), c(docs)])
     return out
 
 
@@ -169,25 +195,30 @@ def events(store: ox.Store, label: Labels) -> list[Row]:
         OPTIONAL {{ ?e ctkg:startTime ?start }} OPTIONAL {{ ?e ctkg:endTime ?end }}
         OPTIONAL {{ ?e ctkg:timeGranularity ?gran }} OPTIONAL {{ ?e ctkg:status ?status }}
         OPTIONAL {{ ?e ctkg:place ?place }} OPTIONAL {{ ?e ctkg:partOf ?part }} }} }}""")
-    return [[_cell(e), label(e), _cell(t), label(t), _cell(start), _cell(end),
-             _cell(gran).rsplit("#", 1)[-1].removeprefix("unit").lower(), label(status),
-             _cell(place), label(place), _cell(part), label(part)]
+    c = _cell
+    return [[c(e), label(e), c(t), label(t), c(start), c(end),
+             c(gran).rsplit("#", 1)[-1].removeprefix("unit").lower(), label(status),
+             c(place), label(place), c(part), label(part)]
             for e, t, start, end, gran, status, place, part in rows]
 
 
 def statements(store: ox.Store, label: Labels) -> list[Row]:
     """One row per statement, with the span of the mention that denotes it (the quote is
-    that span of the text)."""
-    rows = _query(store, """SELECT ?s ?doc ?speaker ?kind ?occasion ?quote ?m ?start ?end
-    WHERE {
+    that span of the text). The spans are a second query joined here: as an OPTIONAL of the
+    first, oxigraph took five times as long."""
+    spans: dict[str, list[tuple[str, str, str]]] = {}
+    for s, m, start, end in _query(store, """SELECT ?s ?m ?start ?end WHERE {
+      ?s a ctkg:Statement ; gaf:denotedBy ?m . ?m oa:hasSelector ?pos .
+      ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }"""):
+        spans.setdefault(s, []).append((m, start, end))
+    rows = _query(store, """SELECT ?s ?doc ?speaker ?kind ?occasion ?quote WHERE {
       ?s a ctkg:Statement ; ctkg:statedIn ?doc ; ctkg:speaker ?speaker ; ctkg:quote ?quote
-      OPTIONAL { ?s ctkg:statementKind ?kind } OPTIONAL { ?s ctkg:occasion ?occasion }
-      OPTIONAL { ?s gaf:denotedBy ?m . ?m oa:hasSelector ?pos .
-                 ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end } }""")
-    return [[_cell(s), _cell(doc), _cell(speaker), label(speaker), label(kind),
-             _cell(occasion), label(occasion), _cell(quote), _cell(m), _cell(start),
-             _cell(end)]
-            for s, doc, speaker, kind, occasion, quote, m, start, end in rows]
+      OPTIONAL { ?s ctkg:statementKind ?kind } OPTIONAL { ?s ctkg:occasion ?occasion } }""")
+    c, none = _cell, [("", "", "")]  # no span: the OPTIONAL's unbound cells
+    return [[c(s), c(doc), c(speaker), label(speaker), label(kind), c(occasion),
+             label(occasion), c(quote), c(m), c(start), c(end)]
+            for s, doc, speaker, kind, occasion, quote in rows
+            for m, start, end in spans.get(s, none)]
 
 
 def statement_topics(store: ox.Store, label: Labels) -> list[Row]:
@@ -195,61 +226,49 @@ def statement_topics(store: ox.Store, label: Labels) -> list[Row]:
     return [[_cell(s), _cell(about), label(about)] for s, about in rows]
 
 
-def by_subject(store: ox.Store, predicate: str) -> dict[str, list[object]]:
-    """Subject (:func:`_cell`) -> its objects of ``predicate`` in any graph (in the store's
-    order; a triple held by two graphs comes twice, and its rows are made distinct by
-    :func:`render_csv`), read by one scan of the predicate's index: a table joins such maps
-    in Python, which is linear and several times faster than a SPARQL join or an index
-    lookup per subject. Keys are strings: a lookup by a pyoxigraph term costs several
-    times one by its IRI."""
-    out: dict[str, list[object]] = {}
-    for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
-        out.setdefault(_cell(q.subject), []).append(q.object)
-    return out
-
-
 def assertions(store: ox.Store, label: Labels) -> list[Row]:
-    """One row per assertion and combination of its values, as the SPARQL join of its
-    required ``rdf:subject``, ``rdf:predicate``, ``rdf:object``, ``prov:wasDerivedFrom``
-    and optional ``ctkg:asOf``, ``ctkg:inferred``, ``ctkg:inferenceRule`` would give."""
-    required = [by_subject(store, p) for p in _ASSERTION_REQUIRED]
-    optional = [by_subject(store, p) for p in _ASSERTION_OPTIONAL]
-    found = store.quads_for_pattern(None, RDF_TYPE, _ASSERTION, None)
-    out: list[Row] = []
-    for a in dict.fromkeys(_cell(q.subject) for q in found):
-        values = [m.get(a, []) for m in required] + [m.get(a) or [None] for m in optional]
-        for s, p, o, doc, asof, inferred, rule in product(*values):
-            out.append([a, _cell(doc), _cell(s), label(s), _cell(p), label(p),
-                        _cell(o), label(o) if isinstance(o, ox.NamedNode) else "",
-                        o.datatype.value if isinstance(o, ox.Literal) else "", _cell(asof),
-                        _cell(inferred) or "false", _cell(rule)])
-    return out
+    """One row per assertion and combination of its values: its required ``rdf:subject``,
+    ``rdf:predicate``, ``rdf:object``, ``prov:wasDerivedFrom`` and optional ``ctkg:asOf``,
+    ``ctkg:inferred``, ``ctkg:inferenceRule``. One SPARQL join, read as TSV (:func:`_query`):
+    cheaper than joining index scans in Python, whose cost was a Python term per quad."""
+    rows = _query(store, """SELECT ?a ?doc ?s ?p ?o ?datatype ?asof ?inferred ?rule WHERE {
+      ?a a ctkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+         prov:wasDerivedFrom ?doc
+      OPTIONAL { ?a ctkg:asOf ?asof } OPTIONAL { ?a ctkg:inferred ?inferred }
+      OPTIONAL { ?a ctkg:inferenceRule ?rule }
+      BIND(DATATYPE(?o) AS ?datatype) }""")  # unbound for an IRI or a blank node
+    c = _cell
+    return [[c(a), c(doc), c(s), label(s), c(p), label(p), c(o), label(o), c(datatype),
+             c(asof), c(inferred) or "false", c(rule)]
+            for a, doc, s, p, o, datatype, asof, inferred, rule in rows]
 
 
 def evidence(store: ox.Store) -> list[Row]:
     """One row per span of each mention that supports an assertion; the quote of a span is
     its part of the mention's ``oa:exact`` (brat joins a discontinuous mention's fragments
-    by one space), so ``text[start:end] == quote`` on every row. Read by one index scan per
-    property (:func:`by_subject`)."""
-    selectors, source = by_subject(store, _HAS_SELECTOR), by_subject(store, _HAS_SOURCE)
-    starts, ends = by_subject(store, _OA_START), by_subject(store, _OA_END)
-    exacts = by_subject(store, _OA_EXACT)
-    out: list[Row] = []
-    for q in store.quads_for_pattern(None, ox.NamedNode(_SUPPORTED_BY), None, None):
-        if not isinstance(q.object, ox.NamedNode):
-            continue
-        mention = q.object.value
-        found: set[tuple[int, int]] = set()
-        exact = ""
-        for selector in selectors.get(mention, []):
-            sel = _cell(selector)
-            if sel in starts:
-                found.add((int(_cell(starts[sel][0])), int(_cell(ends.get(sel, [""])[0]))))
-            exact = exact or _cell(exacts.get(sel, [""])[0])
-        document = _cell(source.get(mention, [""])[0])
-        pos = 0
+    by one space), so ``text[start:end] == quote`` on every row. Each mention's spans are
+    made once (a mention supports several assertions); where the shapes' single values are
+    repeated, the first read is kept."""
+    c = _cell
+    spans: dict[str, set[tuple[int, int]]] = {}
+    exacts: dict[str, str] = {}
+    for m, start, end, exact in _query(store, """SELECT ?m ?start ?end ?exact WHERE {
+        ?m oa:hasSelector ?sel OPTIONAL { ?sel oa:start ?start }
+        OPTIONAL { ?sel oa:end ?end } OPTIONAL { ?sel oa:exact ?exact } }"""):
+        if start:
+            spans.setdefault(m, set()).add((int(c(start)), int(c(end))))
+        if not exacts.get(m):
+            exacts[m] = c(exact)
+    sources: dict[str, str] = {}
+    for m, doc in _query(store, "SELECT ?m ?doc WHERE { ?m oa:hasSource ?doc }"):
+        sources.setdefault(m, c(doc))
+    pieces: dict[str, list[Row]] = {}
+    for m, found in spans.items():
+        mention, document, exact, pos = c(m), sources.get(m, ""), exacts.get(m, ""), 0
+        pieces[m] = []
         for begin, stop in sorted(found):
-            out.append([_cell(q.subject), mention, document, str(begin), str(stop),
-                        exact[pos:pos + stop - begin]])
+            pieces[m].append([mention, document, str(begin), str(stop),
+                              exact[pos:pos + stop - begin]])
             pos += stop - begin + 1
-    return out
+    supported = _query(store, "SELECT ?a ?m WHERE { ?a ctkg:supportedBy ?m FILTER(isIRI(?m)) }")
+    return [[c(a), *piece] for a, m in supported for piece in pieces.get(m, ())]
