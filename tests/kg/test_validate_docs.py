@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 
 from ctkg.kg import parallel
-from ctkg.kg.pipeline import build
 from ctkg.kg.docgraphs import DocGraphs
+from ctkg.kg.pipeline import build
 from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import GRAPH_NS
