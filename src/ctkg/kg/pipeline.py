@@ -122,20 +122,36 @@ class _Compiled:
         yield from self.by_doc.all_quads()
 
     def load(self, store: ox.Store) -> None:
-        """Put every quad of the build into ``store``: the documents' from their N-Quads
-        pieces (parsed by pyoxigraph, no Python objects), in batches of about 32 MB."""
-        store.bulk_extend(self.shared)
+        """Put every quad of the build into ``store``, graph by graph in the canonical order
+        of the dumps (an order Oxigraph's queries depend on: with the shared graphs loaded
+        first, QC's entity-without-type took 160 s instead of 6 at 10,000 documents); the
+        documents' from their N-Quads pieces (parsed by pyoxigraph: no Python objects), in
+        batches of about 32 MB."""
+        shared: dict[str, list[ox.Quad]] = {}
+        for q in self.shared:
+            shared.setdefault(f"<{q.graph_name.value}>", []).append(q)  # type: ignore[union-attr]
+        parts = [(g, "", quads) for g, quads in shared.items()]
+        parts += [(f"<{graph_of(d).value}>", d, []) for d in self.by_doc]
         batch: list[bytes] = []
+
+        def flush() -> None:
+            if batch:
+                store.bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
+                batch.clear()
+
         size = 0
-        for doc_id in self.by_doc:
+        for _graph, doc_id, quads in sorted(parts, key=lambda part: part[0]):
+            if quads:
+                flush()
+                store.bulk_extend(quads)
+                continue
             for chunk in self.by_doc.nquads(doc_id):
                 batch.append(chunk)
                 size += len(chunk)
             if size > 1 << 25:
-                store.bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
-                batch, size = [], 0
-        if batch:
-            store.bulk_load(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
+                flush()
+                size = 0
+        flush()
 
 
 def _split(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
