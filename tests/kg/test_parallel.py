@@ -69,12 +69,16 @@ def test_incremental_after_editing_a_document_and_the_registry(
     cache = tmp_path / "cache"
     build(Layout(project), jobs=2, cache_dir=cache)
     before = {p.name for p in cache.glob("compile/*.pickle")}
+    shared = {p.name for p in cache.glob("shared-piece/*.pickle")}
+    assert len(shared) == 3  # ontology, registry, catalogue (no Wikidata cache here)
     txt = sorted((project / "data" / "corpus").glob("*.txt"))[3]
     original = txt.read_bytes()
     txt.write_text(txt.read_text(encoding="utf-8") + "One more sentence.\n", encoding="utf-8")
     incremental = build(Layout(project), jobs=2, cache_dir=cache)
     after = {p.name for p in cache.glob("compile/*.pickle")}
     assert len(after - before) == 1  # only the edited document was recompiled
+    # the text's length is in the catalogue: that shared graph's piece only is rendered anew
+    assert len({p.name for p in cache.glob("shared-piece/*.pickle")} - shared) == 1
     assert incremental.files == build(Layout(project)).files
     assert incremental.files["ctkg.nq"] != plain_files["ctkg.nq"]  # the edit shows
     txt.write_bytes(original)  # reverted: every piece from the cache, today's bytes again

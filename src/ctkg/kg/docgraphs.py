@@ -133,6 +133,10 @@ class DocGraphs(MutableMapping[str, list[ox.Quad]]):
             return summarize(doc_id, self._set[doc_id])
         return self._summaries[doc_id]
 
+    def forget_summaries(self) -> None:
+        """Let the summaries go (the whole-build checks are done); the quads stay readable."""
+        self._summaries.clear()
+
     def summaries(self) -> Iterator[DocSummary]:
         return (self.summary(d) for d in self)
 

@@ -248,15 +248,42 @@ def _compile(read: _Read, jobs: int, cache: parallel.Cache, show: bool,
               *catalogue_quads(inputs.catalogue, iris, read.lengths, layout.catalogue),
               *to_quads(inputs.wikidata_cache, "wikidata"),
               *wikidata_containment(inputs.registry, inputs.links, inputs.wikidata_cache, iris)]
-    pieces = _whole_pieces(pieces, shared, docs, ctx)
+    mine = _shared_pieces(shared, ctx, cache)
+    if spool is not None:
+        mine = [spooled(p, spool) for p in mine]
+    pieces = _whole_pieces(pieces, mine, shared, docs, ctx)
     return _Compiled(docs, shared, sources, iris, pieces, ctx, keys)
 
 
-def _whole_pieces(pieces: list[Piece], shared: list[ox.Quad], docs: DocGraphs,
-                  ctx: dict[str, object]) -> list[Piece]:
-    """The documents' pieces and the shared graphs' (rendered here); a graph that more than
-    one part states is rendered again from all of its quads."""
-    pieces = pieces + render_pieces(shared, ctx)
+def _shared_pieces(shared: list[ox.Quad], ctx: dict[str, object], cache: parallel.Cache
+                   ) -> list[Piece]:
+    """The shared graphs' pieces, each cached under a digest of its quads (an edit to a
+    document's annotations leaves them all as they were; rendering them took 4-7 s at
+    10,000 documents, most of it the catalogue)."""
+    if not cache.folder:
+        return render_pieces(shared, ctx)
+    graphs: dict[str, list[ox.Quad]] = {}
+    for q in shared:
+        graphs.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
+    out: list[Piece] = []
+    code = parallel.code_version()
+    for graph, quads in sorted(graphs.items()):
+        lines = sorted(set((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+                           .splitlines()))
+        key = parallel.digest(code, repr(ctx), graph, *lines)
+        hit = cache.get("shared-piece", key)
+        if not isinstance(hit, list):
+            hit = render_pieces(quads, ctx)
+            cache.put("shared-piece", key, hit)
+        out += hit
+    return out
+
+
+def _whole_pieces(pieces: list[Piece], shared_pieces: list[Piece], shared: list[ox.Quad],
+                  docs: DocGraphs, ctx: dict[str, object]) -> list[Piece]:
+    """The documents' pieces and the shared graphs'; a graph that more than one part states
+    is rendered again from all of its quads."""
+    pieces = pieces + shared_pieces
     seen: dict[str, int] = {}
     for p in pieces:
         seen[p.graph] = seen.get(p.graph, 0) + 1
@@ -376,6 +403,7 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
                                                  executor, spool))
     found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
                                                 shacl_engine, executor))
+    compiled.by_doc.forget_summaries()  # read by the checks above only (0.4 GB at 10,000)
     store = result.store  # the whole build, for the QC queries and the tables
     compiled.load(store)
     found += clock("qc", lambda: _qc(read, compiled, store, cache))
