@@ -9,9 +9,9 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from ctkg.kg.graphstats import GraphStats, combine, dataset_stats, graph_stats, per_graph
+from ctkg.kg.graphstats import combine, dataset_stats, graph_stats, per_graph
 from ctkg.kg.pipeline import BuildResult
-from ctkg.rdf.namespaces import GAF_NS, OA_NS
+from ctkg.rdf.namespaces import GAF_NS, ID_NS, OA_NS
 from ctkg.rdf.terms import RDF_TYPE, graph_of, ident, iri_of
 
 EX = "https://example.org/"
@@ -58,11 +58,8 @@ def test_graphs_in_any_order_and_the_union() -> None:
 
 
 def test_stats_pickle() -> None:
-    stats = graph_stats(quads())
+    stats = graph_stats(documents(), D1.value)
     assert pickle.loads(pickle.dumps(stats)) == stats
-    total = GraphStats()
-    total.add(stats)
-    assert total == stats
 
 
 def test_the_build_figures_match_direct_counts(result: BuildResult) -> None:
@@ -77,21 +74,24 @@ def test_the_build_figures_match_direct_counts(result: BuildResult) -> None:
     for g, items in graphs.items():
         got = stats.graphs[g.value]
         assert got.triples == len(items)
-        assert len(got.subjects) == len({q.subject for q in items})
-        assert len(got.objects) == len({q.object for q in items})
-        assert len(got.classes) == len({q.object for q in items if q.predicate == RDF_TYPE})
+        assert got.distinct_subjects == len({q.subject for q in items})
+        assert got.distinct_objects == len({q.object for q in items})
+        assert len(got.class_names) == len({q.object for q in items
+                                            if q.predicate == RDF_TYPE})
         assert len(got.properties) == len({q.predicate for q in items})
     union = {q.triple for q in result.quads}
     assert stats.union.triples == len(union)
-    assert len(stats.union.subjects) == len({t.subject for t in union})
-    assert len(stats.union.objects) == len({t.object for t in union})
+    assert stats.union.distinct_subjects == len({t.subject for t in union})
+    assert stats.union.distinct_objects == len({t.object for t in union})
+    assert stats.union.instance_subjects == len({t.subject for t in union
+                                                 if iri_of(t.subject).startswith(ID_NS)})
     assert stats.union.properties == Counter(t.predicate.value for t in union)
     members: dict[str, set[str]] = {}
     for t in union:
         if t.predicate == RDF_TYPE:
             assert isinstance(t.object, ox.NamedNode)
             members.setdefault(t.object.value, set()).add(iri_of(t.subject))
-    assert {c: len(m) for c, m in stats.union.classes.items()} == {
+    assert {c: stats.union.members(c) for c in stats.union.class_names} == {
         c: len(m) for c, m in members.items()}
     assert stats.union.mentioned == Counter(
         [iri_of(q.subject) for q in result.quads if q.predicate == DENOTED_BY]
@@ -117,23 +117,34 @@ def test_a_document_graph_owns_its_local_nodes() -> None:
     stats = graph_stats([q for q in documents() if q.graph_name == D1], D1.value)
     assert stats.owned == Counter({RDF_TYPE.value: 1, P.value: 1})
     assert stats.foreign == {(EVENT.value, RDF_TYPE.value, CLS.value)}
+    assert (stats.own_subjects, stats.subjects) == (1, {EVENT.value})  # M1 counted only
+    assert stats.own_members == Counter({CLS.value: 1})
     assert stats.strays == set()
+    assert stats.distinct_subjects == 2 and stats.members(CLS.value) == 2
 
 
-def test_the_union_counts_owned_and_distinct_foreign_triples() -> None:
-    stats = combine(per_graph(documents()))
-    union = {q.triple for q in documents()}
+def test_the_union_adds_own_counts_to_the_other_terms() -> None:
+    quads = documents()
+    stats = combine(per_graph(quads))
+    union = {q.triple for q in quads}
     assert stats.union.triples == len(union) == 5
     assert stats.union.properties == Counter(t.predicate.value for t in union)
+    assert stats.union.distinct_subjects == len({t.subject for t in union}) == 3
+    assert stats.union.distinct_objects == len({t.object for t in union})
+    assert stats.union.members(CLS.value) == 3  # M1, M2 and the event
 
 
-def test_a_stray_local_node_needs_the_union_triples() -> None:
-    """A triple about d1's mention stated in d2's graph (and in d1's): the owned counts
-    would count it twice, so the union is counted from the distinct triples."""
-    quads = [*documents(), ox.Quad(M1, RDF_TYPE, CLS, D2)]
-    graphs = per_graph(quads)
-    assert graphs[D2.value].strays == {M1.value}
-    with pytest.raises(ValueError, match="mention/d1/T1 is stated outside its document"):
-        combine(graphs)
-    stats = combine(graphs, lambda: {q.triple for q in quads})
-    assert stats.union.triples == len({q.triple for q in quads}) == 5
+def test_a_stray_local_node_is_counted_without_the_split() -> None:
+    """d1's mention named in d2's graph (as a subject, and as an object): the split would
+    count it twice, so the figures are made again without it."""
+    for stray in (ox.Quad(M1, RDF_TYPE, CLS, D2), ox.Quad(EVENT, P, M1, D2)):
+        quads = [*documents(), stray]
+        graphs = per_graph(quads)
+        assert graphs[D2.value].strays == {M1.value}
+        with pytest.raises(ValueError, match="mention/d1/T1 is named outside its document"):
+            combine(graphs)
+        stats = dataset_stats(quads)
+        union = {q.triple for q in quads}
+        assert stats.union.triples == len(union)
+        assert stats.union.distinct_subjects == len({t.subject for t in union})
+        assert stats.union.distinct_objects == len({t.object for t in union})

@@ -8,27 +8,23 @@ them. Terms are kept as plain strings (an IRI as itself, a literal or blank node
 N-Triples form, which starts with ``"`` or ``_:`` and so never equals an IRI), so the
 statistics pickle cheaply and cost no pyoxigraph objects to hash.
 
-The union's distinct subjects, objects and class members are the union of the graphs'
-sets: exact, at the cost of one set of term strings per figure over the whole dataset.
-The union's triple counts (overall and per property) need its distinct triples, as the same
-triple may sit in two graphs. A triple about a node a document mints (its mentions,
-statements, assertions, quantities: ``ctkg.rdf.terms.LOCAL_KINDS``) is stated in that
-document's graph only, so each graph counts those triples itself (``owned``) and keeps the
-others as strings (``foreign``: the shared graphs' and, in a document graph, the few about
-shared nodes, 6 % of them); the union's counts are the owned counts plus the distinct
-foreign triples. A graph that states a triple about another document's node says so
-(``strays``), and the union is then counted from every distinct triple instead
-(:func:`combine`). Counting the 3.3 M triples of 10,000 documents as a set of pyoxigraph
-triples took 15 s and a gigabyte.
+A node a document mints (its mentions, statements, assertions, quantities:
+``ctkg.rdf.terms.LOCAL_KINDS``) is named in that document's graph only. So each document
+graph counts its own nodes as subjects, objects and class members instead of keeping their
+IRIs, and counts the triples about them (``owned``), keeping as strings only the other
+terms and triples (``foreign``: the shared graphs' and, in a document graph, the few about
+shared nodes, 6 % of them). The union's figures are the sums of the counts plus the unions
+of the sets: exact, because a graph that names another document's node says so
+(``strays``), and the figures are then made without the split (:func:`combine`). Counting
+the 3.3 M triples of 10,000 documents as a set of pyoxigraph triples took 15 s and a
+gigabyte; the graphs' sets of every term about 0.4 GB.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import attrgetter
 
 import pyoxigraph as ox
 
@@ -54,32 +50,48 @@ def is_iri(key: str) -> bool:
 
 @dataclass
 class GraphStats:
-    """The figures of one graph (or, combined, of several): plain ints and string sets."""
+    """The figures of one graph (or, combined, of several): plain ints and string sets.
+
+    A document graph counts its own local nodes (``own_*``) instead of keeping their IRIs
+    in the sets: they are most of its terms, and no other graph names them (else
+    ``strays``). Read the figures through the properties, which add both."""
 
     triples: int = 0
-    subjects: set[str] = field(default_factory=set)
-    objects: set[str] = field(default_factory=set)
+    subjects: set[str] = field(default_factory=set)  # other than the graph's own nodes
+    objects: set[str] = field(default_factory=set)  # other than the graph's own nodes
     properties: Counter[str] = field(default_factory=Counter)  # predicate IRI -> triples
-    classes: dict[str, set[str]] = field(default_factory=dict)  # rdf:type object -> subjects
+    # rdf:type object -> its subjects (other than the graph's own nodes)
+    classes: dict[str, set[str]] = field(default_factory=dict)
     # resource IRI -> its gaf:denotedBy triples (as subject) and oa:hasSource (as object)
     mentioned: Counter[str] = field(default_factory=Counter)
     # predicate IRI -> triples about the graph's own document-local nodes (in no other graph)
     owned: Counter[str] = field(default_factory=Counter)
     foreign: set[tuple[str, str, str]] = field(default_factory=set)  # the other triples
+    own_subjects: int = 0  # distinct own nodes as subjects
+    own_objects: int = 0  # distinct own nodes as objects
+    own_members: Counter[str] = field(default_factory=Counter)  # class -> own nodes of it
     strays: set[str] = field(default_factory=set)  # another document's local nodes here
 
-    def add(self, other: GraphStats) -> None:
-        """Add the figures of quads disjoint from this one's (another part of the graph)."""
-        self.triples += other.triples
-        self.subjects |= other.subjects
-        self.objects |= other.objects
-        self.properties.update(other.properties)
-        for cls, members in other.classes.items():
-            self.classes.setdefault(cls, set()).update(members)
-        self.mentioned.update(other.mentioned)
-        self.owned.update(other.owned)
-        self.foreign |= other.foreign
-        self.strays |= other.strays
+    @property
+    def distinct_subjects(self) -> int:
+        return self.own_subjects + len(self.subjects)
+
+    @property
+    def distinct_objects(self) -> int:
+        return self.own_objects + len(self.objects)
+
+    @property
+    def class_names(self) -> set[str]:
+        return set(self.classes) | {c for c, n in self.own_members.items() if n}
+
+    def members(self, cls: str) -> int:
+        """Distinct subjects typed ``cls``."""
+        return self.own_members.get(cls, 0) + len(self.classes.get(cls, ()))
+
+    @property
+    def instance_subjects(self) -> int:
+        """Distinct subjects under the instance namespace (every own node is)."""
+        return self.own_subjects + sum(1 for s in self.subjects if s.startswith(ID_NS))
 
 
 _ANY_LOCAL = tuple(f"{ID_NS}{kind}/" for kind in LOCAL_KINDS)
@@ -87,44 +99,63 @@ _ANY_LOCAL = tuple(f"{ID_NS}{kind}/" for kind in LOCAL_KINDS)
 
 def graph_stats(quads: Iterable[ox.Quad] | Iterable[ox.Triple], graph: str | None = None
                 ) -> GraphStats:
-    """The figures of distinct quads (or triples) taken as one graph, ``graph`` (its IRI:
-    which document's local nodes it owns, if any)."""
+    """The figures of distinct quads (or triples) taken as one graph. ``graph``: its IRI,
+    which says whose local nodes it owns (a document graph) and that the figures will be
+    combined with other graphs' (:func:`combine`), so another document's nodes here are
+    ``strays``; without it every term is kept in the sets and nothing is a stray."""
     stats = GraphStats()
     predicates: list[str] = []
     subjects, objects, classes = stats.subjects, stats.objects, stats.classes
     mentioned: list[str] = []
     owned: list[str] = []
+    own_members: list[str] = []
+    own_s: set[str] = set()
+    own_o: set[str] = set()
     foreign, strays = stats.foreign, stats.strays
     own = local_starts(graph[len(GRAPH_NS):]) \
         if graph is not None and graph.startswith(GRAPH_NS) else ()
+    local = _ANY_LOCAL if graph is not None else ()
     named = ox.NamedNode
     for q in quads:
         s, o = q.subject, q.object
+        o_named = type(o) is named
         sk = s.value if type(s) is named else str(s)
-        ok = o.value if type(o) is named else str(o)
+        ok = o.value if o_named else str(o)  # type: ignore[union-attr]
         p = q.predicate.value
         predicates.append(p)
-        subjects.add(sk)
-        objects.add(ok)
-        if own and sk.startswith(own):
+        s_own = bool(own) and sk.startswith(own)
+        if s_own:
+            own_s.add(sk)
             owned.append(p)
         else:
+            subjects.add(sk)
             foreign.add((sk, p, ok))
-            if sk.startswith(_ANY_LOCAL):
+            if local and sk.startswith(local):
                 strays.add(sk)
+        if o_named and own and ok.startswith(own):
+            own_o.add(ok)
+        else:
+            objects.add(ok)
+            if o_named and local and ok.startswith(local):
+                strays.add(ok)
         if p == _TYPE:
-            members = classes.get(ok)
-            if members is None:
-                members = classes[ok] = set()
-            members.add(sk)
+            if s_own:
+                own_members.append(ok)
+            else:
+                members = classes.get(ok)
+                if members is None:
+                    members = classes[ok] = set()
+                members.add(sk)
         elif p == _DENOTED_BY and type(s) is named:
             mentioned.append(sk)
-        elif p == _HAS_SOURCE and type(o) is named:
+        elif p == _HAS_SOURCE and o_named:
             mentioned.append(ok)
     stats.triples = len(predicates)
     stats.properties = Counter(predicates)
     stats.mentioned = Counter(mentioned)
     stats.owned = Counter(owned)
+    stats.own_members = Counter(own_members)
+    stats.own_subjects, stats.own_objects = len(own_s), len(own_o)
     return stats
 
 
@@ -142,53 +173,50 @@ class DatasetStats:
         return {g: s.triples for g, s in self.graphs.items()}
 
 
-def per_graph(quads: Iterable[ox.Quad]) -> dict[str, GraphStats]:
-    """Graph IRI -> the figures of its quads, in one pass (runs of one graph at a time, as
-    the build's canonical order gives them; a graph met in several runs is added up)."""
-    graphs: dict[str, GraphStats] = {}
-    for g, run in groupby(quads, key=attrgetter("graph_name")):
-        if not isinstance(g, ox.NamedNode):
-            continue
-        stats = graph_stats(run, g.value)
-        if g.value in graphs:
-            graphs[g.value].add(stats)
-        else:
-            graphs[g.value] = stats
-    return dict(sorted(graphs.items()))
+def per_graph(quads: Iterable[ox.Quad], split: bool = True) -> dict[str, GraphStats]:
+    """Graph IRI -> the figures of its (distinct) quads, in any order; ``split``: each graph
+    counts its own local nodes (:func:`graph_stats` with the graph), else keeps every term."""
+    graphs: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode):
+            graphs.setdefault(q.graph_name.value, []).append(q)
+    return {g: graph_stats(graphs[g], g if split else None) for g in sorted(graphs)}
 
 
-def combine(graphs: dict[str, GraphStats],
-            union_triples: Callable[[], Iterable[ox.Triple]] | None = None) -> DatasetStats:
+def combine(graphs: dict[str, GraphStats]) -> DatasetStats:
     """The dataset's figures from its graphs'. The union's triple counts (overall and per
-    property) are the graphs' owned counts plus their distinct foreign triples; when a graph
-    strays into another document's nodes, they are counted from ``union_triples()`` (every
-    distinct triple) instead, or a ValueError says it is needed. The sets are the union of
-    the graphs'."""
+    property) are the graphs' owned counts plus their distinct foreign triples; its distinct
+    subjects, objects and class members the graphs' own counts plus the union of their
+    sets. Exact unless a graph names another document's local nodes: then a ValueError says
+    the graphs' figures must be made without the split (``per_graph(quads, split=False)``)."""
+    stray = min((s for stats in graphs.values() for s in stats.strays), default=None)
+    if stray is not None:
+        raise ValueError(f"{stray} is named outside its document's graph: count the graphs "
+                         "without the split")
     union = GraphStats()
+    foreign: set[tuple[str, str, str]] = set()
     for stats in graphs.values():
         union.subjects |= stats.subjects
         union.objects |= stats.objects
+        union.own_subjects += stats.own_subjects
+        union.own_objects += stats.own_objects
+        union.own_members.update(stats.own_members)
         for cls, members in stats.classes.items():
             union.classes.setdefault(cls, set()).update(members)
         union.mentioned.update(stats.mentioned)
-    if not any(stats.strays for stats in graphs.values()):
-        foreign: set[tuple[str, str, str]] = set()
-        for stats in graphs.values():
-            union.properties.update(stats.owned)
-            foreign |= stats.foreign
-        union.properties.update(p for _s, p, _o in foreign)
-    elif union_triples is not None:
-        union.properties = Counter(t.predicate.value for t in union_triples())
-    else:
-        stray = min(s for stats in graphs.values() for s in stats.strays)
-        raise ValueError(f"{stray} is stated outside its document's graph: the union's "
-                         "triples are needed to count it")
+        union.properties.update(stats.owned)
+        foreign |= stats.foreign
+    union.properties.update(p for _s, p, _o in foreign)
     union.triples = sum(union.properties.values())
     return DatasetStats(graphs, union)
 
 
-def dataset_stats(quads: Sequence[ox.Quad]) -> DatasetStats:
-    """:func:`combine` of :func:`per_graph`: every figure of a build in one pass (with the
-    cyclic garbage collector paused: :mod:`ctkg.kg.gcpause`)."""
+def dataset_stats(quads: Iterable[ox.Quad]) -> DatasetStats:
+    """:func:`combine` of :func:`per_graph`: every figure of a build (with the cyclic
+    garbage collector paused: :mod:`ctkg.kg.gcpause`), split where it can be."""
+    quads = list(quads)
     with gc_paused():
-        return combine(per_graph(quads), lambda: {q.triple for q in quads})
+        graphs = per_graph(quads)
+        if any(stats.strays for stats in graphs.values()):
+            graphs = per_graph(quads, split=False)
+        return combine(graphs)

@@ -17,9 +17,8 @@ from ctkg import __version__
 from ctkg.annotations import brat
 from ctkg.atomic import replace_folder
 from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.kg.dumps import union_triples
 from ctkg.kg.files import Files, chunks_of, same_as_file
-from ctkg.kg.graphstats import combine
+from ctkg.kg.graphstats import combine, per_graph
 from ctkg.kg.jsonld import render_context
 from ctkg.kg.pieces import Piece
 from ctkg.kg.render import assemble
@@ -58,10 +57,12 @@ def render_files(layout: Layout, quads: Iterable[ox.Quad], pieces: Sequence[Piec
     files["context.jsonld"] = render_context(ctx)
     files.update(render_tables(quads, store))
     # void, report and manifest figures: each graph's from its piece (counted where it was
-    # compiled, and cached with it), the union's combined from them (from every distinct
-    # triple only if a graph states another document's nodes: ctkg.kg.graphstats)
-    stats = combine({p.graph: p.stats for p in sorted(pieces, key=attrgetter("graph"))},
-                    lambda: union_triples(quads, ordered=False))
+    # compiled, and cached with it), the union's combined from them (counted again from
+    # the quads only if a graph names another document's nodes: ctkg.kg.graphstats)
+    graphs = {p.graph: p.stats for p in sorted(pieces, key=attrgetter("graph"))}
+    if any(g.strays for g in graphs.values()):
+        graphs = per_graph(quads, split=False)
+    stats = combine(graphs)
     files["void.ttl"] = render_void(stats, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]

@@ -59,9 +59,9 @@ def render_report(stats: DatasetStats, docs: Iterable[brat.Document], warnings: 
     counts = stats.graph_counts
     classes: Counter[str] = Counter()  # rdf:type triples of every graph, per class
     for graph in stats.graphs.values():
-        for cls, members in graph.classes.items():
+        for cls in graph.class_names:
             if is_iri(cls):
-                classes[cls] += len(members)
+                classes[cls] += graph.members(cls)
     lines = ["# CTKG build report", "", f"Version {__version__}.", "", "## Graphs", "",
              "| graph | triples |", "|---|---:|"]
     lines += [f"| `{g}` | {n} |" for g, n in sorted(counts.items())]
@@ -70,7 +70,7 @@ def render_report(stats: DatasetStats, docs: Iterable[brat.Document], warnings: 
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for d in sorted(docs, key=lambda d: natural_key(d.doc_id)):
         found = stats.graphs.get(graph_of(d.doc_id).value)
-        c = {kind: len(found.classes.get(cls, ())) if found else 0
+        c = {kind: found.members(cls) if found else 0
              for cls, kind in _COUNTED.items()}
         negated = sum(1 for a in d.attributes.values() if a.type == "Negation")
         lines.append(f"| {d.doc_id} | {len(d.textbounds)} | {len(d.events)} | "

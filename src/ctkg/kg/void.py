@@ -106,7 +106,7 @@ def _render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[s
         (ds, _dcat("version"), lit(__version__)),
         (ds, _v("uriSpace"), lit(ID_NS)),
         (ds, _v("vocabulary"), ox.NamedNode(CTKG_NS)),
-        (ds, _v("entities"), lit(sum(1 for s in union.subjects if s.startswith(ID_NS)))),
+        (ds, _v("entities"), lit(union.instance_subjects)),
         *_stats(ds, union),
     ]
     if issued:
@@ -120,9 +120,9 @@ def _render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[s
 def _stats(ds: ox.NamedNode, stats: GraphStats) -> list[Spo]:
     """void:triples, distinct subjects and objects, classes and properties."""
     return [(ds, _v("triples"), lit(stats.triples)),
-            (ds, _v("distinctSubjects"), lit(len(stats.subjects))),
-            (ds, _v("distinctObjects"), lit(len(stats.objects))),
-            (ds, _v("classes"), lit(len(stats.classes))),
+            (ds, _v("distinctSubjects"), lit(stats.distinct_subjects)),
+            (ds, _v("distinctObjects"), lit(stats.distinct_objects)),
+            (ds, _v("classes"), lit(len(stats.class_names))),
             (ds, _v("properties"), lit(len(stats.properties)))]
 
 
@@ -156,13 +156,13 @@ def example_resources(mentioned: Mapping[str, int]) -> list[ox.NamedNode]:
 
 def _partitions(ds: ox.NamedNode, union: GraphStats) -> list[Spo]:
     out: list[Spo] = []
-    for key, members in union.classes.items():
+    for key in sorted(union.class_names):
         if not is_iri(key):
             continue
         cls = ox.NamedNode(key)
         part = _partition_iri("class", cls)
         out += [(ds, _v("classPartition"), part), (part, _v("class"), cls),
-                (part, _v("entities"), lit(len(members)))]
+                (part, _v("entities"), lit(union.members(key)))]
     for key, count in union.properties.items():
         prop = ox.NamedNode(key)
         part = _partition_iri("property", prop)
