@@ -29,6 +29,7 @@ import pyoxigraph as ox  # noqa: E402
 
 from ctkg.kg import outputs, parallel  # noqa: E402
 from ctkg.kg import pipeline as p  # noqa: E402
+from ctkg.kg.compiled import compile_build  # noqa: E402
 from ctkg.paths import Layout  # noqa: E402
 
 Seconds = dict[str, list[float]]
@@ -63,7 +64,7 @@ def main() -> int:
     layout = Layout(args.root)
     warnings: list[p.Problem] = []
     read = p._read_inputs(layout, warnings)
-    compiled = p._compile(read, 1, parallel.Cache(None), False, warnings)
+    compiled = compile_build(read, 1, parallel.Cache(None), False, warnings)
     store = ox.Store()
     compiled.load(store)
     seconds: Seconds = defaultdict(list)

@@ -32,6 +32,7 @@ import pyoxigraph as ox  # noqa: E402
 
 from ctkg.kg import parallel  # noqa: E402
 from ctkg.kg import pipeline as p  # noqa: E402
+from ctkg.kg.compiled import compile_build  # noqa: E402
 from ctkg.kg.outputs import render_files  # noqa: E402
 from ctkg.paths import Layout  # noqa: E402
 
@@ -41,7 +42,7 @@ def serialize_once(layout: Layout) -> tuple[float, float, int]:
     warnings: list[p.Problem] = []
     read = p._read_inputs(layout, warnings)
     start = time.perf_counter()
-    compiled = p._compile(read, 1, parallel.Cache(None), False, warnings)
+    compiled = compile_build(read, 1, parallel.Cache(None), False, warnings)
     compile_s = time.perf_counter() - start
     store = ox.Store()
     compiled.load(store)

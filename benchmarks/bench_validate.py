@@ -62,12 +62,13 @@ def child(root: Path, engine: str, cpu: bool) -> None:
     """One measurement, printed as JSON: the validate stage and the planning in it."""
     from ctkg.errors import Problem
     from ctkg.kg import parallel, pipeline
+    from ctkg.kg.compiled import compile_build
     from ctkg.paths import Layout
     from ctkg.validate import partition
 
     warnings: list[Problem] = []
     read = pipeline._read_inputs(Layout(root), warnings)
-    compiled = pipeline._compile(read, 1, parallel.Cache(None), False, warnings)
+    compiled = compile_build(read, 1, parallel.Cache(None), False, warnings)
     clock = time.process_time if cpu else time.perf_counter
     start = clock()
     partition.plan(compiled.by_doc, compiled.shared, docs_per_unit=25, shared_chunks=4)

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from ctkg.errors import Problem
 from ctkg.kg import parallel, pipeline
+from ctkg.kg.compiled import Compiled, compile_build
 from ctkg.kg.docgraphs import DocGraphs, summarize
 from ctkg.kg.spool import Spool
 from ctkg.paths import Layout
@@ -18,10 +19,10 @@ from ctkg.validate.event_times import claims
 from ctkg.validate.partition import is_local
 
 
-def _compiled(root: Path) -> pipeline._Compiled:
+def _compiled(root: Path) -> Compiled:
     warnings: list[Problem] = []
     read = pipeline._read_inputs(Layout(root), warnings)
-    return pipeline._compile(read, 1, parallel.Cache(None), False, warnings, None, Spool())
+    return compile_build(read, 1, parallel.Cache(None), False, warnings, None, Spool())
 
 
 def test_quads_and_summaries_read_back_from_the_spooled_pieces(fixture_project: Path) -> None:

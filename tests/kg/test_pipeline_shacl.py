@@ -17,6 +17,7 @@ import pytest
 
 from ctkg.errors import Problem
 from ctkg.kg import parallel, pipeline
+from ctkg.kg.compiled import compile_build
 from ctkg.paths import Layout
 from ctkg.rdf.terms import ctkg, graph_of, ident, lit, oa
 from ctkg.synth import generate
@@ -72,7 +73,7 @@ def _problems(corpus: Path, plant: Plant, engine: str) -> list[Problem]:
     first document."""
     warnings: list[Problem] = []
     read = pipeline._read_inputs(Layout(corpus), warnings)
-    compiled = pipeline._compile(read, 1, parallel.Cache(None), False, warnings)
+    compiled = compile_build(read, 1, parallel.Cache(None), False, warnings)
     doc = graph_of(DOC)
     assert all(q.graph_name == doc for q in compiled.by_doc[DOC])
     compiled.by_doc[DOC] = plant(compiled.by_doc[DOC])
@@ -107,7 +108,7 @@ def test_registry_defect_names_the_registry_line(corpus: Path) -> None:
     for engine in ("rust", "pyshacl"):
         warnings: list[Problem] = []
         read = pipeline._read_inputs(Layout(corpus), warnings)
-        compiled = pipeline._compile(read, 1, parallel.Cache(None), False, warnings)
+        compiled = compile_build(read, 1, parallel.Cache(None), False, warnings)
         event = next(q.subject for q in compiled.shared if q.predicate == ctkg("startTime")
                      and q.graph_name == graph_of("registry"))
         assert isinstance(event, ox.NamedNode)
