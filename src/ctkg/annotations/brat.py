@@ -25,6 +25,7 @@ whether a ``T`` is a trigger.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -159,6 +160,10 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     # id -> every line that defined it (duplicates are a checker error)
     id_lines: dict[str, list[int]] = field(default_factory=dict)
+    # SHA-256 of the bytes the text and the annotations were read from ("" when not read
+    # from files): the build keys its cache and the manifest by them, without reading again
+    txt_sha256: str = ""
+    ann_sha256: str = ""
 
     def attrs_of(self, target: str) -> dict[str, str | None]:
         """The attributes of one annotation: type -> value (None for a binary attribute)."""
@@ -208,10 +213,11 @@ def read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
-def decode(path: Path, problems: list[Problem]) -> str:
-    """A file's text, decoded strictly: non-UTF-8 (at its line), a byte-order mark and CR
-    line endings are added to ``problems`` (brat counts offsets on LF text without BOM)."""
-    raw = path.read_bytes()
+def decode(path: Path, problems: list[Problem], raw: bytes | None = None) -> str:
+    """A file's text (``raw``: its bytes, if read already), decoded strictly: non-UTF-8 (at
+    its line), a byte-order mark and CR line endings are added to ``problems`` (brat counts
+    offsets on LF text without BOM)."""
+    raw = path.read_bytes() if raw is None else raw
     where = display_path(path)
     text, bad = decode_utf8(raw)
     if bad is not None:
@@ -364,11 +370,14 @@ def read_document(txt_path: Path, ann_path: Path | None = None) -> Document:
     BOM, CR, lines that do not parse) is in :attr:`Document.problems`, never raised."""
     ann_path = ann_path or txt_path.with_suffix(".ann")
     problems: list[Problem] = []
-    text = decode(txt_path, problems)
-    ann_text = decode(ann_path, problems)
+    txt_raw, ann_raw = txt_path.read_bytes(), ann_path.read_bytes()
+    text = decode(txt_path, problems, txt_raw)
+    ann_text = decode(ann_path, problems, ann_raw)
     doc = parse_ann(ann_text, doc_id=txt_path.stem, txt_path=txt_path, ann_path=ann_path,
                     text=text)
     doc.problems[:0] = problems
+    doc.txt_sha256 = hashlib.sha256(txt_raw).hexdigest()
+    doc.ann_sha256 = hashlib.sha256(ann_raw).hexdigest()
     return doc
 
 

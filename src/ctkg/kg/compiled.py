@@ -103,8 +103,8 @@ def _shared_key(layout: Layout) -> str:
 
 
 def compile_build(read: Read, jobs: int, cache: parallel.Cache, show: bool,
-             warnings: list[Problem], executor: parallel.ExecutorFactory | None = None,
-             spool: Spool | None = None) -> Compiled:
+                  warnings: list[Problem], executor: parallel.ExecutorFactory | None = None,
+                  spool: Spool | None = None) -> Compiled:
     """Every document's graph (in parallel, cached) and the shared graphs; each graph's
     piece of the dumps is moved to ``spool`` as it arrives (kept in memory without one)."""
     inputs, layout = read.inputs, read.inputs.layout

@@ -124,6 +124,9 @@ class DocGraphs(MutableMapping[str, list[ox.Quad]]):
     def __len__(self) -> int:
         return len(self._pieces.keys() | self._set.keys())
 
+    def __contains__(self, doc_id: object) -> bool:  # without reading the quads
+        return doc_id in self._pieces or doc_id in self._set
+
     def pieces(self, doc_id: str) -> list[Piece]:
         return self._pieces.get(doc_id, [])
 

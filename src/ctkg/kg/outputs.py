@@ -67,7 +67,10 @@ def render_files(layout: Layout, quads: Iterable[ox.Quad], pieces: Sequence[Piec
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]
     files["build-report.md"] = render_report(stats, docs, shown_warnings, notes)
-    files[MANIFEST] = render_manifest(inputs_sha256(layout.root, input_files(layout)),
+    read = {path: digest for d in docs
+            for path, digest in ((d.txt_path, d.txt_sha256), (d.ann_path, d.ann_sha256))
+            if digest}  # the corpus files, hashed as they were read
+    files[MANIFEST] = render_manifest(inputs_sha256(layout.root, input_files(layout), read),
                                       stats.graph_counts, files)
     files[CHECKSUMS] = render_checksums(files)
     return files

@@ -163,8 +163,10 @@ def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
     """What one document's compilation depends on: its .txt, .ann, catalogue entry, and
     the shared inputs (ontology, registry, links, code)."""
     entry = catalogue.get(doc.doc_id)
-    return digest(shared_key, doc.doc_id, doc.txt_path.read_bytes(), doc.ann_path.read_bytes(),
-                  repr(entry) if entry else "-")
+    # the hashes of the bytes the document was parsed from (read once), else the files'
+    txt = doc.txt_sha256 or hashlib.sha256(doc.txt_path.read_bytes()).hexdigest()
+    ann = doc.ann_sha256 or hashlib.sha256(doc.ann_path.read_bytes()).hexdigest()
+    return digest(shared_key, doc.doc_id, txt, ann, repr(entry) if entry else "-")
 
 
 def compile_all(docs: list[brat.Document], registry: Registry,

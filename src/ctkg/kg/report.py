@@ -23,12 +23,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def inputs_sha256(root: Path, files: Iterable[Path]) -> str:
-    """One hash over every input file: its path relative to the root, then its bytes."""
+def inputs_sha256(root: Path, files: Iterable[Path],
+                  known: Mapping[Path, str] | None = None) -> str:
+    """One hash over every input file: its path relative to the root, then its bytes'
+    SHA-256 (taken from ``known`` where the build hashed the bytes it read already)."""
+    known = known or {}
     h = hashlib.sha256()
     for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
-        h.update(sha256(path.read_bytes()).encode() + b"\n")
+        digest = known.get(path) or sha256(path.read_bytes())
+        h.update(digest.encode() + b"\n")
     return h.hexdigest()
 
 
