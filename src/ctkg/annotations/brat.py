@@ -160,9 +160,7 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     # id -> every line that defined it (duplicates are a checker error)
     id_lines: dict[str, list[int]] = field(default_factory=dict)
-    # SHA-256 of the bytes the text and the annotations were read from ("" when not read
-    # from files): the build keys its cache and the manifest by them, without reading again
-    txt_sha256: str = ""
+    txt_sha256: str = ""  # of the bytes read (the cache keys and the manifest use them)
     ann_sha256: str = ""
 
     def attrs_of(self, target: str) -> dict[str, str | None]:
@@ -214,9 +212,8 @@ def read_text(path: Path) -> str:
 
 
 def decode(path: Path, problems: list[Problem], raw: bytes | None = None) -> str:
-    """A file's text (``raw``: its bytes, if read already), decoded strictly: non-UTF-8 (at
-    its line), a byte-order mark and CR line endings are added to ``problems`` (brat counts
-    offsets on LF text without BOM)."""
+    """A file's text (``raw``: its bytes, if read), decoded strictly: non-UTF-8 (at its line),
+    a BOM and CR line endings go to ``problems`` (brat counts offsets on LF text, no BOM)."""
     raw = path.read_bytes() if raw is None else raw
     where = display_path(path)
     text, bad = decode_utf8(raw)
@@ -372,12 +369,10 @@ def read_document(txt_path: Path, ann_path: Path | None = None) -> Document:
     problems: list[Problem] = []
     txt_raw, ann_raw = txt_path.read_bytes(), ann_path.read_bytes()
     text = decode(txt_path, problems, txt_raw)
-    ann_text = decode(ann_path, problems, ann_raw)
-    doc = parse_ann(ann_text, doc_id=txt_path.stem, txt_path=txt_path, ann_path=ann_path,
-                    text=text)
+    doc = parse_ann(decode(ann_path, problems, ann_raw), doc_id=txt_path.stem,
+                    txt_path=txt_path, ann_path=ann_path, text=text)
     doc.problems[:0] = problems
-    doc.txt_sha256 = hashlib.sha256(txt_raw).hexdigest()
-    doc.ann_sha256 = hashlib.sha256(ann_raw).hexdigest()
+    doc.txt_sha256, doc.ann_sha256 = (hashlib.sha256(b).hexdigest() for b in (txt_raw, ann_raw))
     return doc
 
 
