@@ -51,11 +51,6 @@ class Compiled:
     ctx: dict[str, object]  # the JSON-LD context
     keys: dict[str, str]  # doc id -> its compile key (with a cache)
 
-    @property
-    def doc_quads(self) -> Iterator[ox.Quad]:
-        """Every document's quads, read back one document at a time."""
-        return self.by_doc.all_quads()
-
     def all_quads(self) -> Iterator[ox.Quad]:
         """The shared graphs' quads, then every document's (distinct within each part)."""
         yield from self.shared

@@ -20,8 +20,6 @@ a clock: the same quads give the same bytes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import groupby
-from operator import attrgetter
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -39,30 +37,6 @@ _NaturalKey = tuple[tuple[tuple[int, int | str], ...], str]
 def sort_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """Distinct quads in canonical (graph, subject, predicate, object) N-Quads order."""
     return sorted(set(quads), key=quad_key)
-
-
-def concat_sorted(parts: Iterable[list[ox.Quad]]) -> list[ox.Quad]:
-    """Lists of distinct quads, each in canonical order (one document's graph, sorted in
-    the worker that compiled it), joined into the canonical order of their union without
-    one global sort: graphs by their N-Quads form (a graph IRI ends with ``>``, which no
-    IRI holds, so this is the order of the whole quad keys), each graph's run as it is; a
-    graph found in two lists is merged and sorted on its own."""
-    graphs: dict[str, list[list[ox.Quad]]] = {}
-    for part in parts:
-        for g, run in groupby(part, key=attrgetter("graph_name")):
-            graphs.setdefault(str(g), []).append(list(run))
-    out: list[ox.Quad] = []
-    for g in sorted(graphs):
-        runs = graphs.pop(g)
-        out += runs[0] if len(runs) == 1 else sort_quads(q for r in runs for q in r)
-    return out
-
-
-def union_triples(quads: Iterable[ox.Quad], ordered: bool = True) -> list[ox.Triple]:
-    """The distinct triples of every graph, in canonical N-Triples order (``ordered``;
-    else in no fixed order: for counting, or for :func:`render_ttl`, which orders them)."""
-    distinct = {q.triple for q in quads}
-    return sorted(distinct, key=str) if ordered else list(distinct)
 
 
 def render_nq(quads: Iterable[ox.Quad]) -> bytes:

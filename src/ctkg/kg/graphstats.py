@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from ctkg.kg.gcpause import gc_paused
 from ctkg.rdf.namespaces import GAF_NS, GRAPH_NS, ID_NS, OA_NS, RDF_NS
-from ctkg.rdf.terms import LOCAL_KINDS, local_starts
+from ctkg.rdf.terms import LOCAL_STARTS, local_starts
 
 _TYPE = RDF_NS + "type"
 _DENOTED_BY = GAF_NS + "denotedBy"
@@ -94,9 +94,6 @@ class GraphStats:
         return self.own_subjects + sum(1 for s in self.subjects if s.startswith(ID_NS))
 
 
-_ANY_LOCAL = tuple(f"{ID_NS}{kind}/" for kind in LOCAL_KINDS)
-
-
 def graph_stats(quads: Iterable[ox.Quad] | Iterable[ox.Triple], graph: str | None = None
                 ) -> GraphStats:
     """The figures of distinct quads (or triples) taken as one graph. ``graph``: its IRI,
@@ -114,7 +111,7 @@ def graph_stats(quads: Iterable[ox.Quad] | Iterable[ox.Triple], graph: str | Non
     foreign, strays = stats.foreign, stats.strays
     own = local_starts(graph[len(GRAPH_NS):]) \
         if graph is not None and graph.startswith(GRAPH_NS) else ()
-    local = _ANY_LOCAL if graph is not None else ()
+    local = LOCAL_STARTS if graph is not None else ()
     named = ox.NamedNode
     for q in quads:
         s, o = q.subject, q.object

@@ -17,6 +17,7 @@ they get their context (registry, shapes) with each chunk of tasks and keep it p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import multiprocessing.context
@@ -57,8 +58,10 @@ Compiled = tuple[Sources, list[Problem], list[Piece], DocSummary]
 ExecutorFactory = Callable[[], Executor]
 
 
+@functools.cache
 def code_version() -> str:
-    """A hash of the ctkg package's source: a code change invalidates the cache."""
+    """A hash of the ctkg package's source: a code change invalidates the cache. Once per
+    process (a build asks for it at each cached stage; the code it runs does not change)."""
     h = hashlib.sha256(CACHE_VERSION.encode())
     package = Path(__file__).parents[1]
     for path in sorted(package.rglob("*.py")):

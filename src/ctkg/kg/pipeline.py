@@ -141,11 +141,12 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
     registry = [q for q in compiled.shared if q.graph_name == _REGISTRY]
     docs = compiled.by_doc
     # what the whole-build checks read of the documents: their summaries (ctkg.kg.docgraphs)
-    outward = [t for summary in docs.summaries() for t in summary.outward_triples()]
+    summaries = list(docs.summaries())
+    outward = [t for summary in summaries for t in summary.outward_triples()]
     places = within(chain(compiled.shared, outward,
-                          (t for summary in docs.summaries() for t in summary.place_triples())))
+                          (t for summary in summaries for t in summary.place_triples())))
     problems = check_claims(read.inputs.registry, compiled.iris, registry,
-                            merge_claims(s.claims for s in docs.summaries()), compiled.sources,
+                            merge_claims(s.claims for s in summaries), compiled.sources,
                             places)
     if partitionable(read.shapes) and cache.folder:
         results = validate_documents(docs, compiled.shared, compiled.keys,
@@ -164,7 +165,7 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
             compile_shapes(read.inputs.layout.shapes.read_bytes()))
     else:
         results = validate_triples((q.triple for q in compiled.all_quads()), read.shapes)
-    return problems + shacl_problems(results, compiled.sources, compiled.doc_quads)
+    return problems + shacl_problems(results, compiled.sources, docs.all_quads())
 
 
 def _qc(read: Read, compiled: Compiled, store: ox.Store,

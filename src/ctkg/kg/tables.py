@@ -31,15 +31,13 @@ from ctkg.rdf.namespaces import (
     SKOS_NS,
     TIME_NS,
 )
-from ctkg.rdf.terms import natural_key
+from ctkg.rdf.terms import ECHARS, natural_key
 
 ENTITY_KINDS = ("person", "org", "place", "post", "event", "threat", "goal", "technology",
                 "instrument", "pillar")
 _PREFIX_LINES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _PREF_LABEL = f"<{SKOS_NS}prefLabel>"
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
-_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
-            "\\": "\\"}
 Row = list[str]
 NaturalKeys = dict[str, tuple[tuple[tuple[int, int | str], ...], str]]
 
@@ -61,7 +59,7 @@ def _query(store: ox.Store, text: str) -> list[list[str]]:
 
 def _unescape(m: re.Match[str]) -> str:
     code = m[1] or m[2]
-    return chr(int(code, 16)) if code else _ESCAPED[m[3]]
+    return chr(int(code, 16)) if code else ECHARS[m[3]]
 
 
 def _cell(term: str) -> str:

@@ -101,11 +101,17 @@ def lit(value: str | int | bool, datatype: ox.NamedNode | None = None,
 # the kinds of node a document mints under its own id (``id/mention/<doc>/T3``): they are
 # local to that document's graph (``ctkg.validate.partition``, ``ctkg.kg.graphstats``)
 LOCAL_KINDS = ("mention", "statement", "assertion", "quantity")
+LOCAL_STARTS = tuple(f"{ID_NS}{kind}/" for kind in LOCAL_KINDS)  # any document's
 
 
 def local_starts(doc_id: str) -> tuple[str, ...]:
     """The IRI prefixes of the nodes local to document ``doc_id``."""
     return tuple(f"{ID_NS}{kind}/{doc_id}/" for kind in LOCAL_KINDS)
+
+
+# a string's escape sequences (ECHAR) in N-Triples, Turtle and SPARQL: the letter -> the char
+ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
+          "\\": "\\"}
 
 
 def iri_of(term: object) -> str:

@@ -13,6 +13,7 @@ import re
 import pyoxigraph as ox
 
 from ctkg.rdf.namespaces import PREFIXES
+from ctkg.rdf.terms import ECHARS
 
 XSD = PREFIXES["xsd"]
 #: A term a parameter binds: pyoxigraph's, as the store and parsed endpoint results give them.
@@ -28,8 +29,6 @@ _LANG = re.compile(r"@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
-_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
-            "\\": "\\"}
 
 
 class ParamError(ValueError):
@@ -63,9 +62,9 @@ def _unescape(body: str) -> str:
         c = body[i]
         if c == "\\":
             nxt = body[i + 1] if i + 1 < len(body) else ""
-            if nxt not in _ESCAPES:
+            if nxt not in ECHARS:
                 raise ParamError(f"unknown escape \\{nxt} in a string")
-            out.append(_ESCAPES[nxt])
+            out.append(ECHARS[nxt])
             i += 2
         else:
             out.append(c)

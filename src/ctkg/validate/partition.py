@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ctkg.rdf.namespaces import ID_NS
-from ctkg.rdf.terms import LOCAL_KINDS, RDF_TYPE, RDFS_SUBCLASS_OF, iri_of
+from ctkg.rdf.terms import LOCAL_KINDS, LOCAL_STARTS, RDF_TYPE, RDFS_SUBCLASS_OF, iri_of
 from ctkg.validate.shacl import ShaclResult, parse_shapes, validate_triples
 from ctkg.validate.shacl_rust import RustShapes, compile_shapes, validate_ntriples
 
@@ -69,16 +69,13 @@ def local_doc(term: object) -> str | None:
     return m.group(1) if m else None
 
 
-_LOCAL_STARTS = tuple(f"{ID_NS}{kind}/" for kind in LOCAL_KINDS)
-
-
 def is_local(term: object) -> bool:
     """``local_doc(term) is not None``, without the regex: the partition asks it of every
     subject and object of the build (3 µs a call with the regex, a third of planning)."""
     if not isinstance(term, ox.NamedNode):
         return False
     value = term.value
-    if not value.startswith(_LOCAL_STARTS):
+    if not value.startswith(LOCAL_STARTS):
         return False
     at = value.index("/", len(ID_NS)) + 1  # after the kind
     slash = value.find("/", at)
