@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 import pyoxigraph as ox  # noqa: E402
 
+from ctkg.annotations.brief import DocBrief  # noqa: E402
 from ctkg.kg import outputs, parallel  # noqa: E402
 from ctkg.kg import pipeline as p  # noqa: E402
 from ctkg.kg.compiled import compile_build  # noqa: E402
@@ -77,7 +78,8 @@ def main() -> int:
         seconds.clear()
         start, cpu = time.perf_counter(), time.process_time()
         files = outputs.render_files(layout, store, compiled.pieces, compiled.ctx,
-                                     read.docs, warnings, [], store)
+                                     [DocBrief.of(d) for d in read.docs], warnings, [],
+                                     compiled.stats, store)
         totals.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
         for name, times in seconds.items():

@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 import pyoxigraph as ox  # noqa: E402
 
+from ctkg.annotations.brief import DocBrief  # noqa: E402
 from ctkg.kg import parallel  # noqa: E402
 from ctkg.kg import pipeline as p  # noqa: E402
 from ctkg.kg.compiled import compile_build  # noqa: E402
@@ -47,8 +48,9 @@ def serialize_once(layout: Layout) -> tuple[float, float, int]:
     store = ox.Store()
     compiled.load(store)
     start = time.perf_counter()
-    render_files(layout, store, compiled.pieces, compiled.ctx, read.docs, warnings,
-                 [], store)
+    render_files(layout, store, compiled.pieces, compiled.ctx,
+                 [DocBrief.of(d) for d in read.docs], warnings,
+                 [], compiled.stats, store)
     return compile_s, time.perf_counter() - start, len(store)
 
 

@@ -9,7 +9,15 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from ctkg.kg.graphstats import combine, dataset_stats, graph_stats, per_graph
+from ctkg.kg.graphstats import (
+    Combiner,
+    GraphFigures,
+    combine,
+    dataset_stats,
+    figures,
+    graph_stats,
+    per_graph,
+)
 from ctkg.kg.pipeline import BuildResult
 from ctkg.rdf.namespaces import GAF_NS, ID_NS, OA_NS
 from ctkg.rdf.terms import RDF_TYPE, graph_of, ident, iri_of
@@ -65,7 +73,7 @@ def test_stats_pickle() -> None:
 def test_the_build_figures_match_direct_counts(result: BuildResult) -> None:
     """Every figure against its definition, counted on the quads and distinct triples."""
     stats = dataset_stats(result.quads)
-    assert not any(g.strays for g in stats.graphs.values())  # the fast count
+    assert not any(g.strays for g in per_graph(result.quads).values())  # the fast count
     graphs: dict[ox.NamedNode, list[ox.Quad]] = {}
     for q in result.quads:
         assert isinstance(q.graph_name, ox.NamedNode)
@@ -78,7 +86,11 @@ def test_the_build_figures_match_direct_counts(result: BuildResult) -> None:
         assert got.distinct_objects == len({q.object for q in items})
         assert len(got.class_names) == len({q.object for q in items
                                             if q.predicate == RDF_TYPE})
-        assert len(got.properties) == len({q.predicate for q in items})
+        assert got.property_count == len({q.predicate for q in items})
+        assert got.members_of == {c.value: len({q.subject for q in items if q.object == c
+                                                and q.predicate == RDF_TYPE})
+                                  for c in {q.object for q in items if q.predicate == RDF_TYPE}
+                                  if isinstance(c, ox.NamedNode)}
     union = {q.triple for q in result.quads}
     assert stats.union.triples == len(union)
     assert stats.union.distinct_subjects == len({t.subject for t in union})
@@ -148,3 +160,17 @@ def test_a_stray_local_node_is_counted_without_the_split() -> None:
         assert stats.union.triples == len(union)
         assert stats.union.distinct_subjects == len({t.subject for t in union})
         assert stats.union.distinct_objects == len({t.object for t in union})
+
+
+def test_the_combiner_keeps_figures_only_and_equals_combine() -> None:
+    """Graph by graph (the build lets each graph's sets go as it folds them): the same
+    figures as :func:`combine` over all of them at once."""
+    graphs = per_graph(documents())
+    folded = Combiner()
+    for graph, stats in graphs.items():
+        folded.add(graph, stats)
+    got, want = folded.result(), combine(per_graph(documents()))
+    assert got == want
+    assert all(isinstance(f, GraphFigures) for f in got.graphs.values())
+    assert got.graphs[D1.value] == figures(graphs[D1.value])
+    assert got.graphs[D1.value].members(CLS.value) == graphs[D1.value].members(CLS.value)

@@ -7,18 +7,17 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from ctkg import __version__
-from ctkg.annotations import brat
+from ctkg.annotations.brief import DocBrief
 from ctkg.atomic import replace_folder
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.kg.files import Files, chunks_of, same_as_file
-from ctkg.kg.graphstats import combine, per_graph
+from ctkg.kg.graphstats import DatasetStats
 from ctkg.kg.jsonld import render_context
 from ctkg.kg.pieces import Piece
 from ctkg.kg.render import assemble
@@ -30,6 +29,7 @@ from ctkg.kg.report import (
     render_manifest,
     render_report,
 )
+from ctkg.kg.spool import Blob, Spool
 from ctkg.kg.tablemeta import render_tables
 from ctkg.kg.void import render_void
 from ctkg.paths import Layout
@@ -45,24 +45,25 @@ def input_files(layout: Layout) -> list[Path]:
 
 
 def render_files(layout: Layout, quads: Iterable[ox.Quad], pieces: Sequence[Piece],
-                 ctx: Mapping[str, object], docs: list[brat.Document],
-                 warnings: list[Problem], notes: list[str], store: ox.Store | None = None
-                 ) -> Files:
+                 ctx: Mapping[str, object], docs: Sequence[DocBrief],
+                 warnings: list[Problem], notes: list[str], stats: DatasetStats,
+                 store: ox.Store | None = None, spool: Spool | None = None,
+                 tables: Mapping[str, Blob] | None = None) -> Files:
     """Every output file's bytes: the dumps assembled from each graph's piece
     (:mod:`ctkg.kg.pieces`), then the files derived from the quads (the manifest hashes the
-    others, and ``SHA256SUMS`` all of them, the manifest included, for ``sha256sum -c``)."""
+    others, and ``SHA256SUMS`` all of them, the manifest included, for ``sha256sum -c``).
+    ``stats``: the build's figures (:attr:`ctkg.kg.compiled.Compiled.stats`); ``store``: the
+    build's store, holding ``quads`` (else one is made for the tables); ``spool``: where the
+    tables go as they are made (else they stay in memory); ``tables``: the tables' files if
+    they were made already (:func:`ctkg.kg.tablemeta.render_tables`)."""
     files = Files()
     for name, chunks in assemble(pieces, ctx, quads).items():
         files.set_chunks(name, chunks)
     files["context.jsonld"] = render_context(ctx)
-    files.update(render_tables(quads, store))
-    # void, report and manifest figures: each graph's from its piece (counted where it was
-    # compiled, and cached with it), the union's combined from them (counted again from
-    # the quads only if a graph names another document's nodes: ctkg.kg.graphstats)
-    graphs = {p.graph: p.stats for p in sorted(pieces, key=attrgetter("graph"))}
-    if any(g.strays for g in graphs.values()):
-        graphs = per_graph(quads, split=False)
-    stats = combine(graphs)
+    if tables is None:
+        tables = render_tables(quads, store, spool)
+    for name, data in tables.items():
+        files.set_chunks(name, [data])
     files["void.ttl"] = render_void(stats, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]

@@ -51,7 +51,9 @@ class Piece:
     jsonld: Blob  # its graph object as it stands (depth 2) in ctkg.jsonld
     signatures: frozenset[Signature]
     prefixes: tuple[tuple[str, str], ...]  # those it was rendered with, relevant ones only
-    stats: GraphStats  # its figures for void.ttl, the report and the manifest
+    # its figures for void.ttl, the report and the manifest (None once the build has
+    # folded them into the dataset's: ctkg.kg.outputs.dataset_figures)
+    stats: GraphStats | None
 
 
 def spooled(piece: Piece, spool: Spool) -> Piece:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
@@ -28,6 +29,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from ctkg.annotations import brat
+from ctkg.annotations.brief import DocBrief
 from ctkg.annotations.check import check_inputs
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import read_inputs
@@ -37,6 +39,7 @@ from ctkg.kg.dumps import sort_quads
 from ctkg.kg.files import Files
 from ctkg.kg.outputs import render_files
 from ctkg.kg.spool import Spool
+from ctkg.kg.tablemeta import render_tables
 from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import ID_NS
@@ -168,8 +171,8 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
     return problems + shacl_problems(results, compiled.sources, docs.all_quads())
 
 
-def _qc(read: Read, compiled: Compiled, store: ox.Store,
-        cache: parallel.Cache) -> list[Problem]:
+def _qc(read: Read, compiled: Compiled, store: ox.Store, cache: parallel.Cache,
+        doc_ids: list[str]) -> list[Problem]:
     """The QC queries on the build's store, loaded once (``store``: its quads): each
     document-scoped one per document graph, cached under the document's compile key
     (:mod:`ctkg.validate.qc_scope`), the others on the union. Each offending row a problem,
@@ -179,7 +182,7 @@ def _qc(read: Read, compiled: Compiled, store: ox.Store,
         return []
     shared_graphs = sorted({q.graph_name.value for q in compiled.shared
                             if isinstance(q.graph_name, ox.NamedNode)})
-    documents = {graph_of(d.doc_id).value: compiled.keys.get(d.doc_id, "") for d in read.docs}
+    documents = {graph_of(d).value: compiled.keys.get(d, "") for d in doc_ids}
     # a document's run reads the shared graphs its document key covers (ontology, registry,
     # links, Wikidata cache); not the catalogue, which holds every document's length
     lookups = [g for g in shared_graphs if g != _CATALOGUE.value]
@@ -224,20 +227,32 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     spool = Spool()  # the dumps' pieces, on disk until the outputs are written
     compiled = clock("compile", lambda: compile_build(read, jobs, cache, progress, warnings,
                                                       executor, spool))
+    # the parsed annotations are not read after compiling (0.3 GB at 10,000 documents)
+    briefs = [DocBrief.of(d) for d in read.docs]
+    read.docs = []
     found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
                                                 shacl_engine, executor))
     compiled.by_doc.forget_summaries()  # read by the checks above only (0.4 GB at 10,000)
     store = result.store  # the whole build, for the QC queries and the tables
     compiled.load(store)
-    found += clock("qc", lambda: _qc(read, compiled, store, cache))
-    errors, more = _split(found)
-    if errors:
-        raise CTKGError(sorted(errors))
-    result.warnings = sorted(warnings + more)
-    result.documents = sorted(d.doc_id for d in read.docs)
-    result.files = clock("serialize", lambda: render_files(
-        layout, store, compiled.pieces, compiled.ctx, read.docs, result.warnings,
-        result.notes, store))
+    # the tables are made while QC runs: both are mostly Oxigraph evaluating queries, which
+    # lets go of the GIL, so on two cores they overlap (timings: "tables" within "qc")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctkg-tables")
+    tables = pool.submit(clock.timed, "tables", lambda: render_tables(store, store, spool))
+    try:
+        found += clock("qc", lambda: _qc(read, compiled, store, cache,
+                                            [d.doc_id for d in briefs]))
+        errors, more = _split(found)
+        if errors:
+            raise CTKGError(sorted(errors))
+        result.warnings = sorted(warnings + more)
+        result.documents = sorted(d.doc_id for d in briefs)
+        made = tables.result()
+        result.files = clock("serialize", lambda: render_files(
+            layout, store, compiled.pieces, compiled.ctx, briefs, result.warnings,
+            result.notes, compiled.stats, store, spool, made))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # on an error, not waited for
     cache.prune()
     return result
 
@@ -249,8 +264,13 @@ class _Clock:
         self.result = result
 
     def __call__(self, stage: str, run: Callable[[], T]) -> T:
+        value = self.timed(stage, run)
+        self.result.peak_rss[stage] = _peak_rss()
+        return value
+
+    def timed(self, stage: str, run: Callable[[], T]) -> T:
+        """Run a stage and note its time only (it may run beside another)."""
         start = time.perf_counter()
         value = run()
         self.result.timings[stage] = time.perf_counter() - start
-        self.result.peak_rss[stage] = _peak_rss()
         return value

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ctkg import __version__
-from ctkg.annotations import brat
+from ctkg.annotations.brief import DocBrief
 from ctkg.kg.files import sha256_of
 from ctkg.kg.graphstats import DatasetStats, is_iri
 from ctkg.rdf.terms import ctkg, graph_of, natural_key
@@ -56,7 +56,7 @@ def render_checksums(files: Mapping[str, bytes]) -> bytes:
 _COUNTED = {ctkg(c).value: c for c in ("Mention", "Assertion", "Statement")}
 
 
-def render_report(stats: DatasetStats, docs: Iterable[brat.Document], warnings: list[str],
+def render_report(stats: DatasetStats, docs: Iterable[DocBrief], warnings: list[str],
                   notes: list[str]) -> bytes:
     """``build-report.md``: counts per graph, document and class (from ``stats``, the
     build's figures), and the validation summary."""
@@ -76,9 +76,8 @@ def render_report(stats: DatasetStats, docs: Iterable[brat.Document], warnings: 
         found = stats.graphs.get(graph_of(d.doc_id).value)
         c = {kind: found.members(cls) if found else 0
              for cls, kind in _COUNTED.items()}
-        negated = sum(1 for a in d.attributes.values() if a.type == "Negation")
-        lines.append(f"| {d.doc_id} | {len(d.textbounds)} | {len(d.events)} | "
-                     f"{len(d.relations)} | {negated} | {c['Mention']} | {c['Statement']} | "
+        lines.append(f"| {d.doc_id} | {d.textbounds} | {d.events} | "
+                     f"{d.relations} | {d.negated} | {c['Mention']} | {c['Statement']} | "
                      f"{c['Assertion']} |")
     lines += ["", "## Instances per class (all graphs)", "", "| class | instances |",
               "|---|---:|"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -44,6 +45,7 @@ class Spool:
         # open for the spool's life, closed with it (or when its last span goes)
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="ctkg-spool-")  # noqa: SIM115
         self._end = 0
+        self._lock = threading.Lock()  # the tables are spooled from a thread of their own
 
     def fileno(self) -> int:
         return self._file.fileno()
@@ -52,11 +54,12 @@ class Spool:
         """``data`` appended to the spool (kept as it is when small, or spooled already)."""
         if isinstance(data, Span) or len(data) < SMALL:
             return data
-        offset, view = self._end, memoryview(data)
-        while view:  # pwrite may write less than asked
-            done = os.pwrite(self.fileno(), view, self._end)
-            self._end += done
-            view = view[done:]
+        with self._lock:
+            offset, view = self._end, memoryview(data)
+            while view:  # pwrite may write less than asked
+                done = os.pwrite(self.fileno(), view, self._end)
+                self._end += done
+                view = view[done:]
         return Span(self, offset, len(data))
 
     def close(self) -> None:

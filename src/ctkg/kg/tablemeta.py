@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from ctkg import __version__
 from ctkg.kg import tables as t
 from ctkg.kg.gcpause import gc_paused
+from ctkg.kg.spool import Blob, Spool
 
 TABLES_DIR = "tables"
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
@@ -143,29 +144,31 @@ def _schema(table: Table) -> dict[str, object]:
     return schema
 
 
-def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None
-                  ) -> dict[str, bytes]:
+def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None,
+                  spool: Spool | None = None) -> dict[str, Blob]:
     """``tables/<name>.csv`` for every table and ``tables/datapackage.json``, queried from
-    ``store`` (the build's, holding exactly ``quads``) or from a store made of ``quads``."""
+    ``store`` (the build's, holding exactly ``quads``) or from a store made of ``quads``.
+    With a ``spool``, each CSV is moved to it as soon as it is made (the tables of 10,000
+    documents are 120 MB)."""
     if store is None:
         store = ox.Store()
         store.bulk_extend(quads)
+    files: dict[str, Blob] = {}
+    resources = []
     with gc_paused():
         labels, keys = t.Labels(store), t.NaturalKeys()  # the tables share many cells
-        csvs = {table.name: t.render_csv([n for n, _k, _d in table.fields],
-                                         table.rows(store, labels), keys) for table in TABLES}
-    files: dict[str, bytes] = {}
-    resources = []
-    for table in TABLES:
-        data = csvs[table.name]
-        files[f"{TABLES_DIR}/{table.name}.csv"] = data
-        resources.append({
-            "name": table.name, "path": f"{table.name}.csv", "title": table.title,
-            "description": table.description, "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "bytes": len(data), "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
-            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-            "schema": _schema(table)})
+        for table in TABLES:
+            data = t.render_csv([n for n, _k, _d in table.fields], table.rows(store, labels),
+                                keys)
+            files[f"{TABLES_DIR}/{table.name}.csv"] = spool.put(data) if spool else data
+            resources.append({
+                "name": table.name, "path": f"{table.name}.csv", "title": table.title,
+                "description": table.description, "profile": "tabular-data-resource",
+                "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                "bytes": len(data), "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+                "schema": _schema(table)})
+            del data
     package = {
         "profile": "tabular-data-package", "name": "ctkg", "version": __version__,
         "title": "CTKG: a knowledge graph of counter-terrorism policy discourse (tables)",

@@ -12,7 +12,7 @@ from ctkg import __version__
 from ctkg.kg.dumps import DUMP_PREFIXES, render_ttl
 from ctkg.kg.files import sha256_of, size_of
 from ctkg.kg.gcpause import gc_paused
-from ctkg.kg.graphstats import DatasetStats, GraphStats, is_iri
+from ctkg.kg.graphstats import DatasetStats, GraphFigures, GraphStats, figures, is_iri
 from ctkg.kg.jsonld import CONTEXT_PREFIXES
 from ctkg.rdf.namespaces import (
     CTKG_NS,
@@ -107,7 +107,7 @@ def _render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[s
         (ds, _v("uriSpace"), lit(ID_NS)),
         (ds, _v("vocabulary"), ox.NamedNode(CTKG_NS)),
         (ds, _v("entities"), lit(union.instance_subjects)),
-        *_stats(ds, union),
+        *_stats(ds, figures(union)),
     ]
     if issued:
         out.append((ds, _dct("issued"), ox.Literal(issued, datatype=XSD_DATE)))
@@ -117,16 +117,16 @@ def _render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[s
     return render_ttl((ox.Triple(s, p, o) for s, p, o in out), VOID_PREFIXES)
 
 
-def _stats(ds: ox.NamedNode, stats: GraphStats) -> list[Spo]:
+def _stats(ds: ox.NamedNode, stats: GraphFigures) -> list[Spo]:
     """void:triples, distinct subjects and objects, classes and properties."""
     return [(ds, _v("triples"), lit(stats.triples)),
             (ds, _v("distinctSubjects"), lit(stats.distinct_subjects)),
             (ds, _v("distinctObjects"), lit(stats.distinct_objects)),
             (ds, _v("classes"), lit(len(stats.class_names))),
-            (ds, _v("properties"), lit(len(stats.properties)))]
+            (ds, _v("properties"), lit(stats.property_count))]
 
 
-def _subsets(ds: ox.NamedNode, graphs: Mapping[str, GraphStats]) -> list[Spo]:
+def _subsets(ds: ox.NamedNode, graphs: Mapping[str, GraphFigures]) -> list[Spo]:
     """One void:subset per named graph, named by ``sd:name``."""
     out: list[Spo] = []
     for g in sorted(graphs):

@@ -1,0 +1,61 @@
+"""The compile stage's figures and sources (ctkg.kg.compiled): folded graph by graph as the
+pieces arrive, equal to counting every quad of the build, and no piece keeps them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ctkg.errors import Problem
+from ctkg.kg import parallel, pipeline
+from ctkg.kg.compiled import Compiled, _Figures, compile_build
+from ctkg.kg.graphstats import dataset_stats
+from ctkg.kg.render import render_pieces
+from ctkg.kg.sourcemap import SourceMap
+from ctkg.kg.spool import Spool
+from ctkg.paths import Layout
+from ctkg.rdf.terms import graph_of
+
+
+def _compiled(root: Path) -> Compiled:
+    warnings: list[Problem] = []
+    read = pipeline._read_inputs(Layout(root), warnings)
+    return compile_build(read, 1, parallel.Cache(None), False, warnings, None, Spool())
+
+
+def test_figures_folded_as_the_pieces_come_equal_a_count_of_every_quad(
+        fixture_project: Path) -> None:
+    compiled = _compiled(fixture_project)
+    assert compiled.stats == dataset_stats(compiled.all_quads())
+    assert all(p.stats is None for p in compiled.pieces)  # their sets let go
+    for doc_id in compiled.by_doc:
+        assert all(p.stats is None for p in compiled.by_doc.pieces(doc_id))
+
+
+def test_a_graph_that_comes_twice_is_counted_again_from_the_quads(
+        fixture_project: Path) -> None:
+    """A graph stated by two parts (rendered again whole by the build) must not be folded
+    twice: its figures come from the quads."""
+    compiled = _compiled(fixture_project)
+    doc = next(iter(compiled.by_doc))
+    quads = compiled.by_doc[doc]
+    half = len(quads) // 2
+    figures = _Figures()
+    for part in (quads[:half], quads[half:]):  # the same graph, in two pieces
+        pieces = render_pieces(part, compiled.ctx)
+        assert [p.graph for p in pieces] == [graph_of(doc).value]
+        figures.fold(pieces)
+    assert figures.again
+    assert figures.result(lambda: quads) == dataset_stats(quads)
+    assert figures.combined.graphs  # what was folded before the repeat is not used
+
+
+def test_sources_name_the_annotation_line_of_each_local_node(fixture_project: Path) -> None:
+    compiled = _compiled(fixture_project)
+    assert isinstance(compiled.sources, SourceMap)
+    mentions = [(doc, q.subject.value) for doc in compiled.by_doc
+                for q in compiled.by_doc[doc]
+                if "/mention/" in q.subject.value and q.predicate.value.endswith("#type")]
+    assert len({doc for doc, _iri in mentions}) >= 2
+    for doc, iri in mentions:
+        source = compiled.sources[iri]
+        assert source.file.endswith(f"{doc}.ann") and source.line
