@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ctkg.kg.files import Files, same_as_file, sha256_of, size_of
 from ctkg.kg.outputs import stale_outputs, write_outputs
+from ctkg.kg.spool import Span, Spool
 
 
 def _files() -> Files:
@@ -36,3 +37,32 @@ def test_written_chunk_by_chunk_and_compared_so(tmp_path: Path) -> None:
     (out / "ctkg.nq").write_bytes(files["ctkg.nq"] + b"\n")
     assert not same_as_file(out / "ctkg.nq", files.chunks("ctkg.nq"))
     assert not same_as_file(out / "missing", files.chunks("ctkg.nq"))
+
+
+def test_each_file_hashed_once_until_it_changes() -> None:
+    """VoID, the manifest and SHA256SUMS each ask for every dump's hash: a Files hashes it
+    once, and again only after the file is set anew."""
+    spool = Spool()
+    files = Files()
+    chunks = [spool.put(b"a" * 5000), b"tail\n"]
+    files.set_chunks("ctkg.nq", chunks)
+    reads = 0
+    real = Span.__bytes__
+
+    def counted(span: Span) -> bytes:
+        nonlocal reads
+        reads += 1
+        return real(span)
+
+    try:
+        Span.__bytes__ = counted  # type: ignore[method-assign]
+        want = hashlib.sha256(b"a" * 5000 + b"tail\n").hexdigest()
+        assert sha256_of(files, "ctkg.nq") == want and reads == 1
+        assert sha256_of(files, "ctkg.nq") == want and reads == 1  # not read again
+        files.set_chunks("ctkg.nq", [b"other\n"])
+        assert sha256_of(files, "ctkg.nq") == hashlib.sha256(b"other\n").hexdigest()
+        files["ctkg.nq"] = b"third\n"
+        assert sha256_of(files, "ctkg.nq") == hashlib.sha256(b"third\n").hexdigest()
+        assert sha256_of({"x": b"plain"}, "x") == hashlib.sha256(b"plain").hexdigest()
+    finally:
+        Span.__bytes__ = real  # type: ignore[method-assign]

@@ -22,6 +22,7 @@ class Files(MutableMapping[str, bytes]):
 
     def __init__(self, files: Mapping[str, bytes] | None = None) -> None:
         self._data: dict[str, Content] = dict(files or {})
+        self._sha256: dict[str, str] = {}  # hashed once: VoID, the manifest, SHA256SUMS
 
     def __getitem__(self, name: str) -> bytes:
         value = self._data[name]
@@ -29,9 +30,11 @@ class Files(MutableMapping[str, bytes]):
 
     def __setitem__(self, name: str, value: bytes) -> None:
         self._data[name] = value
+        self._sha256.pop(name, None)
 
     def __delitem__(self, name: str) -> None:
         del self._data[name]
+        self._sha256.pop(name, None)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
@@ -44,6 +47,17 @@ class Files(MutableMapping[str, bytes]):
 
     def set_chunks(self, name: str, chunks: Iterable[Blob]) -> None:
         self._data[name] = tuple(c for c in chunks if c)
+        self._sha256.pop(name, None)
+
+    def sha256(self, name: str) -> str:
+        """The file's SHA-256 (hex), hashed chunk by chunk the first time it is asked for."""
+        found = self._sha256.get(name)
+        if found is None:
+            h = hashlib.sha256()
+            for chunk in self.chunks(name):
+                h.update(bytes(chunk))
+            found = self._sha256[name] = h.hexdigest()
+        return found
 
     def chunks(self, name: str) -> Sequence[Blob]:
         value = self._data[name]
@@ -66,7 +80,10 @@ def size_of(files: Mapping[str, bytes], name: str) -> int:
 
 def sha256_of(files: Mapping[str, bytes], name: str) -> str:
     """A file's SHA-256 (hex), chunk by chunk: the manifest, ``SHA256SUMS`` and VoID each
-    hash every dump, which would otherwise be joined into one more copy each time."""
+    hash every dump, which would otherwise be joined into one more copy each time (a
+    :class:`Files` hashes each file once)."""
+    if isinstance(files, Files):
+        return files.sha256(name)
     h = hashlib.sha256()
     for chunk in chunks_of(files, name):
         h.update(bytes(chunk))
