@@ -17,6 +17,7 @@ targets the split does not cover.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -238,7 +239,9 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     # the tables are made while QC runs: both are mostly Oxigraph evaluating queries, which
     # lets go of the GIL, so on two cores they overlap (timings: "tables" within "qc")
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctkg-tables")
-    tables = pool.submit(clock.timed, "tables", lambda: render_tables(store, store, spool))
+    stop = threading.Event()
+    tables = pool.submit(clock.timed, "tables",
+                         lambda: render_tables(store, store, spool, stop))
     try:
         found += clock("qc", lambda: _qc(read, compiled, store, cache,
                                             [d.doc_id for d in briefs]))
@@ -252,7 +255,8 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
             layout, store, compiled.pieces, compiled.ctx, briefs, result.warnings,
             result.notes, compiled.stats, store, spool, made))
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)  # on an error, not waited for
+        stop.set()  # after an error, no more table is begun
+        pool.shutdown(wait=False, cancel_futures=True)
     cache.prune()
     return result
 

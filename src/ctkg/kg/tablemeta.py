@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -145,11 +146,13 @@ def _schema(table: Table) -> dict[str, object]:
 
 
 def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None,
-                  spool: Spool | None = None) -> dict[str, Blob]:
+                  spool: Spool | None = None, stop: threading.Event | None = None
+                  ) -> dict[str, Blob]:
     """``tables/<name>.csv`` for every table and ``tables/datapackage.json``, queried from
     ``store`` (the build's, holding exactly ``quads``) or from a store made of ``quads``.
     With a ``spool``, each CSV is moved to it as soon as it is made (the tables of 10,000
-    documents are 120 MB)."""
+    documents are 120 MB); once ``stop`` is set (the build failed while they were made
+    beside it), no more table is begun and nothing is returned."""
     if store is None:
         store = ox.Store()
         store.bulk_extend(quads)
@@ -158,6 +161,8 @@ def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None,
     with gc_paused():
         labels, keys = t.Labels(store), t.NaturalKeys()  # the tables share many cells
         for table in TABLES:
+            if stop is not None and stop.is_set():
+                return {}
             data = t.render_csv([n for n, _k, _d in table.fields], table.rows(store, labels),
                                 keys)
             files[f"{TABLES_DIR}/{table.name}.csv"] = spool.put(data) if spool else data
