@@ -14,7 +14,9 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
 SMALL = 4096  # bytes kept in memory: a span of a few lines costs more than the lines
@@ -39,13 +41,27 @@ Blob = bytes | Span  # what a piece's dump bytes are: in memory, or in a spool
 
 
 class Spool:
-    """An append-only temporary file of byte runs."""
+    """An append-only temporary file of byte runs.
 
-    def __init__(self) -> None:
+    Anonymous by default. Given a ``path`` (a file its creator removes once every process
+    that writes or reads it has it open), it can be pickled: the spans a child process
+    spooled are read back by its parent (:func:`ctkg.kg.pipeline.build`), which reopens
+    the file by its path when it unpickles them."""
+
+    def __init__(self, path: Path | None = None) -> None:
         # open for the spool's life, closed with it (or when its last span goes)
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="ctkg-spool-")  # noqa: SIM115
-        self._end = 0
+        self.path = path
+        if path is None:
+            self._file: IO[bytes] = tempfile.TemporaryFile(prefix="ctkg-spool-")  # noqa: SIM115
+        else:
+            self._file = open(path, "r+b")  # noqa: SIM115
+        self._end = os.fstat(self._file.fileno()).st_size
         self._lock = threading.Lock()  # the tables are spooled from a thread of their own
+
+    def __reduce__(self) -> tuple[object, tuple[Path]]:
+        if self.path is None:
+            raise TypeError("an anonymous spool cannot leave its process")
+        return reopen, (Path(self.path),)
 
     def fileno(self) -> int:
         return self._file.fileno()
@@ -64,3 +80,16 @@ class Spool:
 
     def close(self) -> None:
         self._file.close()
+
+
+# one Spool per file in this process, however many pickles bring its spans; let go with them
+_OPEN: weakref.WeakValueDictionary[str, Spool] = weakref.WeakValueDictionary()
+
+
+def reopen(path: Path) -> Spool:
+    """The spool of the file at ``path`` in this process (opened once: the spans of a
+    pickled build all come back as spans of one spool)."""
+    found = _OPEN.get(str(path))
+    if found is None or found._file.closed:
+        found = _OPEN[str(path)] = Spool(path)
+    return found
