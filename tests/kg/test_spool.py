@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from pathlib import Path
+
+import pytest
 
 from ctkg.kg.files import Files, same_as_file, sha256_of, size_of
 from ctkg.kg.outputs import write_outputs
 from ctkg.kg.pipeline import BuildResult
-from ctkg.kg.spool import SMALL, Span, Spool
+from ctkg.kg.spool import SMALL, Span, Spool, reopen
 
 BIG = b"<a> <b> <c> .\n" * (SMALL // 14 + 1)  # over the in-memory limit
 
@@ -50,3 +53,19 @@ def test_a_build_keeps_its_document_pieces_in_the_spool(result: BuildResult) -> 
         chunks = result.files.chunks(name)
         assert any(isinstance(c, Span) for c in chunks), name
         assert result.files[name] == b"".join(bytes(c) for c in chunks)
+
+
+def test_a_spool_on_a_path_travels_by_pickle_and_an_anonymous_one_does_not(
+        tmp_path: Path) -> None:
+    """A --jobs build's child spools into a named file: its spans come back by pickle as
+    spans of one spool per file, reading the same bytes."""
+    path = tmp_path / "spool"
+    path.touch()
+    spool = Spool(path)
+    spans = [spool.put(BIG), spool.put(BIG[::-1])]
+    back = pickle.loads(pickle.dumps(spans))
+    assert [bytes(s) for s in back] == [BIG, BIG[::-1]]
+    assert back[0].spool is back[1].spool is reopen(path)
+    assert reopen(path).put(BIG).offset == 2 * len(BIG)  # appends after the child's runs
+    with pytest.raises(TypeError, match="anonymous spool"):
+        pickle.dumps(Spool().put(BIG))

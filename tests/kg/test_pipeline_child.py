@@ -1,0 +1,45 @@
+"""A --jobs build reads, compiles and validates in a child process (ctkg.kg.pipeline): the
+same files and problems as in one process, and no temporary file left behind."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from ctkg.errors import CTKGError
+from ctkg.kg.pipeline import build
+from ctkg.paths import Layout
+
+
+@pytest.fixture
+def tmpdir_of_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The temporary folder the build's spool goes to, empty."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_the_child_hands_back_every_stage(fixture_project: Path, tmpdir_of_build: Path
+                                          ) -> None:
+    result = build(Layout(fixture_project), jobs=2)
+    assert {"read", "compile", "validate", "qc", "tables", "serialize"} <= set(result.timings)
+    assert result.documents and result.quad_count > 0
+    assert result.files == build(Layout(fixture_project)).files
+    assert not list(tmpdir_of_build.glob("ctkg-*"))  # the spool file removed (open here)
+
+
+def test_an_error_in_the_child_comes_back_with_its_problems(
+        fixture_project: Path, tmp_path: Path, tmpdir_of_build: Path) -> None:
+    root = tmp_path / "proj"
+    shutil.copytree(fixture_project, root)
+    ann = sorted((root / "data" / "corpus").glob("*.ann"))[0]
+    ann.write_text(ann.read_text(encoding="utf-8") + "T999\tPerson 0\n", encoding="utf-8")
+    with pytest.raises(CTKGError) as failed:
+        build(Layout(root), jobs=2)
+    assert any(p.file.endswith(ann.name) and "T999" in p.message
+               for p in failed.value.problems)
+    assert not list(tmpdir_of_build.glob("ctkg-*"))
