@@ -120,6 +120,23 @@ def test_pages_are_the_rows_of_the_previous_text(info: QueryInfo, store: ox.Stor
                 assert got == bound[offset:offset + PAGE], f"{name}={value} at {offset}"
 
 
+@pytest.mark.parametrize("info", [q for q in PAGED if "since" in q.params],
+                         ids=[q.name for q in PAGED if "since" in q.params])
+def test_pages_since_a_date_are_the_rows_of_the_previous_text(info: QueryInfo,
+                                                               store: ox.Store) -> None:
+    """The date parameter narrows the keys (it is bound in the key sub-select)."""
+    reference = (REFERENCE / f"{info.name}.rq").read_text(encoding="utf-8")
+    whole = _rows(info, reference, store, {"limit": _integer(100_000)})
+    dates = sorted({r[_column(info, reference, "published")] or "" for r in whole} - {""})
+    since = parse_term(dates[len(dates) // 2].split('"')[1], "date")  # a date's lexical form
+    bound = _rows(info, reference, store, {"limit": _integer(100_000), "since": since})
+    assert 0 < len(bound) < len(whole)
+    for offset in (0, PAGE, 2 * PAGE):
+        got = _rows(info, info.text, store, {"since": since, "limit": _integer(PAGE),
+                                             "offset": _integer(offset)})
+        assert got == bound[offset:offset + PAGE], f"since={since} at {offset}"
+
+
 def _column(info: QueryInfo, text: str, name: str) -> int:
     tokens = tokenize(unescape_codepoints(text))
     words = [t.text.upper() if t.kind == "word" else "" for t in tokens]
