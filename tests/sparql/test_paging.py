@@ -71,6 +71,12 @@ def test_a_key_paged_query_pages_its_keys_too() -> None:
     assert "LIMIT 1010 }" in text and text.endswith("LIMIT 1000 OFFSET 10\n")
 
 
+def test_a_key_paged_query_without_a_trailing_limit_keeps_its_page_size() -> None:
+    text, _rest = apply_paging(KEYED.replace("\nLIMIT 1000\n", "\n"),
+                               {"offset": parse_term("10")}, DECLARED)
+    assert "LIMIT 1010 }" in text and text.endswith("ORDER BY ?s ?o\nLIMIT 1000 OFFSET 10\n")
+
+
 def test_without_the_declaration_a_limited_subselect_is_left_alone() -> None:
     plain = KEYED.replace("# paging: keys\n", "")
     text, _rest = apply_paging(plain, {"offset": parse_term("10")}, DECLARED)

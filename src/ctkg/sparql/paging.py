@@ -68,10 +68,11 @@ def apply_paging(text: str, terms: Mapping[str, Term],
         return text, rest  # the safety check refuses the text, naming the escape
     start, defaults = trailing_paging(text)
     values = {**defaults, **given}
-    clause = " ".join(f"{n.upper()} {values[n]}" for n in PAGING if n in values)
     head = text[:start].rstrip()
     keys = key_subselect(head) if pages_by_keys(head) else None
-    if keys is not None and "limit" in values:
+    if keys is not None:  # without a page size, the key sub-select's own LIMIT is the size
+        values.setdefault("limit", int(head[keys.limit_start:keys.limit_end].split()[-1]))
         head = (head[:keys.limit_start] + f"LIMIT {values['limit'] + values.get('offset', 0)}"
                 + head[keys.limit_end:])
+    clause = " ".join(f"{n.upper()} {values[n]}" for n in PAGING if n in values)
     return head + "\n" + clause + "\n", rest
