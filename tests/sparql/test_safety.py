@@ -124,3 +124,19 @@ def test_values_go_to_the_where_pattern_past_comments_and_strings() -> None:
     construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     assert inject_values(construct, {"s": "<urn:s>"}).startswith(
         "CONSTRUCT { ?s ?p ?o } WHERE { VALUES")
+
+
+def test_values_go_into_the_key_subselect_of_a_key_paged_query() -> None:
+    """There they choose the page's keys; outside they would filter the corpus' first keys."""
+    query = ("# paging: keys\nSELECT ?s ?o WHERE { { SELECT ?s WHERE { ?s ?p ?x } "
+             "ORDER BY ?s LIMIT 2 } ?s ?p ?o } ORDER BY ?s ?o LIMIT 2")
+    injected = inject_values(query, {"s": "<urn:s>"})
+    assert "{ SELECT ?s WHERE { VALUES (?s) { (<urn:s>) }  ?s ?p ?x }" in injected
+    plain = query.replace("# paging: keys\n", "")
+    assert inject_values(plain, {"s": "<urn:s>"}).startswith(
+        "SELECT ?s ?o WHERE { VALUES (?s) { (<urn:s>) }  { SELECT")
+    store = ox.Store()
+    for s in ("urn:a", "urn:b", "urn:s"):
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+    assert [r["s"].value for r in store.query(injected)] == ["urn:s"]  # type: ignore[index,union-attr]
+    assert list(store.query(inject_values(plain, {"s": "<urn:s>"}))) == []

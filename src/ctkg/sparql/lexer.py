@@ -149,6 +149,56 @@ def where_brace(text: str) -> int:
     return -1
 
 
+@dataclass(frozen=True)
+class KeySelect:
+    """The key sub-select of a query paged by its keys: where its WHERE pattern opens (just
+    after the ``{``) and where its closing ``LIMIT n`` clause starts and ends."""
+
+    where: int
+    limit_start: int
+    limit_end: int
+
+
+def key_subselect(text: str) -> KeySelect | None:
+    """The first sub-select (a SELECT nested in braces) whose last clause is ``LIMIT n``, in
+    (already unescaped) text; None if there is none. Found on tokens, so a comment or a
+    string that reads ``LIMIT`` is never taken for one."""
+    tokens = tokenize(text)
+    depth = 0
+    for i, t in enumerate(tokens):
+        if t.kind == "punct" and t.text in "{}":
+            depth += 1 if t.text == "{" else -1
+        elif t.kind == "word" and t.text.upper() == "SELECT" and depth > 0:
+            found = _limited_subselect(tokens, i, depth)
+            if found is not None:
+                return found
+    return None
+
+
+def _limited_subselect(tokens: list[Token], i: int, depth: int) -> KeySelect | None:
+    """The sub-select whose SELECT is ``tokens[i]`` (inside ``depth`` braces), if it ends
+    with ``LIMIT n``."""
+    level, where = depth, -1
+    for k in range(i + 1, len(tokens)):
+        t = tokens[k]
+        if t.kind != "punct" or t.text not in "{}":
+            continue
+        if t.text == "{":
+            level += 1
+            if where < 0:
+                where = t.start + 1
+            continue
+        level -= 1
+        if level == depth - 1:  # the brace that closes the sub-select
+            last = tokens[k - 2:k]
+            if (where >= 0 and len(last) == 2 and last[0].kind == "word"
+                    and last[0].text.upper() == "LIMIT" and last[1].kind == "number"
+                    and last[1].text.isdigit()):
+                return KeySelect(where, last[0].start, last[1].start + len(last[1].text))
+            return None
+    return None
+
+
 def _next_brace(tokens: list[Token], i: int) -> int:
     for t in tokens[i + 1:]:
         if t.kind == "punct" and t.text == "{":

@@ -7,15 +7,25 @@ replaces that trailing clause. The values are integers parsed by :mod:`ctkg.spar
 and written back as decimal digits, so nothing but a number ever reaches the text.
 At 10,000 documents a whole-corpus question returns tens of thousands of rows; a page keeps
 the answer (and its transfer and rendering) small.
+
+A query that declares ``# paging: keys`` chooses its page in a *key sub-select*: the first
+sub-select that ends with ``LIMIT n`` (:func:`ctkg.sparql.lexer.key_subselect`) finds, in the
+order of the query's first ``ORDER BY`` keys, the keys of the rows of the page (events,
+assertions, …), and the rest of the query joins the details of those keys only, then sorts
+again. Each key gives at least one row and rows sort by their key first, so the first
+``offset + limit`` rows lie among the first ``offset + limit`` keys: paging writes
+``LIMIT offset+limit`` into the key sub-select and ``LIMIT limit OFFSET offset`` at the end.
+The rows of every page are those of the whole answer in its order; a deeper page costs more
+(its keys are read from the start).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from ctkg.sparql.lexer import EscapeError, tokenize, unescape_codepoints
+from ctkg.sparql.lexer import EscapeError, key_subselect, tokenize, unescape_codepoints
 from ctkg.sparql.params import XSD, Term
-from ctkg.sparql.queryfile import fail
+from ctkg.sparql.queryfile import fail, pages_by_keys
 
 PAGING = ("limit", "offset")
 
@@ -58,5 +68,11 @@ def apply_paging(text: str, terms: Mapping[str, Term],
         return text, rest  # the safety check refuses the text, naming the escape
     start, defaults = trailing_paging(text)
     values = {**defaults, **given}
+    head = text[:start].rstrip()
+    keys = key_subselect(head) if pages_by_keys(head) else None
+    if keys is not None:  # without a page size, the key sub-select's own LIMIT is the size
+        values.setdefault("limit", int(head[keys.limit_start:keys.limit_end].split()[-1]))
+        head = (head[:keys.limit_start] + f"LIMIT {values['limit'] + values.get('offset', 0)}"
+                + head[keys.limit_end:])
     clause = " ".join(f"{n.upper()} {values[n]}" for n in PAGING if n in values)
-    return text[:start].rstrip() + "\n" + clause + "\n", rest
+    return head + "\n" + clause + "\n", rest

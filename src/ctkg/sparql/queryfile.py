@@ -93,6 +93,12 @@ def header_fields(text: str) -> list[HeaderField]:
     return fields
 
 
+def pages_by_keys(text: str) -> bool:
+    """Whether the query declares ``# paging: keys``: its page is chosen by a key sub-select
+    (see :mod:`ctkg.sparql.paging`), where its parameters are bound too."""
+    return any(f.key == "paging" and f.value.lower() == "keys" for f in header_fields(text))
+
+
 def read_text(path: Path) -> str:
     """A query file's text; a one-line error if it cannot be read."""
     try:

@@ -20,13 +20,14 @@ from ctkg.sparql.lexer import (
     EscapeError,
     Token,
     decode_query,
+    key_subselect,
     keywords,
     tokenize,
     unescape_codepoints,
     where_brace,
 )
 from ctkg.sparql.limits import check_limits
-from ctkg.sparql.queryfile import fail
+from ctkg.sparql.queryfile import fail, pages_by_keys
 
 # Graphs named in FROM / FROM NAMED that are part of the build, so never fetched.
 LOCAL_IRI_PREFIX = "https://w3id.org/ctkg/"
@@ -148,10 +149,14 @@ def values_block(bindings: dict[str, str]) -> str:
 
 
 def inject_values(text: str, bindings: dict[str, str]) -> str:
-    """The query with a VALUES block at the top of its WHERE pattern."""
+    """The query with a VALUES block at the top of its WHERE pattern, or of its key
+    sub-select's when it declares ``# paging: keys`` (the page's keys are those of the bound
+    values: a VALUES block outside would only filter the first keys of the whole corpus)."""
     if not bindings:
         return text
-    at = where_brace(text)  # on the text as given: unescaping could alter its strings
+    keys = key_subselect(text) if pages_by_keys(text) else None
+    # on the text as given: unescaping could alter its strings
+    at = keys.where if keys is not None else where_brace(text)
     if at < 0:
         raise ValueError("the query has no WHERE pattern to bind parameters in")
     return text[:at] + values_block(bindings) + text[at:]
