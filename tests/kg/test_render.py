@@ -46,3 +46,16 @@ def test_no_graphs_give_empty_dumps_that_parse() -> None:
     dumps = render_dumps([], CTX)
     assert dumps["ctkg.nq"] == b"" and dumps["ctkg.ttl"] == b""
     assert list(ox.parse(dumps["ctkg.jsonld"], format=ox.RdfFormat.JSON_LD)) == []
+
+
+def test_document_local_iris_are_signed_as_any_other() -> None:
+    """Document-local IRIs (mentions, assertions, ...) skip the namespace scan unless a
+    namespace overlaps their start: the signatures are those of the scan in both cases."""
+    iris = [ident("mention/d1/T3").value, ident("mention/d1/T3/position/2").value,
+            ident("assertion/d1/R1-ordinal").value, ident("person/a").value]
+    for prefixes in (DUMP_PREFIXES, {**DUMP_PREFIXES, "m": ident("mention/").value},
+                     {**DUMP_PREFIXES, "d1": ident("mention/d1/").value}):
+        ns = Namespaces(prefixes)
+        assert ns.signatures(iris) == frozenset(s for s in map(ns._signature, iris) if s)
+    assert ident("mention/").value in Namespaces(DUMP_PREFIXES).unprefixed
+    assert ident("mention/").value not in Namespaces({"m": ident("mention/").value}).unprefixed

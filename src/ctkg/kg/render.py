@@ -51,8 +51,7 @@ def _compactor(ctx: Mapping[str, object]) -> Compactor:
     if not _COMPACTOR or _COMPACTOR[0][0] is not ctx:
         _COMPACTOR[:] = [(ctx, Compactor(ctx))]
     comp = _COMPACTOR[0][1]
-    if len(comp.cache) > 200_000:  # per-document IRIs seldom repeat across documents
-        comp.cache.clear()
+    comp.trim(200_000)  # per-document IRIs seldom repeat across documents
     return comp
 
 
