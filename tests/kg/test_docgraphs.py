@@ -79,3 +79,11 @@ def test_types_pointed_to_from_another_document_are_read_from_its_quads() -> Non
     outward = [t for s in docs.summaries() for t in s.outward_triples()]
     assert docs.summary("d1").types == b""  # nothing points to it from d1
     assert docs.local_types(outward, []) == {m1: [ox.Triple(m1, RDF_TYPE, cls)]}
+
+
+def test_a_summary_does_not_depend_on_the_order_of_the_quads(fixture_project: Path) -> None:
+    """Workers summarize a document's quads as compiled, unsorted."""
+    docs = _compiled(fixture_project).by_doc
+    for doc_id in docs:
+        quads = docs[doc_id]
+        assert summarize(doc_id, list(reversed(quads))) == summarize(doc_id, quads)

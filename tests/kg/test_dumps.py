@@ -121,3 +121,27 @@ def test_build_quads_are_in_the_global_sort(result: BuildResult) -> None:
     N-Quads order."""
     quads = result.quads
     assert quads == sorted(set(quads), key=quad_key)
+
+
+def test_readable_order_is_the_full_sort_whatever_the_input(result: BuildResult) -> None:
+    """Objects are compared only where a subject has several under one predicate: the
+    order is still graph, subject, (rdf:type first, prefixed predicate), object, for quads
+    given in any order and with repeats."""
+    prefixes = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                "oa": "http://www.w3.org/ns/oa#"}
+
+    def name(term: object) -> object:
+        return natural_key(term.value if isinstance(term, ox.NamedNode) else str(term))
+
+    def key(q: ox.Quad) -> tuple[object, ...]:
+        p = q.predicate.value
+        short = next((f"{k}:{p[len(ns):]}" for k, ns in prefixes.items()
+                      if p.startswith(ns)), p)
+        return name(q.graph_name), name(q.subject), q.predicate != RDF_TYPE, short, \
+            name(q.object)
+
+    want = sorted(set(result.quads), key=key)
+    assert readable_order([*reversed(result.quads), *result.quads], prefixes) == want
+    several = [q for i, q in enumerate(want[1:], 1) if (q.subject, q.predicate) == (
+        want[i - 1].subject, want[i - 1].predicate)]
+    assert several  # the test has subjects with several objects under one predicate

@@ -9,6 +9,7 @@ graph) and the split (ctkg.validate.partition) validation.
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -221,3 +222,22 @@ def test_workers_start_from_a_fork_server_not_from_the_build(corpus: Path) -> No
                           timeout=300)
     # --check on a corpus never written: one "not current" verdict, printed once
     assert done.returncode != 0 and done.stderr.count("is not current") == 1, done.stderr
+
+
+def test_workers_write_the_cache_entries_the_build_would(corpus: Path, tmp_path: Path,
+                                                         plain_files: dict[str, bytes]) -> None:
+    """With ``--jobs``, each worker writes its documents' compile entries itself: the same
+    entries as a build in one process writes, read back by the next build (all hits, none
+    written again)."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(Layout(corpus), cache_dir=one)
+    assert build(Layout(corpus), jobs=2, cache_dir=two).files == plain_files
+    entries = sorted(p.name for p in (two / "compile").glob("*.pickle"))
+    assert len(entries) == N_DOCS
+    assert entries == sorted(p.name for p in (one / "compile").glob("*.pickle"))
+    for name in entries:
+        mine = pickle.loads((two / "compile" / name).read_bytes())
+        assert mine == pickle.loads((one / "compile" / name).read_bytes()), name
+    written = {p: p.stat().st_mtime_ns for p in (two / "compile").glob("*.pickle")}
+    assert build(Layout(corpus), cache_dir=two).files == plain_files
+    assert {p: p.stat().st_mtime_ns for p in (two / "compile").glob("*.pickle")} == written

@@ -3,12 +3,15 @@ prefixes differ from those a piece was rendered with."""
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pytest
 
-from ctkg.kg.dumps import DUMP_PREFIXES, clean_prefixes, render_trig
-from ctkg.kg.pieces import Namespaces, fits, resolve
-from ctkg.kg.render import assemble, build_prefixes, render_dumps, render_piece
+from ctkg.kg.dumps import DUMP_PREFIXES, clean_prefixes, readable_order, render_trig
+from ctkg.kg.pieces import Namespaces, by_graph, fits, resolve, strip_header
+from ctkg.kg.pipeline import BuildResult
+from ctkg.kg.render import assemble, build_prefixes, render_dumps, render_piece, unwrapped
 from ctkg.rdf.terms import RDF_TYPE, graph_of, ident
 
 CTX: dict[str, object] = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
@@ -46,3 +49,31 @@ def test_no_graphs_give_empty_dumps_that_parse() -> None:
     dumps = render_dumps([], CTX)
     assert dumps["ctkg.nq"] == b"" and dumps["ctkg.ttl"] == b""
     assert list(ox.parse(dumps["ctkg.jsonld"], format=ox.RdfFormat.JSON_LD)) == []
+
+
+def test_document_local_iris_are_signed_as_any_other() -> None:
+    """Document-local IRIs (mentions, assertions, ...) skip the namespace scan unless a
+    namespace overlaps their start: the signatures are those of the scan in both cases."""
+    iris = [ident("mention/d1/T3").value, ident("mention/d1/T3/position/2").value,
+            ident("assertion/d1/R1-ordinal").value, ident("person/a").value]
+    for prefixes in (DUMP_PREFIXES, {**DUMP_PREFIXES, "m": ident("mention/").value},
+                     {**DUMP_PREFIXES, "d1": ident("mention/d1/").value}):
+        ns = Namespaces(prefixes)
+        assert ns.signatures(iris) == frozenset(s for s in map(ns._signature, iris) if s)
+    assert ident("mention/").value in Namespaces(DUMP_PREFIXES).unprefixed
+    assert ident("mention/").value not in Namespaces({"m": ident("mention/").value}).unprefixed
+
+
+def test_the_turtle_of_a_piece_is_its_trig_block_unwrapped(result: BuildResult) -> None:
+    """A piece's Turtle is taken from its TriG block (one serialization, not two): for every
+    graph of the build, exactly what pyoxigraph's Turtle serializer writes of its triples."""
+    ctx = json.loads(result.files["context.jsonld"])["@context"]
+    for graph, quads in by_graph(result.quads).items():
+        ordered = readable_order(quads, DUMP_PREFIXES)
+        trig = ox.serialize(ordered, format=ox.RdfFormat.TRIG) or b""
+        assert unwrapped(trig) == ox.serialize([q.triple for q in ordered],
+                                               format=ox.RdfFormat.TURTLE), graph
+        assert render_piece(graph, quads, ctx).ttl == strip_header(ox.serialize(
+            [q.triple for q in ordered], format=ox.RdfFormat.TURTLE,
+            prefixes=clean_prefixes(quads, DUMP_PREFIXES)) or b"")
+    assert unwrapped(b"<g> {\n<s> <p> <o> .\n}\n") is None  # not indented: not unwrapped

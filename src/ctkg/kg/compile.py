@@ -23,6 +23,7 @@ Decisions the contract leaves open, made here:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import pyoxigraph as ox
@@ -67,6 +68,7 @@ SPEECH_RELATIONS = ("warnsOf", "advocates")
 # relation -> the org: property it specializes, materialized next to it
 ORG_SUPER = {"holdsPost": ORG_HOLDS, "postIn": ORG_POST_IN}
 Node = ox.NamedNode
+ctkg, oa = functools.cache(ctkg), functools.cache(oa)  # a term made once, not at each use
 
 
 def compile_document(doc: brat.Document, registry: Registry,

@@ -28,7 +28,8 @@ from ctkg.rdf.terms import RDF_TYPE, ctkg, local_starts
 from ctkg.validate.event_times import Claim, claims
 from ctkg.validate.partition import is_local, local_doc
 
-_CONTAINED_IN = ctkg("containedInPlace")
+_CONTAINED_IN = ctkg("containedInPlace").value
+_TYPE = RDF_TYPE.value
 Claims = dict[tuple[str, str], list[Claim]]
 
 
@@ -69,22 +70,26 @@ def summarize(doc_id: str, quads: Iterable[ox.Quad]) -> DocSummary:
     places: list[ox.Triple] = []
     pointed: set[str] = set()
     terms: set[object] = set()
-    for q in quads:
-        s, p, o = q.subject, q.predicate, q.object
-        if is_local(s):
-            if p == RDF_TYPE:
-                if s.value.startswith(own):  # type: ignore[union-attr]
-                    own_types.setdefault(s.value, []).append(q.triple)  # type: ignore[union-attr]
+    named = ox.NamedNode
+    mine = own if doc_id else ()  # a node under them is local: is_local without the call
+    for q in quads:  # each term read once: pyoxigraph makes a new object at each read
+        s, o = q.subject, q.object
+        o_local = isinstance(o, named) and (o.value.startswith(mine) or is_local(o))
+        if isinstance(s, named) and (s.value.startswith(mine) or is_local(s)):
+            p = q.predicate.value
+            if p == _TYPE:
+                if s.value.startswith(own):
+                    own_types.setdefault(s.value, []).append(q.triple)
                 else:
                     other_types.append(q.triple)
-            if p == _CONTAINED_IN:
+            elif p == _CONTAINED_IN:
                 places.append(q.triple)
         else:
             outward.append(q.triple)
             terms.add(s)
-            if is_local(o) and o.value.startswith(own):  # type: ignore[union-attr]
+            if o_local and o.value.startswith(own):  # type: ignore[union-attr]
                 pointed.add(o.value)  # type: ignore[union-attr]
-        if not isinstance(o, ox.Literal) and not is_local(o):
+        if not o_local and not isinstance(o, ox.Literal):
             terms.add(o)
     types = other_types + [t for n in pointed for t in own_types.get(n, ())]
     return DocSummary(_nt(outward), _nt(types), frozenset(pointed), frozenset(terms),

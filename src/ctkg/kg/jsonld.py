@@ -48,13 +48,22 @@ class Compactor:
                       if isinstance(v, str) and v.startswith("ctkg:") and v[5:] == k}
         self.prefixes = sorted(((v, k) for k, v in CONTEXT_PREFIXES.items()),
                                key=lambda x: -len(x[0]))
-        self.cache: dict[tuple[str, bool], str] = {}
+        # IRI -> its form, as a vocabulary term (a key or a type) and as a node (an @id)
+        self.caches: tuple[dict[str, str], dict[str, str]] = ({}, {})
 
     def iri(self, value: str, vocab: bool) -> str:
-        key = (value, vocab)
-        if key not in self.cache:
-            self.cache[key] = self._iri(value, vocab)
-        return self.cache[key]
+        cache = self.caches[vocab]
+        hit = cache.get(value)
+        if hit is None:
+            hit = cache[value] = self._iri(value, vocab)
+        return hit
+
+    def trim(self, limit: int) -> None:
+        """Forget the IRIs seen when more than ``limit`` are kept (a build's document-local
+        IRIs seldom repeat)."""
+        if sum(map(len, self.caches)) > limit:
+            for cache in self.caches:
+                cache.clear()
 
     def _iri(self, value: str, vocab: bool) -> str:
         term = self.terms.get(value) if vocab else None
@@ -66,15 +75,16 @@ class Compactor:
                 return f"{prefix}:{local}"
         return value
 
-    def value(self, term: object) -> object:
-        if isinstance(term, ox.NamedNode):
-            return {"@id": self.iri(term.value, False)}
-        assert isinstance(term, ox.Literal), term
+    def literal(self, term: ox.Literal) -> str:
+        """A literal as an item of a list at depth 6: its string, or its value object."""
         if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype == XSD_STRING:
-            return term.value
-        return {"@value": term.value, "@type": self.iri(term.datatype.value, True)}
+            return ('{\n       "@language": ' + _str(term.language) + ',\n       "@value": '
+                    + _str(term.value) + "\n      }")
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return _str(term.value)
+        return ('{\n       "@type": ' + _str(self.iri(datatype, True)) + ',\n       "@value": '
+                + _str(term.value) + "\n      }")
 
 
 def render_jsonld(quads: Iterable[ox.Quad], ctx: Mapping[str, object],
@@ -116,35 +126,36 @@ def graph_object(comp: Compactor, graph: str, quads: Iterable[ox.Quad],
 
 
 _str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes
+_TYPE, _XSD_STRING = RDF_TYPE.value, XSD_STRING.value
 
 
 def _node(comp: Compactor, subject: object, quads: Iterable[ox.Quad],
           values: dict[object, str]) -> str:
-    """One node object as ``json.dumps`` writes it at its depth (4) in the document;
-    ``values``: the text of each object term written so far."""
+    """One node object as ``json.dumps`` writes it at its depth (4) in the document (keys
+    sorted, one item per line); ``values``: the text of each IRI object written so far.
+    Terms are compared as strings: pyoxigraph makes a new object for each term read."""
     keys: dict[str, list[str]] = {"@id": [_str(comp.iri(iri_of(subject), False))]}
+    iri, named = comp.iri, ox.NamedNode
     for q in quads:
         obj = q.object
-        if q.predicate == RDF_TYPE and isinstance(obj, ox.NamedNode):
-            keys.setdefault("@type", []).append(_str(comp.iri(obj.value, True)))
-            continue
-        text = values.get(obj)
-        if text is None:
-            text = values[obj] = _value(comp.value(obj))
-        keys.setdefault(comp.iri(q.predicate.value, True), []).append(text)
+        predicate = q.predicate.value
+        if isinstance(obj, named):
+            value = obj.value
+            if predicate == _TYPE:
+                keys.setdefault("@type", []).append(_str(iri(value, True)))
+                continue
+            text = values.get(value)
+            if text is None:
+                text = values[value] = ('{\n       "@id": ' + _str(iri(value, False))
+                                        + "\n      }")
+        else:
+            assert isinstance(obj, ox.Literal), obj
+            text = comp.literal(obj)
+        keys.setdefault(iri(predicate, True), []).append(text)
     items = [f"     {_str(k)}: " + (keys[k][0] if k == "@id" else
                                        "[\n      " + ",\n      ".join(keys[k]) + "\n     ]")
              for k in sorted(keys)]
     return "    {\n" + ",\n".join(items) + "\n    }"
-
-
-def _value(value: object) -> str:
-    """A value (a string, or an object of strings) as an item of a list at depth 6."""
-    if isinstance(value, dict):
-        return "{\n" + ",\n".join(f"       {_str(k)}: {_str(value[k])}"
-                                   for k in sorted(value)) + "\n      }"
-    assert isinstance(value, str), value
-    return _str(value)
 
 
 def render_context(ctx: Mapping[str, object]) -> bytes:

@@ -40,7 +40,6 @@ from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.kg.compile import compile_document
 from ctkg.kg.docgraphs import DocSummary, summarize
-from ctkg.kg.dumps import sort_quads
 from ctkg.kg.pieces import Piece
 from ctkg.kg.render import render_pieces
 from ctkg.rdf.sources import Sources
@@ -107,11 +106,17 @@ class Cache:
         if self.folder is None:
             return
         path = self._path(kind, key)
-        # atomic but not fsynced: an entry lost to a power cut is a miss (it fails to
-        # unpickle), and an fsync per entry cost 13 ms each, minutes for a cold cache
-        write_files_atomically({path: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)},
-                               sync=False)
+        put_pickled(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         self.used.add(path)
+
+    def entry(self, kind: str, key: str) -> Path | None:
+        """Where an entry is kept (None without a cache): for a worker that writes it
+        itself (:func:`put_pickled`); the entry counts as used by this build."""
+        if self.folder is None:
+            return None
+        path = self._path(kind, key)
+        self.used.add(path)
+        return path
 
     def prune(self) -> None:
         if self.folder is None or not self.folder.is_dir():
@@ -119,6 +124,13 @@ class Cache:
         for path in self.folder.glob("*/*.pickle"):
             if path not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def put_pickled(path: Path, data: bytes) -> None:
+    """A cache entry's pickle, written atomically but not fsynced: an entry lost to a power
+    cut is a miss (it fails to unpickle), and an fsync per entry cost 13 ms each, minutes
+    for a cold cache."""
+    write_files_atomically({path: data}, sync=False)
 
 
 def progress(items: Iterable[T], total: int, label: str, enabled: bool) -> Iterator[T]:
@@ -157,8 +169,23 @@ def _compile_one(doc: brat.Document) -> Compiled:
                                  iris=_CTX["iris"], sources=sources)
     except CTKGError as exc:
         return {}, exc.problems, [], DocSummary()
-    quads = sort_quads(quads)  # canonical order, sorted here in the worker
+    # distinct; no order needed: the pieces and the summary are the same in any order
+    quads = list(dict.fromkeys(quads))
     return sources, [], render_pieces(quads, _CTX["ctx"]), summarize(doc.doc_id, quads)
+
+
+def _compile_pickled(task: tuple[brat.Document, Path | None]) -> bytes:
+    """A document's compilation, pickled once here in the worker: the same bytes are its
+    cache entry, written here when the task names one (and the document compiled without
+    problems), and what the build unpickles. The build re-pickled each result for the
+    cache and wrote it (146 MB at 1,000 documents), on the one core it shares with the
+    workers."""
+    doc, entry = task
+    done = _compile_one(doc)
+    data = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+    if entry is not None and not done[1]:
+        put_pickled(entry, data)
+    return data
 
 
 def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
@@ -188,19 +215,21 @@ def compile_all(docs: list[brat.Document], registry: Registry,
                              else document_key(d, catalogue, shared_key), repr(ctx))
             for d in docs} if cache.folder else {}
     todo = [d for d in docs if not keys or not cache.has("compile", keys[d.doc_id])]
-    fresh = _compile_many(todo, registry, catalogue, iris, jobs, show, executor, ctx)
+    entries = [cache.entry("compile", keys[d.doc_id]) if keys else None for d in todo]
+    fresh = _compile_many(todo, registry, catalogue, iris, jobs, show, executor, ctx, entries)
     pending = {d.doc_id for d in todo}
     for d in docs:
         if d.doc_id in pending:
-            done = next(fresh)
+            done, written = next(fresh)
         else:
             hit = cache.get("compile", keys[d.doc_id])
             if hit is not None:
                 yield (d.doc_id, *hit)
                 continue
             # an entry that does not load (cut short, or of another version): compiled here
-            done = next(_compile_many([d], registry, catalogue, iris, 1, False, None, ctx))
-        if keys and not done[1]:
+            done, written = next(_compile_many([d], registry, catalogue, iris, 1, False, None,
+                                               ctx))
+        if keys and not done[1] and not written:
             cache.put("compile", keys[d.doc_id], done)
         yield (d.doc_id, *done)
 
@@ -208,22 +237,29 @@ def compile_all(docs: list[brat.Document], registry: Registry,
 def _compile_many(todo: list[brat.Document], registry: Registry,
                   catalogue: Mapping[str, CatalogueEntry], iris: Mapping[str, ox.NamedNode],
                   jobs: int, show: bool, executor: ExecutorFactory | None,
-                  ctx: Mapping[str, object]) -> Iterator[Compiled]:
-    """Each document's compilation, in order, as it is done."""
+                  ctx: Mapping[str, object], entries: list[Path | None] | None = None
+                  ) -> Iterator[tuple[Compiled, bool]]:
+    """Each document's compilation, in order, as it is done, and whether its cache entry
+    (``entries``: one path or None per document) was written by the worker (local workers
+    do; a remote executor's may not share the cache's disk, nor does this process)."""
     if executor is not None and todo:
         context = pickle.dumps((registry, catalogue, iris, ctx),
                                protocol=pickle.HIGHEST_PROTOCOL)
-        yield from remote_map(executor, _compile_chunk, context, [_portable(d) for d in todo],
-                              "compile", show)
+        yield from ((done, False) for done in remote_map(
+            executor, _compile_chunk, context, [_portable(d) for d in todo], "compile", show))
     elif jobs > 1 and len(todo) > 1:
+        tasks = list(zip(todo, entries or [None] * len(todo), strict=True))
         with ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=_init_compile,
                                  initargs=(registry, catalogue, iris, ctx)) as pool:
             chunk = max(1, min(64, len(todo) // (jobs * 8)))
-            yield from progress(pool.map(_compile_one, todo, chunksize=chunk), len(todo),
-                                "compile", show)
+            results = pool.map(_compile_pickled, tasks, chunksize=chunk)
+            yield from ((pickle.loads(data), entry is not None) for data, (_d, entry)
+                        in zip(progress(results, len(todo), "compile", show), tasks,
+                               strict=True))
     else:  # in this process
         _init_compile(registry, catalogue, iris, ctx)
-        yield from (_compile_one(d) for d in progress(todo, len(todo), "compile", show))
+        yield from ((_compile_one(d), False)
+                    for d in progress(todo, len(todo), "compile", show))
 
 
 # -- validating units --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from ctkg.kg.graphstats import GraphStats
 from ctkg.kg.spool import Blob, Spool
-from ctkg.rdf.terms import natural_key
+from ctkg.rdf.terms import LOCAL_STARTS, natural_key
 
 _CLEAN_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?$")
 Signature = tuple[tuple[str, bool], ...]  # (prefix, local name clean?) per matching namespace
@@ -70,13 +70,20 @@ class Namespaces:
         self.order = sorted(((ns, p) for p, ns in prefixes.items()),
                             key=lambda x: (-len(x[0]), x[1]))
         self.signature = lru_cache(maxsize=1 << 16)(self._signature)
+        # the starts of document-local IRIs that no namespace overlaps (neither starts the
+        # other): such an IRI has the empty signature. They are most IRIs of a document,
+        # each in one document only, so they would only churn the cache
+        self.unprefixed = tuple(start for start in LOCAL_STARTS if not any(
+            ns.startswith(start) or start.startswith(ns) for ns, _p in self.order))
 
     def _signature(self, iri: str) -> Signature:
         return tuple((p, clean_local(iri[len(ns):])) for ns, p in self.order
                      if iri.startswith(ns))
 
     def signatures(self, iris: Iterable[str]) -> frozenset[Signature]:
-        return frozenset(s for s in map(self.signature, iris) if s)
+        skip = self.unprefixed
+        return frozenset(s for s in map(self.signature, (i for i in iris
+                                                         if not i.startswith(skip))) if s)
 
 
 def resolve(signatures: Iterable[Signature], prefixes: Mapping[str, str]) -> dict[str, str]:

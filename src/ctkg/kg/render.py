@@ -51,8 +51,7 @@ def _compactor(ctx: Mapping[str, object]) -> Compactor:
     if not _COMPACTOR or _COMPACTOR[0][0] is not ctx:
         _COMPACTOR[:] = [(ctx, Compactor(ctx))]
     comp = _COMPACTOR[0][1]
-    if len(comp.cache) > 200_000:  # per-document IRIs seldom repeat across documents
-        comp.cache.clear()
+    comp.trim(200_000)  # per-document IRIs seldom repeat across documents
     return comp
 
 
@@ -65,14 +64,27 @@ def render_piece(graph: str, quads: Sequence[ox.Quad], ctx: Mapping[str, object]
     sigs = ns.signatures(iris_of(quads))
     used = resolve(sigs, ns.prefixes) if prefixes is None else dict(prefixes)
     ordered = readable_order(quads, ns.prefixes)
-    triples = [q.triple for q in ordered]
     trig = strip_header(ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=used) or b"")
-    ttl = strip_header(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used)
-                       or b"")
+    ttl = unwrapped(trig)
+    if ttl is None:
+        ttl = strip_header(ox.serialize([q.triple for q in ordered], format=ox.RdfFormat.TURTLE,
+                                        prefixes=used) or b"")
     lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
     jsonld = graph_object(_compactor(ctx), graph, ordered).encode()
     return Piece(graph, trig, ttl, b"".join(sorted(set(lines))), jsonld, sigs,
                  relevant(sigs, used), graph_stats(ordered, graph))
+
+
+def unwrapped(trig: bytes) -> bytes | None:
+    """The Turtle of a one-graph TriG block: pyoxigraph writes the same lines, each
+    indented by one tab inside ``<graph> {`` and ``}`` (None if the block is not so: the
+    caller writes the Turtle). Cheaper than a second serialization of the triples."""
+    lines = trig.split(b"\n")
+    body = lines[1:-2]
+    if len(lines) < 3 or not lines[0].endswith(b" {") or lines[-2:] != [b"}", b""] \
+            or not all(line[:1] == b"\t" for line in body):
+        return None
+    return b"".join(line[1:] + b"\n" for line in body)
 
 
 def render_pieces(quads: Iterable[ox.Quad], ctx: Mapping[str, object],
