@@ -34,7 +34,7 @@ class Table:
     description: str
     fields: list[F]
     primary_key: list[str]
-    rows: Callable[[ox.Store, t.Labels], list[t.Row]]
+    rows: Callable[[ox.Store, t.Labels], Iterable[t.Row]]
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # col, table, col
 
 

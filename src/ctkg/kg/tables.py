@@ -18,7 +18,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -38,23 +39,28 @@ ENTITY_KINDS = ("person", "org", "place", "post", "event", "threat", "goal", "te
 _PREFIX_LINES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _PREF_LABEL = f"<{SKOS_NS}prefLabel>"
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
-Row = list[str]
+Row = Sequence[str]
 NaturalKeys = dict[str, tuple[tuple[tuple[int, int | str], ...], str]]
 
 
-def _query(store: ox.Store, text: str) -> list[list[str]]:
+def _query(store: ox.Store, text: str) -> Iterator[list[str]]:
     """Rows of a SELECT over the union of every graph, each cell a term as SPARQL TSV writes
     it (``<iri>``, ``"text"@en``, ``12``, ``_:b``; empty when unbound): :func:`_cell` reads
     its value, :class:`Labels` its label. Why TSV: oxigraph writes every solution in one call
     (several times cheaper than a Python object per term), TSV keeps IRIs apart from
     literals, and it escapes every tab and line break (oxigraph's CSV leaves an IRI with a
-    comma unquoted)."""
+    comma unquoted). The results go to a temporary file and are read back a line at a
+    time: held whole, with their lines and cells, they were several copies of a table of
+    10,000 documents at once."""
     result = store.query(_PREFIX_LINES + text, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)
-    data = result.serialize(format=ox.QueryResultsFormat.TSV)
-    assert data is not None
-    lines = data.decode("utf-8").split("\n")
-    return [line.split("\t") for line in lines[1:-1]]  # the header; the last line's end
+    with tempfile.TemporaryFile() as raw:
+        result.serialize(raw, format=ox.QueryResultsFormat.TSV)
+        raw.seek(0)
+        lines = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        next(lines, None)  # the header
+        for line in lines:
+            yield line.removesuffix("\n").split("\t")
 
 
 def _unescape(m: re.Match[str]) -> str:
@@ -111,7 +117,7 @@ def _sorted(rows: Iterable[Row], keys: NaturalKeys | None = None) -> list[Row]:
     """Distinct rows in natural order (E2 before E10, offset 9 before 10), cell by cell;
     ``keys`` keeps each cell's natural key for the next table (assertions and evidence
     share their IRIs)."""
-    return _natural(list({tuple(r): r for r in rows}.values()), 0, {} if keys is None else keys)
+    return _natural(list(dict.fromkeys(map(tuple, rows))), 0, {} if keys is None else keys)
 
 
 def _natural(rows: list[Row], col: int, keys: NaturalKeys) -> list[Row]:
@@ -153,7 +159,7 @@ def render_csv(header: Sequence[str], rows: Iterable[Row],
     return buf.getvalue().encode("utf-8")
 
 
-def documents(store: ox.Store, label: Labels) -> list[Row]:
+def documents(store: ox.Store, label: Labels) -> Iterator[Row]:
     rows = _query(store, """SELECT ?d ?title ?pub ?date ?inferred ?kind ?lang ?chars WHERE {
       ?d a ctkg:SourceDocument .
       OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d ctkg:publisher ?pub }
@@ -161,12 +167,12 @@ def documents(store: ox.Store, label: Labels) -> list[Row]:
       OPTIONAL { ?d ctkg:documentKind ?kind } OPTIONAL { ?d dcterms:language ?lang }
       OPTIONAL { ?d ctkg:characterCount ?chars } }""")
     c = _cell
-    return [[c(d), c(d).rsplit("/", 1)[1], c(title), c(pub), label(pub), c(date),
+    return ([c(d), c(d).rsplit("/", 1)[1], c(title), c(pub), label(pub), c(date),
              c(inferred) or "false", label(kind), c(lang), c(chars)]
-            for d, title, pub, date, inferred, kind, lang, chars in rows]
+            for d, title, pub, date, inferred, kind, lang, chars in rows)
 
 
-def entities(store: ox.Store, label: Labels) -> list[Row]:
+def entities(store: ox.Store, label: Labels) -> Iterator[Row]:
     kinds = " ".join(f'"{k}"' for k in ENTITY_KINDS)
     rows = _query(store, f"""SELECT ?e (MIN(?t) AS ?type) (MIN(?wd) AS ?wikidata)
       (COUNT(DISTINCT ?m) AS ?mentions) (COUNT(DISTINCT ?doc) AS ?docs) WHERE {{
@@ -177,14 +183,12 @@ def entities(store: ox.Store, label: Labels) -> list[Row]:
       OPTIONAL {{ ?e gaf:denotedBy ?m . ?m oa:hasSource ?doc }}
     }} GROUP BY ?e""")
     c = _cell
-    out = []
     for e, t, wd, mentions, docs in rows:
         kind, slug = c(e)[len(ID_NS):].split("/", 1)
-        out.append([c(e), kind, slug, label(e), c(t), label(t), c(wd), c(mentions), c(docs)])
-    return out
+        yield [c(e), kind, slug, label(e), c(t), label(t), c(wd), c(mentions), c(docs)]
 
 
-def events(store: ox.Store, label: Labels) -> list[Row]:
+def events(store: ox.Store, label: Labels) -> Iterator[Row]:
     """One row per event: the registry's summary (what each source says is in
     ``assertions``)."""
     rows = _query(store, f"""SELECT ?e ?t ?start ?end ?gran ?status ?place ?part WHERE {{
@@ -194,13 +198,13 @@ def events(store: ox.Store, label: Labels) -> list[Row]:
         OPTIONAL {{ ?e ctkg:timeGranularity ?gran }} OPTIONAL {{ ?e ctkg:status ?status }}
         OPTIONAL {{ ?e ctkg:place ?place }} OPTIONAL {{ ?e ctkg:partOf ?part }} }} }}""")
     c = _cell
-    return [[c(e), label(e), c(t), label(t), c(start), c(end),
+    return ([c(e), label(e), c(t), label(t), c(start), c(end),
              c(gran).rsplit("#", 1)[-1].removeprefix("unit").lower(), label(status),
              c(place), label(place), c(part), label(part)]
-            for e, t, start, end, gran, status, place, part in rows]
+            for e, t, start, end, gran, status, place, part in rows)
 
 
-def statements(store: ox.Store, label: Labels) -> list[Row]:
+def statements(store: ox.Store, label: Labels) -> Iterator[Row]:
     """One row per statement, with the span of the mention that denotes it (the quote is
     that span of the text). The spans are a second query joined here: as an OPTIONAL of the
     first, oxigraph took five times as long."""
@@ -213,18 +217,18 @@ def statements(store: ox.Store, label: Labels) -> list[Row]:
       ?s a ctkg:Statement ; ctkg:statedIn ?doc ; ctkg:speaker ?speaker ; ctkg:quote ?quote
       OPTIONAL { ?s ctkg:statementKind ?kind } OPTIONAL { ?s ctkg:occasion ?occasion } }""")
     c, none = _cell, [("", "", "")]  # no span: the OPTIONAL's unbound cells
-    return [[c(s), c(doc), c(speaker), label(speaker), label(kind), c(occasion),
+    return ([c(s), c(doc), c(speaker), label(speaker), label(kind), c(occasion),
              label(occasion), c(quote), c(m), c(start), c(end)]
             for s, doc, speaker, kind, occasion, quote in rows
-            for m, start, end in spans.get(s, none)]
+            for m, start, end in spans.get(s, none))
 
 
-def statement_topics(store: ox.Store, label: Labels) -> list[Row]:
+def statement_topics(store: ox.Store, label: Labels) -> Iterator[Row]:
     rows = _query(store, "SELECT ?s ?about WHERE { ?s a ctkg:Statement ; ctkg:about ?about }")
-    return [[_cell(s), _cell(about), label(about)] for s, about in rows]
+    return ([_cell(s), _cell(about), label(about)] for s, about in rows)
 
 
-def assertions(store: ox.Store, label: Labels) -> list[Row]:
+def assertions(store: ox.Store, label: Labels) -> Iterator[Row]:
     """One row per assertion and combination of its values: its required ``rdf:subject``,
     ``rdf:predicate``, ``rdf:object``, ``prov:wasDerivedFrom`` and optional ``ctkg:asOf``,
     ``ctkg:inferred``, ``ctkg:inferenceRule``. One SPARQL join, read as TSV (:func:`_query`):
@@ -236,12 +240,12 @@ def assertions(store: ox.Store, label: Labels) -> list[Row]:
       OPTIONAL { ?a ctkg:inferenceRule ?rule }
       BIND(DATATYPE(?o) AS ?datatype) }""")  # unbound for an IRI or a blank node
     c = _cell
-    return [[c(a), c(doc), c(s), label(s), c(p), label(p), c(o), label(o), c(datatype),
+    return ([c(a), c(doc), c(s), label(s), c(p), label(p), c(o), label(o), c(datatype),
              c(asof), c(inferred) or "false", c(rule)]
-            for a, doc, s, p, o, datatype, asof, inferred, rule in rows]
+            for a, doc, s, p, o, datatype, asof, inferred, rule in rows)
 
 
-def evidence(store: ox.Store) -> list[Row]:
+def evidence(store: ox.Store) -> Iterator[Row]:
     """One row per span of each mention that supports an assertion; the quote of a span is
     its part of the mention's ``oa:exact`` (brat joins a discontinuous mention's fragments
     by one space), so ``text[start:end] == quote`` on every row. Each mention's spans are
@@ -260,7 +264,7 @@ def evidence(store: ox.Store) -> list[Row]:
     sources: dict[str, str] = {}
     for m, doc in _query(store, "SELECT ?m ?doc WHERE { ?m oa:hasSource ?doc }"):
         sources.setdefault(m, c(doc))
-    pieces: dict[str, list[Row]] = {}
+    pieces: dict[str, list[list[str]]] = {}
     for m, found in spans.items():
         mention, document, exact, pos = c(m), sources.get(m, ""), exacts.get(m, ""), 0
         pieces[m] = []
@@ -269,4 +273,4 @@ def evidence(store: ox.Store) -> list[Row]:
                               exact[pos:pos + stop - begin]])
             pos += stop - begin + 1
     supported = _query(store, "SELECT ?a ?m WHERE { ?a ctkg:supportedBy ?m FILTER(isIRI(?m)) }")
-    return [[c(a), *piece] for a, m in supported for piece in pieces.get(m, ())]
+    return ([c(a), *piece] for a, m in supported for piece in pieces.get(m, ()))
