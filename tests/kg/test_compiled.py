@@ -3,6 +3,7 @@ pieces arrive, equal to counting every quad of the build, and no piece keeps the
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 from ctkg.errors import Problem
@@ -59,3 +60,20 @@ def test_sources_name_the_annotation_line_of_each_local_node(fixture_project: Pa
     for doc, iri in mentions:
         source = compiled.sources[iri]
         assert source.file.endswith(f"{doc}.ann") and source.line
+
+
+def test_a_compilation_travels_by_pickle_with_its_shared_graphs_in_order(
+        fixture_project: Path, tmp_path: Path) -> None:
+    """A --jobs build's child hands its compilation back by pickle (the shared graphs go as
+    N-Quads): the same quads in the same order, and the same figures, keys and sources."""
+    path = tmp_path / "spool"
+    path.touch()
+    warnings: list[Problem] = []
+    read = pipeline._read_inputs(Layout(fixture_project), warnings)
+    compiled = compile_build(read, 1, parallel.Cache(None), False, warnings, None,
+                             Spool(path))
+    back = pickle.loads(pickle.dumps(compiled))
+    assert back.shared == compiled.shared and len(back.shared) > 100
+    assert (back.stats, back.keys, back.ctx) == (compiled.stats, compiled.keys, compiled.ctx)
+    assert dict(back.sources) == dict(compiled.sources)
+    assert [bytes(p.nq) for p in back.pieces] == [bytes(p.nq) for p in compiled.pieces]
