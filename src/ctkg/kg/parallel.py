@@ -40,6 +40,9 @@ from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
 from ctkg.kg.compile import compile_document
 from ctkg.kg.docgraphs import DocSummary, summarize
+from ctkg.kg.entries import dumps as dump_entry
+from ctkg.kg.entries import load as load_entry
+from ctkg.kg.entries import loads as load_entry_bytes
 from ctkg.kg.pieces import Piece
 from ctkg.kg.render import render_pieces
 from ctkg.rdf.sources import Sources
@@ -93,8 +96,8 @@ class Cache:
             return None
         path = self._path(kind, key)
         self.used.add(path)
-        try:
-            return pickle.loads(path.read_bytes())
+        try:  # a compilation's dump pieces come back as spans of the file (ctkg.kg.entries)
+            return load_entry(path)
         except (OSError, pickle.UnpicklingError, EOFError):
             return None
 
@@ -106,7 +109,7 @@ class Cache:
         if self.folder is None:
             return
         path = self._path(kind, key)
-        put_pickled(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        put_pickled(path, dump_entry(value))
         self.used.add(path)
 
     def entry(self, kind: str, key: str) -> Path | None:
@@ -175,16 +178,18 @@ def _compile_one(doc: brat.Document) -> Compiled:
 
 
 def _compile_pickled(task: tuple[brat.Document, Path | None]) -> bytes:
-    """A document's compilation, pickled once here in the worker: the same bytes are its
-    cache entry, written here when the task names one (and the document compiled without
-    problems), and what the build unpickles. The build re-pickled each result for the
-    cache and wrote it (146 MB at 1,000 documents), on the one core it shares with the
-    workers."""
+    """A document's compilation, pickled once here in the worker (:func:`ctkg.kg.entries.dumps`):
+    written here as its cache entry when the task names one (and the document compiled
+    without problems), which the build then reads with its pieces left in the file (empty
+    bytes come back); else the bytes are what the build unpickles. The build re-pickled
+    each result for the cache and wrote it (146 MB at 1,000 documents), on the one core it
+    shares with the workers."""
     doc, entry = task
     done = _compile_one(doc)
-    data = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+    data = dump_entry(done)
     if entry is not None and not done[1]:
         put_pickled(entry, data)
+        return b""
     return data
 
 
@@ -253,9 +258,13 @@ def _compile_many(todo: list[brat.Document], registry: Registry,
                                  initargs=(registry, catalogue, iris, ctx)) as pool:
             chunk = max(1, min(64, len(todo) // (jobs * 8)))
             results = pool.map(_compile_pickled, tasks, chunksize=chunk)
-            yield from ((pickle.loads(data), entry is not None) for data, (_d, entry)
-                        in zip(progress(results, len(todo), "compile", show), tasks,
-                               strict=True))
+            for data, (_d, entry) in zip(progress(results, len(todo), "compile", show), tasks,
+                                         strict=True):
+                if data:
+                    yield load_entry_bytes(data), False
+                else:  # written by the worker: read back with its pieces left in the file
+                    assert entry is not None
+                    yield load_entry(entry), True
     else:  # in this process
         _init_compile(registry, catalogue, iris, ctx)
         yield from ((_compile_one(d), False)

@@ -37,7 +37,28 @@ class Span:
         return os.pread(self.spool.fileno(), self.length, self.offset)
 
 
-Blob = bytes | Span  # what a piece's dump bytes are: in memory, or in a spool
+@dataclass(frozen=True, slots=True)
+class FileSpan:
+    """A run of a file's bytes that the build reads but does not own (a cache entry:
+    :mod:`ctkg.kg.entries`); ``bytes(span)`` opens the file and reads the run."""
+
+    path: str
+    offset: int
+    length: int
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __bytes__(self) -> bytes:
+        with open(self.path, "rb") as fh:
+            data = os.pread(fh.fileno(), self.length, self.offset)
+        if len(data) != self.length:
+            raise OSError(f"{self.path}: {self.length} bytes expected at {self.offset}, "
+                          f"{len(data)} read (the cache changed during the build?)")
+        return data
+
+
+Blob = bytes | Span | FileSpan  # a piece's dump bytes: in memory, spooled, or in the cache
 
 
 class Spool:
@@ -68,7 +89,7 @@ class Spool:
 
     def put(self, data: Blob) -> Blob:
         """``data`` appended to the spool (kept as it is when small, or spooled already)."""
-        if isinstance(data, Span) or len(data) < SMALL:
+        if isinstance(data, Span | FileSpan) or len(data) < SMALL:
             return data
         with self._lock:
             offset, view = self._end, memoryview(data)
