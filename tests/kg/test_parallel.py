@@ -9,7 +9,6 @@ graph) and the split (ctkg.validate.partition) validation.
 
 from __future__ import annotations
 
-import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from ctkg.errors import CTKGError
+from ctkg.kg.entries import loads as load_entry
 from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 from ctkg.rdf.terms import ctkg, graph_of, lit, oa
@@ -236,8 +236,8 @@ def test_workers_write_the_cache_entries_the_build_would(corpus: Path, tmp_path:
     assert len(entries) == N_DOCS
     assert entries == sorted(p.name for p in (one / "compile").glob("*.pickle"))
     for name in entries:
-        mine = pickle.loads((two / "compile" / name).read_bytes())
-        assert mine == pickle.loads((one / "compile" / name).read_bytes()), name
+        mine = load_entry((two / "compile" / name).read_bytes())
+        assert mine == load_entry((one / "compile" / name).read_bytes()), name
     written = {p: p.stat().st_mtime_ns for p in (two / "compile").glob("*.pickle")}
     assert build(Layout(corpus), cache_dir=two).files == plain_files
     assert {p: p.stat().st_mtime_ns for p in (two / "compile").glob("*.pickle")} == written
