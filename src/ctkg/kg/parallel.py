@@ -256,11 +256,13 @@ def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache
 
 def validate_per_unit(units: Iterable[Unit], shapes_ttl: bytes, jobs: int, show: bool,
                       engine: str = "rust", executor: ExecutorFactory | None = None,
-                      total: int | None = None) -> list[list[ShaclResult]]:
+                      total: int | None = None, window: int | None = None
+                      ) -> list[list[ShaclResult]]:
     """Each unit's results, in order, uncached: on ``executor``'s workers when given, else
     in ``jobs`` processes when there is more than one unit. ``units`` may be a generator
-    (``total`` of them): locally, only a window of them is built and in flight at a time,
-    so that memory holds a few units rather than every document's."""
+    (``total`` of them): locally, only a ``window`` of them (64 per job unless given) is
+    built and in flight at a time, so that memory holds a few units rather than every
+    document's."""
     if executor is not None:
         items = list(units)
         return remote_map(executor, _validate_chunk, engine.encode() + b"\0" + shapes_ttl,
@@ -269,7 +271,7 @@ def validate_per_unit(units: Iterable[Unit], shapes_ttl: bytes, jobs: int, show:
     if jobs > 1 and total > 1:
         with ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=init_worker,
                                  initargs=(shapes_ttl, engine)) as pool:
-            results = windowed_map(pool, run_unit, units, window=64 * jobs)
+            results = windowed_map(pool, run_unit, units, window=window or 64 * jobs)
             return list(progress(results, total, "validate", show))
     init_worker(shapes_ttl, engine)
     return [run_unit(u) for u in progress(units, total, "validate", show)]

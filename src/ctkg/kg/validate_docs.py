@@ -21,8 +21,14 @@ import pyoxigraph as ox
 
 from ctkg.kg import parallel
 from ctkg.kg.docgraphs import DocGraphs
-from ctkg.validate.partition import SharedIndex, document_unit, is_local, shared_units_of
+from ctkg.rdf.terms import graph_of
+from ctkg.validate.partition import (SharedIndex, Unit, document_unit, documents_unit, is_local,
+                                    local_subjects, shared_units_of)
 from ctkg.validate.shacl import ShaclResult
+
+# documents validated together: each engine call, store and SPARQL query has a cost of its
+# own (the class hierarchy and the shared nodes that documents share are read once per unit)
+DOCS_PER_UNIT = 16
 
 
 class _Neighbours:
@@ -81,10 +87,36 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
             found[doc_id] = hit
         else:
             todo.append(doc_id)
-    fresh_units = (document_unit(docs[d], index) for d in todo)  # built as the workers go
+    batches = [todo[i:i + DOCS_PER_UNIT] for i in range(0, len(todo), DOCS_PER_UNIT)]
+    focus: dict[str, set[str]] = {}  # each document's focus nodes, to tell its results apart
+    fresh_units = (_unit(docs, batch, index, neighbours, focus)
+                   for batch in batches)  # built as the workers go
     fresh = parallel.validate_per_unit(fresh_units, shapes_ttl, jobs, show, engine, executor,
-                                       total=len(todo))
-    for doc_id, res in zip(todo, fresh, strict=True):
-        cache.put("validate-doc", keys[doc_id], res)
-        found[doc_id] = res
+                                       total=len(batches), window=4 * jobs)
+    for batch, res in zip(batches, fresh, strict=True):
+        for doc_id in batch:
+            own = focus.pop(doc_id)
+            found[doc_id] = [r for r in res if r.focus_iri in own]
+            cache.put("validate-doc", keys[doc_id], found[doc_id])
     return results + [r for d in sorted(found) for r in found[d]]
+
+
+def _unit(docs: DocGraphs, batch: list[str], index: SharedIndex, neighbours: _Neighbours,
+          focus: dict[str, set[str]]) -> Unit:
+    """One unit for the documents of ``batch`` (each one's focus nodes noted in ``focus``),
+    made of their N-Quads lines and the shared descriptions that their keys count."""
+    if neighbours.local_keys:  # a shared graph describes local nodes: read from the quads
+        quads = [q for d in batch for q in docs[d]]
+        for d in batch:
+            focus[d] = {q.subject.value for q in docs[d]  # type: ignore[union-attr]
+                        if is_local(q.subject)}
+        return document_unit(quads, index)
+    # as N-Triples (the engines read them faster): every line of a document's N-Quads ends
+    # with its graph, where it was compiled
+    lines = [b"".join(docs.nquads(d)).replace(b" <%s> .\n" % graph_of(d).value.encode(),
+                                               b" .\n") for d in batch]
+    for d, data in zip(batch, lines, strict=True):
+        focus[d] = local_subjects(data)
+    terms = set().union(*(docs.summary(d).terms for d in batch))
+    return documents_unit(lines, sorted(terms, key=str), index,
+                          set().union(*(focus[d] for d in batch)))
