@@ -210,11 +210,11 @@ def shared_units_of(outward: Iterable[ox.Triple], local_types: dict[object, list
         index.neighbourhood(objects, triples)
         for o in objects:
             triples.update(local_types.get(o, ()))
-        units.append(replace(_unit(triples, part), seen=_seen(triples, set(part))))
+        units.append(replace(_unit(triples, part), seen=seen_of(triples, set(part))))
     return units
 
 
-def _seen(triples: Iterable[ox.Triple], focus: set[object]) -> frozenset[str]:
+def seen_of(triples: Iterable[ox.Triple], focus: set[object]) -> frozenset[str]:
     """:attr:`Unit.seen` of ``triples`` for the ``focus`` nodes."""
     supers: dict[str, set[str]] = {}
     types: set[str] = set()

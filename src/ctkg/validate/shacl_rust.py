@@ -92,7 +92,7 @@ def _droppable(shapes: Graph) -> tuple[Target, ...]:
     those (a shape with a node or objects-of target, or that is a class itself, keeps
     its targets)."""
     out: list[Target] = []
-    for shape in sorted({s for p in _TARGETS for s in shapes.subjects(p, None)}):
+    for shape in {s for p in _TARGETS for s in shapes.subjects(p, None)}:
         if not isinstance(shape, URIRef) or any(
                 (shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class)):
             continue
