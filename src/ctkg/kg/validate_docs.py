@@ -108,10 +108,12 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
     fresh_units = (_unit(docs, batch, index, neighbours, focus)
                    for batch in batches)  # built as the workers go
     todo_shared = shared_units.todo()
-    # one pool of workers for both (starting one cost half a second)
-    fresh = parallel.validate_per_unit(chain(todo_shared, fresh_units), shapes_ttl, jobs, show,
-                                       engine, executor, total=len(todo_shared) + len(batches),
-                                       window=4 * jobs)
+    total = len(todo_shared) + len(batches)
+    # one pool of workers for both (starting one takes about half a second: a few units, as
+    # after an edit, are validated here)
+    fresh = parallel.validate_per_unit(chain(todo_shared, fresh_units), shapes_ttl,
+                                       jobs if total > 2 * jobs else 1, show, engine,
+                                       executor, total=total, window=4 * jobs)
     shared_units.store(fresh[:len(todo_shared)])
     results = shared_units.results()
     for batch, res in zip(batches, fresh[len(todo_shared):], strict=True):
