@@ -4,6 +4,7 @@ of those descriptions revalidates it even when the document's own files did not 
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +13,7 @@ import pytest
 from ctkg.kg import parallel
 from ctkg.kg.docgraphs import DocGraphs
 from ctkg.kg.pipeline import build
-from ctkg.kg.validate_docs import validate_documents
+from ctkg.kg.validate_docs import DOCS_PER_UNIT, validate_documents
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import GRAPH_NS
 from ctkg.rdf.terms import ctkg, graph_of, lit
@@ -75,3 +76,28 @@ def test_a_changed_shared_neighbour_revalidates_an_unchanged_document(
     assert {r.shape.rsplit("#", 1)[-1] for r in found} == {"MentionShape"}
     new = set((tmp_path / "cache" / "validate-doc").iterdir()) - entries
     assert len(new) == 1  # that document's unit only
+
+
+def test_documents_validated_together_keep_their_own_results(corpus: Path,
+                                                             tmp_path: Path) -> None:
+    """Documents share a unit (DOCS_PER_UNIT): defects planted in two of them are found as
+    on the union graph, and each document's cache entry holds its own results only."""
+    quads = list(build(Layout(corpus)).quads)
+    by_doc, shared = _split(quads)
+    annotation_id = ctkg("annotationId")
+    docs = sorted(by_doc)[:3:2]
+    for doc in docs:
+        drop = sorted((q for q in by_doc[doc] if q.predicate == annotation_id), key=str)[0]
+        by_doc[doc] = [q for q in by_doc[doc] if q != drop]
+    cache = parallel.Cache(tmp_path / "cache")
+    found = validate_documents(by_doc, shared, {d: d for d in by_doc},
+                               Layout(corpus).shapes.read_bytes(), 1, cache, False, "rust")
+    plain = validate_triples((q.triple for q in shared + [q for d in by_doc.values()
+                                                            for q in d]),
+                             parse_turtle(Layout(corpus).shapes))
+    assert found and _key(found) == _key(plain)
+    assert len(by_doc) <= DOCS_PER_UNIT
+    entries = [pickle.loads(p.read_bytes())
+               for p in (tmp_path / "cache" / "validate-doc").iterdir()]
+    assert sorted(len(e) for e in entries) == [0] * (len(by_doc) - 2) + [1, 1]
+    assert sorted(e[0].focus_iri.split("/")[-2] for e in entries if e) == docs

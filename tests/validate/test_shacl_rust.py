@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from ctkg.validate import partition
 from ctkg.validate.shacl import ShaclResult, validate_graph
-from ctkg.validate.shacl_rust import compile_shapes, validate_ntriples
+from ctkg.validate.shacl_rust import compile_shapes, validate_ntriples, variant
 from tests.paths import ROOT
 
 FIXTURES = ROOT / "tests" / "data" / "shapes"
@@ -112,3 +114,31 @@ def test_focus_restriction() -> None:
     only_k = validate_ntriples(nt, shapes, focus=["http://example.org/k"])
     assert only_k and {r.focus_iri for r in only_k} == {"http://example.org/k"}
     assert validate_ntriples(nt, shapes, focus=[]) == []
+
+
+@pytest.mark.parametrize("name", [name for kind, name in CASES if kind == "invalid"])
+def test_variant_keeps_every_result_about_the_focus(name: str, shapes_ttl: bytes) -> None:
+    """Each node of an invalid fixture validated alone against the shapes that target it
+    (a variant without the other targets) gives exactly its results on the full shapes."""
+    data = Graph().parse(FIXTURES / "invalid" / f"{name}.ttl", format="turtle")
+    for path in ONTOLOGY:
+        data.parse(path, format="turtle")
+    nt = data.serialize(format="nt", encoding="utf-8")
+    shapes = compile_shapes(shapes_ttl)
+    every = validate_ntriples(nt, shapes)
+    triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
+    for node in sorted({r.focus_iri for r in every if r.focus_iri}):
+        seen = partition.seen_of(triples, {ox.NamedNode(node)})
+        assert variant(shapes, seen) is not shapes.core  # some targets were dropped
+        alone = validate_ntriples(nt, shapes, focus=[node], seen=seen)
+        assert Counter(map(key, alone)) == Counter(map(key, (r for r in every
+                                                             if r.focus_iri == node)))
+
+
+def test_variant_is_compiled_once_per_set_of_targets(shapes_ttl: bytes) -> None:
+    shapes = compile_shapes(shapes_ttl)
+    mention = frozenset({"https://w3id.org/ctkg/ontology#Mention"})
+    first = variant(shapes, mention)
+    assert variant(shapes, mention) is first and first is not shapes.core
+    everything = frozenset(t[2] for t in shapes.targets)
+    assert variant(shapes, everything) is shapes.core

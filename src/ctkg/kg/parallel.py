@@ -278,34 +278,53 @@ def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache
                    ) -> list[ShaclResult]:
     """Every unit's SHACL results (``engine``: "rust" or "pyshacl"; on ``executor``'s workers
     when given); a unit's results are cached under the hash of its data, the shapes, the
-    engine and the code."""
-    shape_key = digest(shapes_ttl, engine, code_version() if cache.folder else "")
-    keys = [digest(shape_key, u.data, "\n".join(u.focus)) for u in units] \
-        if cache.folder else []
-    out: dict[int, list[ShaclResult]] = {}
-    todo: list[int] = []
-    for i in range(len(units)):
-        hit = cache.get("validate", keys[i]) if keys else None
-        if hit is not None:
-            out[i] = hit
-        else:
-            todo.append(i)
-    found = validate_per_unit([units[i] for i in todo], shapes_ttl, jobs, show, engine,
-                              executor)
-    for i, res in zip(todo, found, strict=True):
-        out[i] = res
-        if keys:
-            cache.put("validate", keys[i], res)
-    return [r for i in range(len(units)) for r in out[i]]
+    engine and the code (:class:`CachedUnits`)."""
+    cached = CachedUnits(units, shapes_ttl, engine, cache)
+    cached.store(validate_per_unit(cached.todo(), shapes_ttl, jobs, show, engine, executor))
+    return cached.results()
+
+
+class CachedUnits:
+    """Units and their results, those found in the cache and those validated since: the
+    caller may validate the others along with more work, in one pool of workers."""
+
+    def __init__(self, units: list[Unit], shapes_ttl: bytes, engine: str, cache: Cache
+                 ) -> None:
+        shape_key = digest(shapes_ttl, engine, code_version() if cache.folder else "")
+        self.units, self.cache = units, cache
+        self.keys = [digest(shape_key, u.data, "\n".join(u.focus)) for u in units] \
+            if cache.folder else []
+        self.out: dict[int, list[ShaclResult]] = {}
+        for i in range(len(units)):
+            hit = cache.get("validate", self.keys[i]) if self.keys else None
+            if hit is not None:
+                self.out[i] = hit
+        self.missing = [i for i in range(len(units)) if i not in self.out]
+
+    def todo(self) -> list[Unit]:
+        """The units not found in the cache."""
+        return [self.units[i] for i in self.missing]
+
+    def store(self, found: Iterable[list[ShaclResult]]) -> None:
+        """The results of :meth:`todo`'s units, in order, noted and cached."""
+        for i, res in zip(self.missing, found, strict=True):
+            self.out[i] = res
+            if self.keys:
+                self.cache.put("validate", self.keys[i], res)
+
+    def results(self) -> list[ShaclResult]:
+        return [r for i in range(len(self.units)) for r in self.out[i]]
 
 
 def validate_per_unit(units: Iterable[Unit], shapes_ttl: bytes, jobs: int, show: bool,
                       engine: str = "rust", executor: ExecutorFactory | None = None,
-                      total: int | None = None) -> list[list[ShaclResult]]:
+                      total: int | None = None, window: int | None = None
+                      ) -> list[list[ShaclResult]]:
     """Each unit's results, in order, uncached: on ``executor``'s workers when given, else
     in ``jobs`` processes when there is more than one unit. ``units`` may be a generator
-    (``total`` of them): locally, only a window of them is built and in flight at a time,
-    so that memory holds a few units rather than every document's."""
+    (``total`` of them): locally, only a ``window`` of them (64 per job unless given) is
+    built and in flight at a time, so that memory holds a few units rather than every
+    document's."""
     if executor is not None:
         items = list(units)
         return remote_map(executor, _validate_chunk, engine.encode() + b"\0" + shapes_ttl,
@@ -314,7 +333,7 @@ def validate_per_unit(units: Iterable[Unit], shapes_ttl: bytes, jobs: int, show:
     if jobs > 1 and total > 1:
         with ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=init_worker,
                                  initargs=(shapes_ttl, engine)) as pool:
-            results = windowed_map(pool, run_unit, units, window=64 * jobs)
+            results = windowed_map(pool, run_unit, units, window=window or 64 * jobs)
             return list(progress(results, total, "validate", show))
     init_worker(shapes_ttl, engine)
     return [run_unit(u) for u in progress(units, total, "validate", show)]

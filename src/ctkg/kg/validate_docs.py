@@ -10,19 +10,41 @@ documents whose shared neighbours changed, e.g. a catalogue entry). Building eve
 hash it took most of an incremental validation (20 of 24 s at 1,000 documents).
 The shared units need every document's facts about shared nodes: they are built from each
 document's summary (:mod:`ctkg.kg.docgraphs`), not its quads, and cached by their data
-(:func:`ctkg.kg.parallel.validate_units`).
+(:class:`ctkg.kg.parallel.CachedUnits`).
+
+Documents are cached one by one but validated ``DOCS_PER_UNIT`` to a unit: each engine run,
+pyoxigraph store and SPARQL query has a cost of its own, and documents that name the same
+registry entities share their descriptions. Their results are told apart by focus node
+(a document's own nodes). Validating them together gives each the results it gets alone,
+for the reason the partition is sound (:mod:`ctkg.validate.partition`): a unit holds every
+triple that a shape reads for its focus nodes, and more triples (other documents', also in
+the union graph) change no result about them. A unit is made of the documents' N-Quads
+lines as the build holds them (:func:`ctkg.validate.partition.documents_unit`): parsing
+them into terms and serializing them again took 1.3 ms a document, more than validating it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import chain
 
 import pyoxigraph as ox
 
 from ctkg.kg import parallel
 from ctkg.kg.docgraphs import DocGraphs
-from ctkg.validate.partition import SharedIndex, document_unit, is_local, shared_units_of
+from ctkg.rdf.terms import graph_of
+from ctkg.validate.partition import (
+    SharedIndex,
+    Unit,
+    document_unit,
+    documents_unit,
+    is_local,
+    local_subjects,
+    shared_units_of,
+)
 from ctkg.validate.shacl import ShaclResult
+
+DOCS_PER_UNIT = 16  # documents validated together (the module docstring says why)
 
 
 class _Neighbours:
@@ -61,15 +83,15 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
                        ) -> list[ShaclResult]:
     """Every unit's results: the shared units (from the documents' summaries: ``outward``,
     their triples about shared nodes, if the caller has them; cached by their data), then
-    one unit per document, looked up under :class:`_Neighbours` keys before it is built
-    (and its quads read)."""
+    each document's, looked up under :class:`_Neighbours` keys before its unit is built
+    (and its quads read), the documents not found validated ``DOCS_PER_UNIT`` to a unit."""
     if outward is None:
         outward = [t for summary in docs.summaries() for t in summary.outward_triples()]
     index = SharedIndex(shared)
     shape_key = parallel.digest(shapes_ttl, engine, parallel.code_version())
     neighbours = _Neighbours(index)
     units = shared_units_of(outward, docs.local_types(outward, shared), index, shared_chunks)
-    results = parallel.validate_units(units, shapes_ttl, jobs, cache, show, engine, executor)
+    shared_units = parallel.CachedUnits(units, shapes_ttl, engine, cache)
     found: dict[str, list[ShaclResult]] = {}
     keys: dict[str, str] = {}
     todo: list[str] = []
@@ -81,10 +103,43 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
             found[doc_id] = hit
         else:
             todo.append(doc_id)
-    fresh_units = (document_unit(docs[d], index) for d in todo)  # built as the workers go
-    fresh = parallel.validate_per_unit(fresh_units, shapes_ttl, jobs, show, engine, executor,
-                                       total=len(todo))
-    for doc_id, res in zip(todo, fresh, strict=True):
-        cache.put("validate-doc", keys[doc_id], res)
-        found[doc_id] = res
+    batches = [todo[i:i + DOCS_PER_UNIT] for i in range(0, len(todo), DOCS_PER_UNIT)]
+    focus: dict[str, set[str]] = {}  # each document's focus nodes, to tell its results apart
+    fresh_units = (_unit(docs, batch, index, neighbours, focus)
+                   for batch in batches)  # built as the workers go
+    todo_shared = shared_units.todo()
+    total = len(todo_shared) + len(batches)
+    # one pool of workers for both (starting one takes about half a second: a few units, as
+    # after an edit, are validated here)
+    fresh = parallel.validate_per_unit(chain(todo_shared, fresh_units), shapes_ttl,
+                                       jobs if total > 2 * jobs else 1, show, engine,
+                                       executor, total=total, window=4 * jobs)
+    shared_units.store(fresh[:len(todo_shared)])
+    results = shared_units.results()
+    for batch, res in zip(batches, fresh[len(todo_shared):], strict=True):
+        for doc_id in batch:
+            own = focus.pop(doc_id)
+            found[doc_id] = [r for r in res if r.focus_iri in own]
+            cache.put("validate-doc", keys[doc_id], found[doc_id])
     return results + [r for d in sorted(found) for r in found[d]]
+
+
+def _unit(docs: DocGraphs, batch: list[str], index: SharedIndex, neighbours: _Neighbours,
+          focus: dict[str, set[str]]) -> Unit:
+    """One unit for the documents of ``batch`` (each one's focus nodes noted in ``focus``),
+    made of their N-Quads lines and the shared descriptions that their keys count."""
+    if neighbours.local_keys:  # a shared graph describes local nodes: read from the quads
+        quads = [q for d in batch for q in docs[d]]
+        for d in batch:
+            focus[d] = {q.subject.value for q in docs[d]  # type: ignore[union-attr]
+                        if is_local(q.subject)}
+        return document_unit(quads, index)
+    # as N-Triples (the engines read them faster): every line of a document's N-Quads ends
+    # with its graph, where it was compiled
+    lines = [b"".join(docs.nquads(d)).replace(b" <%s> .\n" % graph_of(d).value.encode(),
+                                               b" .\n") for d in batch]
+    for d, data in zip(batch, lines, strict=True):
+        focus[d] = local_subjects(data)
+    terms = set().union(*(docs.summary(d).terms for d in batch))
+    return documents_unit(lines, sorted(terms, key=str), index,
+                          set().union(*(focus[d] for d in batch)))

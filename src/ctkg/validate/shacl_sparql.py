@@ -120,7 +120,7 @@ def _focus_nodes(store: ox.Store, c: SparqlConstraint) -> set[ox.NamedNode | ox.
                 nodes.add(term)
             continue
         query = _TARGET_QUERY[pred].format(rdfs=_RDFS, x=value[1:-1])
-        for row in store.query(query):  # type: ignore[union-attr]
+        for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
             t = row["t"]
             if isinstance(t, (ox.NamedNode, ox.BlankNode)):
                 nodes.add(t)
@@ -145,7 +145,8 @@ def run_sparql(store: ox.Store, constraints: Iterable[SparqlConstraint],
                         or (isinstance(n, ox.NamedNode) and n.value in focus)), key=str)
         if not nodes:
             continue
-        solutions = store.query(c.query.replace(FOCUS, " ".join(map(str, nodes))))
+        solutions = store.query(c.query.replace(FOCUS, " ".join(map(str, nodes))),
+                                use_default_graph_as_union=True)
         assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
         for row in solutions:
