@@ -34,10 +34,11 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from ctkg.annotations import brat
-from ctkg.atomic import write_files_atomically
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs.catalogue import CatalogueEntry
 from ctkg.inputs.registry import Registry
+from ctkg.kg.cache import Cache as Cache  # the stages use it as parallel.Cache
+from ctkg.kg.cache import put_pickled
 from ctkg.kg.compile import compile_document
 from ctkg.kg.docgraphs import DocSummary, summarize
 from ctkg.kg.entries import dumps as dump_entry
@@ -77,63 +78,6 @@ def digest(*parts: bytes | str) -> str:
         data = part.encode() if isinstance(part, str) else part
         h.update(str(len(data)).encode() + b":" + data)
     return h.hexdigest()
-
-
-class Cache:
-    """Content-addressed pickles under ``folder/<kind>/``; entries unused by a build are
-    removed at its end (``prune``), so the cache holds one build's worth."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-        self.used: set[Path] = set()
-
-    def _path(self, kind: str, key: str) -> Path:
-        assert self.folder is not None
-        return self.folder / kind / f"{key}.pickle"
-
-    def get(self, kind: str, key: str) -> Any | None:
-        if self.folder is None:
-            return None
-        path = self._path(kind, key)
-        self.used.add(path)
-        try:  # a compilation's dump pieces come back as spans of the file (ctkg.kg.entries)
-            return load_entry(path)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            return None
-
-    def has(self, kind: str, key: str) -> bool:
-        """Whether an entry is there (it may still fail to load: :meth:`get` says None)."""
-        return self.folder is not None and self._path(kind, key).is_file()
-
-    def put(self, kind: str, key: str, value: object) -> None:
-        if self.folder is None:
-            return
-        path = self._path(kind, key)
-        put_pickled(path, dump_entry(value))
-        self.used.add(path)
-
-    def entry(self, kind: str, key: str) -> Path | None:
-        """Where an entry is kept (None without a cache): for a worker that writes it
-        itself (:func:`put_pickled`); the entry counts as used by this build."""
-        if self.folder is None:
-            return None
-        path = self._path(kind, key)
-        self.used.add(path)
-        return path
-
-    def prune(self) -> None:
-        if self.folder is None or not self.folder.is_dir():
-            return
-        for path in self.folder.glob("*/*.pickle"):
-            if path not in self.used:
-                path.unlink(missing_ok=True)
-
-
-def put_pickled(path: Path, data: bytes) -> None:
-    """A cache entry's pickle, written atomically but not fsynced: an entry lost to a power
-    cut is a miss (it fails to unpickle), and an fsync per entry cost 13 ms each, minutes
-    for a cold cache."""
-    write_files_atomically({path: data}, sync=False)
 
 
 def progress(items: Iterable[T], total: int, label: str, enabled: bool) -> Iterator[T]:

@@ -1,0 +1,73 @@
+"""The build's cache: content-addressed entries under ``folder/<kind>/``, one build's worth.
+
+Split from :mod:`ctkg.kg.parallel`, whose stages look entries up by the hash of exactly
+their inputs (:func:`ctkg.kg.parallel.digest`); a compilation's entry keeps its dump pieces
+in the file (:mod:`ctkg.kg.entries`).
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+from ctkg.atomic import write_files_atomically
+from ctkg.kg.entries import dumps as dump_entry
+from ctkg.kg.entries import load as load_entry
+
+
+class Cache:
+    """Content-addressed pickles under ``folder/<kind>/``; entries unused by a build are
+    removed at its end (``prune``), so the cache holds one build's worth."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[Path] = set()
+
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / kind / f"{key}.pickle"
+
+    def get(self, kind: str, key: str) -> Any | None:
+        if self.folder is None:
+            return None
+        path = self._path(kind, key)
+        self.used.add(path)
+        try:  # a compilation's dump pieces come back as spans of the file (ctkg.kg.entries)
+            return load_entry(path)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            return None
+
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry is there (it may still fail to load: :meth:`get` says None)."""
+        return self.folder is not None and self._path(kind, key).is_file()
+
+    def put(self, kind: str, key: str, value: object) -> None:
+        if self.folder is None:
+            return
+        path = self._path(kind, key)
+        put_pickled(path, dump_entry(value))
+        self.used.add(path)
+
+    def entry(self, kind: str, key: str) -> Path | None:
+        """Where an entry is kept (None without a cache): for a worker that writes it
+        itself (:func:`put_pickled`); the entry counts as used by this build."""
+        if self.folder is None:
+            return None
+        path = self._path(kind, key)
+        self.used.add(path)
+        return path
+
+    def prune(self) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*/*.pickle"):
+            if path not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def put_pickled(path: Path, data: bytes) -> None:
+    """A cache entry's pickle, written atomically but not fsynced: an entry lost to a power
+    cut is a miss (it fails to unpickle), and an fsync per entry cost 13 ms each, minutes
+    for a cold cache."""
+    write_files_atomically({path: data}, sync=False)
