@@ -26,7 +26,8 @@ def tmpdir_of_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_child_hands_back_every_stage(fixture_project: Path, tmpdir_of_build: Path
                                           ) -> None:
     result = build(Layout(fixture_project), jobs=2)
-    assert {"read", "compile", "validate", "qc", "tables", "serialize"} <= set(result.timings)
+    assert {"read", "compile", "validate", "handover", "load", "qc", "tables",
+            "serialize"} <= set(result.timings)
     assert result.documents and result.quad_count > 0
     assert result.files == build(Layout(fixture_project)).files
     assert not list(tmpdir_of_build.glob("ctkg-*"))  # the spool file removed (open here)

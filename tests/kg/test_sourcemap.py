@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctkg.kg.sourcemap import SourceMap, document_of
+from ctkg.kg.sourcemap import SourceMap, document_of, pack
 from ctkg.kg.spool import Spool
 from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source
@@ -57,3 +57,15 @@ def test_a_node_named_by_another_document_keeps_the_last_source() -> None:
     assert list(got) == [node]
     got.add_document("001_a", {node: _src("third")})  # the same document again, later
     assert got[node] == _src("third")
+
+
+def test_a_worker_packs_its_documents_nodes_and_keeps_any_other_apart() -> None:
+    own = {f"{ID_NS}mention/001_a/T1": _src("T1"), f"{ID_NS}statement/001_a/E1": _src("E1")}
+    other = {f"{ID_NS}mention/002_b/T9": _src("T9")}  # another document's node (a stray)
+    data, strays = pack("001_a", {**own, **other})
+    assert strays == other and data
+    got = SourceMap(Spool())
+    got.add_packed("001_a", (data, strays))
+    assert dict(got) == {**own, **other}
+    assert pack("001_a", {}) == (b"", {})
+    assert pack("001_a", own)[1] == {}

@@ -138,7 +138,7 @@ def compile_build(read: Read, jobs: int, cache: parallel.Cache, show: bool,
             read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show,
             executor, ctx, keys if cache.folder else None):
         problems += trouble
-        sources.add_document(doc_id, found)
+        sources.add_packed(doc_id, found)
         if spool is not None:
             mine = [spooled(p, spool) for p in mine]
         mine = figures.fold(mine)

@@ -46,6 +46,7 @@ from ctkg.kg.entries import load as load_entry
 from ctkg.kg.entries import loads as load_entry_bytes
 from ctkg.kg.pieces import Piece
 from ctkg.kg.render import render_pieces
+from ctkg.kg.sourcemap import Packed, pack
 from ctkg.rdf.sources import Sources
 from ctkg.validate.partition import Unit, init_worker, run_unit
 from ctkg.validate.shacl import ShaclResult
@@ -55,7 +56,7 @@ T = TypeVar("T")
 # a compiled document: where its nodes come from, its problems, its graph's share of each
 # dump (rendered where it was compiled: :mod:`ctkg.kg.pieces`; its N-Quads piece is how its
 # quads are read back) and its summary for the whole-build checks (:mod:`ctkg.kg.docgraphs`)
-Compiled = tuple[Sources, list[Problem], list[Piece], DocSummary]
+Compiled = tuple[Packed, list[Problem], list[Piece], DocSummary]  # sources packed
 # makes the executor of a remote map (e.g. a Dask cluster's); shutting it down ends the map,
 # not the cluster
 ExecutorFactory = Callable[[], Executor]
@@ -115,10 +116,12 @@ def _compile_one(doc: brat.Document) -> Compiled:
         quads = compile_document(doc, _CTX["registry"], _CTX["catalogue"].get(doc.doc_id),
                                  iris=_CTX["iris"], sources=sources)
     except CTKGError as exc:
-        return {}, exc.problems, [], DocSummary()
+        return pack(doc.doc_id, {}), exc.problems, [], DocSummary()
     # distinct; no order needed: the pieces and the summary are the same in any order
     quads = list(dict.fromkeys(quads))
-    return sources, [], render_pieces(quads, _CTX["ctx"]), summarize(doc.doc_id, quads)
+    # the sources pickled here: the build keeps them as bytes (ctkg.kg.sourcemap)
+    return (pack(doc.doc_id, sources), [], render_pieces(quads, _CTX["ctx"]),
+            summarize(doc.doc_id, quads))
 
 
 def _compile_pickled(task: tuple[brat.Document, Path | None]) -> bytes:
@@ -153,7 +156,7 @@ def compile_all(docs: list[brat.Document], registry: Registry,
                 jobs: int, cache: Cache, shared_key: str, show: bool,
                 executor: ExecutorFactory | None, ctx: Mapping[str, object],
                 doc_keys: Mapping[str, str] | None = None
-                ) -> Iterator[tuple[str, Sources, list[Problem], list[Piece], DocSummary]]:
+                ) -> Iterator[tuple[str, Packed, list[Problem], list[Piece], DocSummary]]:
     """(doc id, sources, problems, pieces, summary) per document in doc-id order, yielded
     as they come (the caller spools each document's pieces before the next arrives); on
     ``executor``'s workers when given, else in ``jobs`` local processes. ``ctx``: the

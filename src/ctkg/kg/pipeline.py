@@ -240,7 +240,11 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}: one of {', '.join(ENGINES)}")
     jobs = max(1, jobs or 1)
     if jobs > 1 and executor is None:
+        start = time.perf_counter()
         front, spool = _front_in_child(layout, jobs, cache_dir, progress, shacl_engine)
+        # starting the child and taking its results over, beyond its stages' own time
+        front.timings["handover"] = (time.perf_counter() - start
+                                     - sum(front.timings.values()))
     else:
         spool = Spool()  # the dumps' pieces, on disk until the outputs are written
         front = _front(layout, jobs, cache_dir, progress, shacl_engine, executor, spool)
@@ -298,7 +302,7 @@ def _back(layout: Layout, front: _Front, spool: Spool) -> BuildResult:
     clock = _Clock(result)
     found, warnings = front.found, front.warnings
     store = result.store  # the whole build, for the QC queries and the tables
-    compiled.load(store)
+    clock("load", lambda: compiled.load(store))
     # the tables are made while QC runs: both are mostly Oxigraph evaluating queries, which
     # lets go of the GIL, so on two cores they overlap (timings: "tables" within "qc")
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctkg-tables")

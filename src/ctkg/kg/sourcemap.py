@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 
 from ctkg.kg.spool import Blob, Spool
 from ctkg.rdf.sources import Source, Sources
-from ctkg.rdf.terms import LOCAL_STARTS
+from ctkg.rdf.terms import LOCAL_STARTS, local_starts
 
 _KEEP = 4  # documents' maps kept decoded: a finding's nodes are mostly in one document
 
@@ -28,6 +28,21 @@ def document_of(iri: str) -> str | None:
             doc, slash, _rest = iri[len(start):].partition("/")
             return doc if slash else None
     return None
+
+
+Packed = tuple[bytes, Sources]  # a document's own nodes pickled, and any other node's source
+
+
+def pack(doc_id: str, sources: Sources) -> Packed:
+    """A document's sources as the worker that compiled it hands them over: its own nodes'
+    map pickled (the build keeps the bytes, never the objects), any other node's apart."""
+    own_starts = local_starts(doc_id)
+    if all(iri.startswith(own_starts) for iri in sources):
+        own, other = sources, {}
+    else:
+        own = {iri: s for iri, s in sources.items() if iri.startswith(own_starts)}
+        other = {iri: s for iri, s in sources.items() if not iri.startswith(own_starts)}
+    return (pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL) if own else b""), other
 
 
 class SourceMap(Mapping[str, Source]):
@@ -42,19 +57,20 @@ class SourceMap(Mapping[str, Source]):
 
     def add_document(self, doc_id: str, sources: Sources) -> None:
         """A document's nodes (a later call for the same IRI wins, as ``dict.update``)."""
-        own: Sources = {}
-        for iri, source in sources.items():
-            if document_of(iri) == doc_id:
-                own[iri] = source
-            else:  # not named after this document (none is today): kept as it is
-                self._plain[iri] = source
-                self._drop(iri)
-        if not own:
+        self.add_packed(doc_id, pack(doc_id, sources))
+
+    def add_packed(self, doc_id: str, packed: Packed) -> None:
+        """A document's nodes as :func:`pack` gave them."""
+        data, other = packed
+        for iri, source in other.items():  # not named after this document (none is today)
+            self._plain[iri] = source
+            self._drop(iri)
+        if not data:
             return
-        if doc_id in self._docs:
-            own = {**self._load(doc_id), **own}
+        if doc_id in self._docs:  # the same document again: its later nodes win
+            merged = {**self._load(doc_id), **pickle.loads(data)}
+            data = pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL)
         self._decoded.pop(doc_id, None)
-        data = pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL)
         self._docs[doc_id] = self._spool.put(data) if self._spool is not None else data
 
     def setdefault(self, iri: str, source: Source) -> Source:
