@@ -56,10 +56,10 @@ def test_the_store_holds_every_quad_in_the_dumps_graph_order(fixture_project: Pa
                     self.graphs.append(g)
                 self.quads.add(q)
 
-        def bulk_extend(self, quads: list[ox.Quad]) -> None:
+        def extend(self, quads: list[ox.Quad]) -> None:
             self._add(list(quads))
 
-        def bulk_load(self, input: bytes, format: ox.RdfFormat) -> None:
+        def load(self, input: bytes, format: ox.RdfFormat) -> None:
             self._add(list(ox.parse(input, format=format)))
 
     store = Recorder()
