@@ -11,6 +11,7 @@ build on it: the project's five documents give the committed build byte for byte
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sys
 from collections.abc import Iterator
@@ -71,8 +72,8 @@ def test_compiled_documents_and_their_sources_are_those_of_a_local_compile(
     assert remote == local
     # each document's dump pieces and summary came back
     assert all(pieces and summary.outward for *_, pieces, summary in remote)
-    assert any(str(s).startswith("data/corpus/") for _, found, _, _, _ in remote
-               for s in found.values())
+    assert any(str(s).startswith("data/corpus/") for _, (own, _other), _, _, _ in remote
+               for s in pickle.loads(own).values())  # the sources, pickled by the worker
 
 
 @pytest.fixture(scope="module")
