@@ -4,7 +4,6 @@ of those descriptions revalidates it even when the document's own files did not 
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +11,7 @@ import pytest
 
 from ctkg.kg import parallel
 from ctkg.kg.docgraphs import DocGraphs
+from ctkg.kg.entries import loads as load_entry
 from ctkg.kg.pipeline import build
 from ctkg.kg.validate_docs import DOCS_PER_UNIT, validate_documents
 from ctkg.paths import Layout
@@ -97,7 +97,7 @@ def test_documents_validated_together_keep_their_own_results(corpus: Path,
                              parse_turtle(Layout(corpus).shapes))
     assert found and _key(found) == _key(plain)
     assert len(by_doc) <= DOCS_PER_UNIT
-    entries = [pickle.loads(p.read_bytes())
+    entries = [load_entry(p.read_bytes())
                for p in (tmp_path / "cache" / "validate-doc").iterdir()]
     assert sorted(len(e) for e in entries) == [0] * (len(by_doc) - 2) + [1, 1]
     assert sorted(e[0].focus_iri.split("/")[-2] for e in entries if e) == docs

@@ -199,10 +199,10 @@ def test_cached_rows_are_reused_and_only_the_changed_document_reruns(
 
 
 def _table(cache: Path) -> dict[str, list[str]]:
-    import pickle
+    from ctkg.kg.entries import loads
 
     [path] = (cache / "qc").glob("*.pickle")
-    table = pickle.loads(path.read_bytes())
+    table = loads(path.read_bytes())  # a cache entry (ctkg.kg.entries)
     assert isinstance(table, dict)
     return table
 
