@@ -10,17 +10,26 @@ from pathlib import Path
 import pytest
 
 from ctkg.errors import CTKGError
+from ctkg.kg import pipeline
 from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 
 
 @pytest.fixture
 def tmpdir_of_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The temporary folder the build's spool goes to, empty."""
+    """The temporary folder the build's spool goes to, empty; and a child process for
+    the first stages of a --jobs build of any size (the fixture has two texts)."""
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.setattr(pipeline, "CHILD_FROM", 1)
     return folder
+
+
+def test_a_small_build_stays_in_one_process(fixture_project: Path) -> None:
+    """Below CHILD_FROM texts the child costs more than it saves: no handover."""
+    assert pipeline.CHILD_FROM > 2
+    assert "handover" not in build(Layout(fixture_project), jobs=2).timings
 
 
 def test_the_child_hands_back_every_stage(fixture_project: Path, tmpdir_of_build: Path

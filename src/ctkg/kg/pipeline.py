@@ -231,15 +231,17 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     ``shacl_engine`` "pyshacl" validates with the reference engine instead of the Rust one
     (the same verdicts and messages). The output is the same either way.
 
-    With ``jobs`` > 1 (and no ``executor``), reading, compiling and validating run in a
-    child process, which hands their results back and exits: the garbage of those stages
-    (about 0.4 GB at 10,000 documents, memory Python keeps but the store cannot reuse) goes
-    with it before the store for QC and the tables is loaded.
+    With ``jobs`` > 1 (and no ``executor``) on a corpus of :data:`CHILD_FROM` texts or more,
+    reading, compiling and validating run in a child process, which hands their results
+    back and exits: the garbage of those stages (about 0.4 GB at 10,000 documents, memory
+    Python keeps but the store cannot reuse) goes with it before the store for QC and the
+    tables is loaded. Starting the child and taking its results over costs about 0.5 s,
+    more than a small build has to gain.
     """
     if shacl_engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}: one of {', '.join(ENGINES)}")
     jobs = max(1, jobs or 1)
-    if jobs > 1 and executor is None:
+    if jobs > 1 and executor is None and _texts(layout) >= CHILD_FROM:
         start = time.perf_counter()
         front, spool = _front_in_child(layout, jobs, cache_dir, progress, shacl_engine)
         # starting the child and taking its results over, beyond its stages' own time
@@ -249,6 +251,13 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
         spool = Spool()  # the dumps' pieces, on disk until the outputs are written
         front = _front(layout, jobs, cache_dir, progress, shacl_engine, executor, spool)
     return _back(layout, front, spool)
+
+
+CHILD_FROM = 5000  # texts in the corpus from which a --jobs build runs its first stages apart
+
+
+def _texts(layout: Layout) -> int:
+    return sum(1 for _ in layout.corpus.glob("*.txt")) if layout.corpus.is_dir() else 0
 
 
 def _front(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
