@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctkg.kg.sourcemap import SourceMap, document_of, pack
+from ctkg.kg.sourcemap import SourceMap, pack
 from ctkg.kg.spool import Spool
 from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.sources import Source
@@ -12,13 +12,6 @@ from ctkg.rdf.sources import Source
 
 def _src(what: str, line: int = 1) -> Source:
     return Source("data/corpus/x.ann", line, what)
-
-
-def test_document_of_reads_the_document_from_a_local_iri() -> None:
-    assert document_of(f"{ID_NS}mention/001_a/T1") == "001_a"
-    assert document_of(f"{ID_NS}assertion/002_b/R3") == "002_b"
-    assert document_of(f"{ID_NS}person/someone") is None  # a registry entity
-    assert document_of(f"{ID_NS}mention/001_a") is None  # no node part
 
 
 @pytest.mark.parametrize("spooled", [True, False])
@@ -30,7 +23,7 @@ def test_answers_as_the_dict_it_replaces(spooled: bool) -> None:
         found = {f"{ID_NS}mention/{doc}/T{i}": _src(f"T{i}", i) for i in range(1, 40)}
         found[f"{ID_NS}statement/{doc}/E1"] = _src("E1 Statement")
         plain.update(found)
-        got.add_document(doc, found)
+        got.add_packed(doc, pack(doc, found))
     entity = f"{ID_NS}person/someone"
     assert got.setdefault(entity, _src("someone", 7)) == plain.setdefault(entity,
                                                                           _src("someone", 7))
@@ -51,11 +44,11 @@ def test_a_node_named_by_another_document_keeps_the_last_source() -> None:
     ``dict.update`` in document order did."""
     got = SourceMap(Spool())
     node = f"{ID_NS}mention/001_a/T1"
-    got.add_document("001_a", {node: _src("first")})
-    got.add_document("002_b", {node: _src("second")})
+    got.add_packed("001_a", pack("001_a", {node: _src("first")}))
+    got.add_packed("002_b", pack("002_b", {node: _src("second")}))
     assert got[node] == _src("second")
     assert list(got) == [node]
-    got.add_document("001_a", {node: _src("third")})  # the same document again, later
+    got.add_packed("001_a", pack("001_a", {node: _src("third")}))  # the same document again, later
     assert got[node] == _src("third")
 
 

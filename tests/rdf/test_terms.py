@@ -7,6 +7,7 @@ import pickle
 import pyoxigraph as ox
 import pytest
 
+from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.terms import (
     RDF_TYPE,
     XSD_INTEGER,
@@ -16,6 +17,7 @@ from ctkg.rdf.terms import (
     ident,
     iri_of,
     lit,
+    local_document,
     named,
     natural_key,
     quad_key,
@@ -52,3 +54,11 @@ def test_quads_pickle_and_sort_by_canonical_form() -> None:
     assert quad_key(q) == ('<https://w3id.org/ctkg/graph/g> <https://w3id.org/ctkg/id/b> '
                            '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
                            '"a \\"quoted\\"\\nline"')
+
+
+def test_local_document_reads_the_document_from_a_local_iri() -> None:
+    assert local_document(f"{ID_NS}mention/001_a/T1") == "001_a"
+    assert local_document(f"{ID_NS}assertion/002_b/R3") == "002_b"
+    assert local_document(f"{ID_NS}person/someone") is None  # a registry entity
+    assert local_document(f"{ID_NS}mention/001_a") is None  # no node part
+    assert local_document(f"{ID_NS}mention//T1") is None  # no document

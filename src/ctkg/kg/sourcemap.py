@@ -16,18 +16,9 @@ from collections.abc import Iterator, Mapping
 
 from ctkg.kg.spool import Blob, Spool
 from ctkg.rdf.sources import Source, Sources
-from ctkg.rdf.terms import LOCAL_STARTS, local_starts
+from ctkg.rdf.terms import local_document, local_starts
 
 _KEEP = 4  # documents' maps kept decoded: a finding's nodes are mostly in one document
-
-
-def document_of(iri: str) -> str | None:
-    """The document a local node's IRI names (``…/mention/<doc>/T1`` -> ``<doc>``)."""
-    for start in LOCAL_STARTS:
-        if iri.startswith(start):
-            doc, slash, _rest = iri[len(start):].partition("/")
-            return doc if slash else None
-    return None
 
 
 Packed = tuple[bytes, Sources]  # a document's own nodes pickled, and any other node's source
@@ -55,12 +46,9 @@ class SourceMap(Mapping[str, Source]):
         self._plain: Sources = {}
         self._decoded: dict[str, Sources] = {}
 
-    def add_document(self, doc_id: str, sources: Sources) -> None:
-        """A document's nodes (a later call for the same IRI wins, as ``dict.update``)."""
-        self.add_packed(doc_id, pack(doc_id, sources))
-
     def add_packed(self, doc_id: str, packed: Packed) -> None:
-        """A document's nodes as :func:`pack` gave them."""
+        """A document's nodes as :func:`pack` gave them (a later call for the same IRI
+        wins, as ``dict.update``)."""
         data, other = packed
         for iri, source in other.items():  # not named after this document (none is today)
             self._plain[iri] = source
@@ -81,7 +69,7 @@ class SourceMap(Mapping[str, Source]):
         return found
 
     def _drop(self, iri: str) -> None:
-        doc = document_of(iri)
+        doc = local_document(iri)
         if doc is not None and doc in self._docs and iri in self._load(doc):
             self._docs[doc] = pickle.dumps({k: v for k, v in self._load(doc).items()
                                             if k != iri}, protocol=pickle.HIGHEST_PROTOCOL)
@@ -97,7 +85,7 @@ class SourceMap(Mapping[str, Source]):
         return found
 
     def __getitem__(self, iri: str) -> Source:
-        doc = document_of(iri)
+        doc = local_document(iri)
         if doc is not None and doc in self._docs:
             found = self._load(doc).get(iri)
             if found is not None:
@@ -119,7 +107,7 @@ class SourceMap(Mapping[str, Source]):
         yield from (iri for iri in self._plain if iri not in self._docs_of(iri))
 
     def _docs_of(self, iri: str) -> Mapping[str, Source]:
-        doc = document_of(iri)
+        doc = local_document(iri)
         return self._load(doc) if doc is not None and doc in self._docs else {}
 
     def __len__(self) -> int:

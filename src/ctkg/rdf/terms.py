@@ -104,6 +104,16 @@ LOCAL_KINDS = ("mention", "statement", "assertion", "quantity")
 LOCAL_STARTS = tuple(f"{ID_NS}{kind}/" for kind in LOCAL_KINDS)  # any document's
 
 
+def local_document(iri: str) -> str | None:
+    """The document whose node ``iri`` is (``…/mention/<doc>/T1`` -> ``<doc>``), or None
+    for any other IRI."""
+    if not iri.startswith(LOCAL_STARTS):
+        return None
+    at = iri.index("/", len(ID_NS)) + 1  # after the kind
+    slash = iri.find("/", at)
+    return iri[at:slash] if slash > at else None
+
+
 def local_starts(doc_id: str) -> tuple[str, ...]:
     """The IRI prefixes of the nodes local to document ``doc_id``."""
     return tuple(f"{ID_NS}{kind}/{doc_id}/" for kind in LOCAL_KINDS)

@@ -38,11 +38,16 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ctkg.rdf.namespaces import ID_NS
-from ctkg.rdf.terms import LOCAL_KINDS, LOCAL_STARTS, RDF_TYPE, RDFS_SUBCLASS_OF, iri_of
+from ctkg.rdf.terms import (
+    LOCAL_STARTS,
+    RDF_TYPE,
+    RDFS_SUBCLASS_OF,
+    iri_of,
+    local_document,
+)
 from ctkg.validate.shacl import ShaclResult, parse_shapes, validate_triples
 from ctkg.validate.shacl_rust import RustShapes, compile_shapes, validate_ntriples
 
-_LOCAL_RE = re.compile(rf"^{re.escape(ID_NS)}(?:{'|'.join(LOCAL_KINDS)})/([^/]+)/")
 SHARED_GRAPHS = ("ontology", "registry", "catalogue", "wikidata")
 
 
@@ -70,15 +75,13 @@ class Unit:
 
 def local_doc(term: object) -> str | None:
     """The document a document-local node belongs to (None for a shared node or a literal)."""
-    if not isinstance(term, ox.NamedNode):
-        return None
-    m = _LOCAL_RE.match(term.value)
-    return m.group(1) if m else None
+    return local_document(term.value) if isinstance(term, ox.NamedNode) else None
 
 
 def is_local(term: object) -> bool:
-    """``local_doc(term) is not None``, without the regex: the partition asks it of every
-    subject and object of the build (3 µs a call with the regex, a third of planning)."""
+    """``local_doc(term) is not None``, without slicing the document's id: the partition
+    asks it of every subject and object of the build (3 µs a call with a regex, a third of
+    planning)."""
     return isinstance(term, ox.NamedNode) and is_local_iri(term.value)
 
 
