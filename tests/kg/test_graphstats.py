@@ -174,3 +174,15 @@ def test_the_combiner_keeps_figures_only_and_equals_combine() -> None:
     assert all(isinstance(f, GraphFigures) for f in got.graphs.values())
     assert got.graphs[D1.value] == figures(graphs[D1.value])
     assert got.graphs[D1.value].members(CLS.value) == graphs[D1.value].members(CLS.value)
+
+
+def test_a_graph_added_twice_cannot_be_combined() -> None:
+    """Its figures would count twice: the combiner says so, and the caller counts the
+    quads whole (ctkg.kg.compiled)."""
+    graphs = per_graph(documents())
+    folded = Combiner()
+    for graph, stats in graphs.items():
+        folded.add(graph, stats)
+    folded.add(D1.value, graphs[D1.value])
+    with pytest.raises(ValueError, match="came in two parts"):
+        folded.result()

@@ -169,33 +169,27 @@ def compile_build(read: Read, jobs: int, cache: parallel.Cache, show: bool,
 class _Figures:
     """Each graph's figures folded into the dataset's as its piece arrives, the piece then
     kept without them (the graphs' sets of terms took 0.3 GB at 10,000 documents). They
-    are counted again from the quads if a graph comes twice (a graph stated by several
-    parts is rendered again whole: :func:`_whole_pieces`) or names another document's
-    nodes (:func:`ctkg.kg.graphstats.combine`)."""
+    are counted again from the quads when they cannot be combined: a graph that comes twice
+    (stated by several parts, it is rendered again whole: :func:`_whole_pieces`) or names
+    another document's nodes (:class:`ctkg.kg.graphstats.Combiner`)."""
 
     def __init__(self) -> None:
         self.combined = Combiner()
-        self.again = False  # a graph came twice
 
     def fold(self, pieces: list[Piece]) -> list[Piece]:
         out: list[Piece] = []
         for piece in pieces:
             if piece.stats is not None:
-                if piece.graph in self.combined.graphs:
-                    self.again = True
-                else:
-                    self.combined.add(piece.graph, piece.stats)
+                self.combined.add(piece.graph, piece.stats)
                 piece = replace(piece, stats=None)
             out.append(piece)
         return out
 
     def result(self, quads: Callable[[], Iterable[ox.Quad]]) -> DatasetStats:
-        if not self.again:
-            try:
-                return self.combined.result()
-            except ValueError:  # a stray: counted without the split
-                pass
-        return dataset_stats(quads())
+        try:
+            return self.combined.result()
+        except ValueError:
+            return dataset_stats(quads())
 
 
 def _shared_pieces(shared: list[ox.Quad], ctx: dict[str, object], cache: parallel.Cache

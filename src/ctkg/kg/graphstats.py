@@ -230,8 +230,12 @@ class Combiner:
         self.graphs: dict[str, GraphFigures] = {}
         self._foreign: set[tuple[str, str, str]] = set()
         self._strays: set[str] = set()
+        self._again: str | None = None  # a graph added twice: its figures would count twice
 
     def add(self, graph: str, stats: GraphStats) -> None:
+        if graph in self.graphs:
+            self._again = self._again or graph
+            return
         union = self.union
         self._strays |= stats.strays
         union.subjects |= stats.subjects
@@ -247,7 +251,11 @@ class Combiner:
         self.graphs[graph] = figures(stats)
 
     def result(self) -> DatasetStats:
-        """The figures of the graphs added (once: the union's are completed here)."""
+        """The figures of the graphs added (once: the union's are completed here); a
+        ValueError if they cannot be combined (a graph added twice, or naming another
+        document's nodes): count the quads instead (:func:`dataset_stats`)."""
+        if self._again is not None:
+            raise ValueError(f"{self._again} came in two parts: count its quads whole")
         stray = min(self._strays, default=None)
         if stray is not None:
             raise ValueError(f"{stray} is named outside its document's graph: count the "
