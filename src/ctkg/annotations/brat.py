@@ -43,7 +43,7 @@ _OFFSETS_RE = re.compile(r"^\d+ \d+(?:;\d+ \d+)*$")
 # T, E and R ids are the last segment of mention, statement and assertion IRIs.
 ID_RE = re.compile(r"^[TERAMN#][0-9]+$")
 # what str.splitlines (brat's readlines of an .ann) breaks at besides LF and CR
-_OTHER_LINE_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 ID_RULE = ("brat ID rule: the kind letter T, E, R, A, M or N, or #, then a number, "
            "e.g. T12 or #3; nothing before or after")
 
@@ -345,7 +345,7 @@ def parse_ann(ann_text: str, *, doc_id: str, txt_path: Path, ann_path: Path,
     last = len(lines) if lines[-1] else len(lines) - 1
     for lineno, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r")
-        if breaks := sorted({c for c in line if c in _OTHER_LINE_BREAKS}):
+        if breaks := sorted(set(_OTHER_LINE_BREAKS.findall(line))):
             reader.lineno = lineno
             reader.bad(f"{', '.join(f'U+{ord(c):04X}' for c in breaks)} in the line: brat's "
                        "loader splits an .ann into lines as str.splitlines does, so it reads a "

@@ -14,6 +14,7 @@ relations of all of them together (self-loops, cycles) by
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from ctkg.annotations.brat import Document, read_collection
 from ctkg.annotations.check_brat import check_trigger_references
 from ctkg.annotations.check_document import check_document
 from ctkg.annotations.check_norms import Context
-from ctkg.annotations.check_relations import Edge, cycle_problems, relation_edges
+from ctkg.annotations.check_relations import Edge, cycle_problems, ordered, relation_edges
 from ctkg.annotations.check_times import check_unattached_times
 from ctkg.annotations.conf import render_all, stale_files
 from ctkg.annotations.paraphrase import Statements, paraphrase_problems
@@ -61,7 +62,7 @@ class DocChecks:
     used: frozenset[str]  # the registry slugs it names (an entry none names is reported)
     looked_up: tuple[tuple[str, bool], ...]  # document ids its notes name, each found or not
     relations: tuple[Problem, ...]  # its share of check_relations
-    edges: tuple[Edge, ...]  # and its facts, for the cycles across documents
+    edges: tuple[Edge, ...]  # and its facts of an order, for the cycles across documents
     statements: Statements  # what the paraphrase check reads of it
     suggestions: tuple[Problem, ...]  # unconfirmed suggestions
 
@@ -100,8 +101,10 @@ class Checker:
         problems = [*check_document(doc, ctx), *check_trigger_references(doc),
                     *check_unattached_times(doc)]  # issue 16: a time attached to nothing
         relations, edges = relation_edges(doc)
-        return DocChecks(tuple(problems), frozenset(ctx.used), tuple(self.ids.seen.items()),
-                         tuple(relations), tuple(edges), Statements.of(doc),
+        # slugs interned: one string each in a cache entry of every document's checks
+        return DocChecks(tuple(problems), frozenset(map(sys.intern, ctx.used)),
+                         tuple(self.ids.seen.items()), tuple(relations),
+                         tuple(e for e in edges if ordered(e)), Statements.of(doc),
                          tuple(unconfirmed_suggestions([doc])))
 
     def holds(self, checks: DocChecks) -> bool:

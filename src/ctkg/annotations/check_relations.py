@@ -43,6 +43,7 @@ _WHY = {"partOf": "a part-whole cycle makes each of these events part of itself"
         "time-order": "followUpOf (Arg2 is earlier) and feedsInto (Arg2 is later) then put "
                       "each of these events before itself"}
 SPEECH_RELATIONS = ("warnsOf", "advocates")
+_ORDERED = frozenset(relation for members in ORDERS.values() for relation, _ in members)
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,14 @@ def relation_edges(doc: Document) -> tuple[list[Problem], list[Edge]]:
     return problems, edges
 
 
+def ordered(edge: Edge) -> bool:
+    """Whether :func:`cycle_problems` reads the edge: one of an order, between two nodes."""
+    return edge.rel.type in _ORDERED and edge.source != edge.target
+
+
 def cycle_problems(edges: Sequence[Edge]) -> list[Problem]:
-    """The cycles of the acyclic orders among every document's edges, in document order."""
+    """The cycles of the acyclic orders among every document's edges (in document order;
+    those not :func:`ordered` may be left out)."""
     problems: list[Problem] = []
     for order, members in ORDERS.items():
         graph: dict[str, list[tuple[str, Edge]]] = {}
