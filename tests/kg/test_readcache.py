@@ -20,6 +20,7 @@ import pytest
 
 from ctkg.annotations import brat
 from ctkg.annotations.brief import DocBrief
+from ctkg.annotations.deferred import DeferredDocument
 from ctkg.errors import CTKGError, Problem
 from ctkg.kg import readcache
 from ctkg.kg.cache import Cache
@@ -226,3 +227,29 @@ def test_a_failed_build_leaves_the_cache_true(project: Path, tmp_path: Path) -> 
     plain = build(Layout(project)).files
     assert sorted(cached) == sorted(plain)
     assert all(cached[name] == plain[name] for name in plain)
+
+
+def test_an_incremental_build_parses_the_edited_document_only(
+        project: Path, tmp_path: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """No later stage reads the annotations of a document the cache found (they would be
+    parsed then: DeferredDocument)."""
+    cache = tmp_path / "cache"
+    build(Layout(project), cache_dir=cache)
+    parsed.clear()
+    deferred: list[str] = []
+    parse = DeferredDocument._parse
+
+    def recorded(self: DeferredDocument) -> None:
+        deferred.append(self.doc_id)
+        parse(self)
+
+    monkeypatch.setattr(DeferredDocument, "_parse", recorded)
+    last = project / "data" / "corpus" / f"{N_DOCS - 1:05d}_synth.txt"
+    last.write_text(last.read_text(encoding="utf-8") + "One more sentence.\n",
+                    encoding="utf-8")
+    files = build(Layout(project), cache_dir=cache).files
+    assert parsed == [last.stem]
+    assert deferred == []
+    plain = build(Layout(project)).files
+    assert all(files[name] == plain[name] for name in plain)

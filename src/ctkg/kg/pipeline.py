@@ -6,12 +6,13 @@ replaced atomically, so a failed build leaves ``data/kg`` exactly as it was.
 
 ``--jobs N`` compiles documents and validates SHACL units (:mod:`ctkg.validate.partition`) in N
 processes; ``--cache DIR`` keeps each document's compilation and each unit's validation
-under a hash of its inputs (:mod:`ctkg.kg.parallel`), so an edit recompiles and revalidates
-only what it touches. Either gives byte-identical output to the plain build. Every build
-validates in units (one pySHACL run on the union graph grows quadratically: > 8 minutes at
-1,000 synthetic documents), with the Rust engine unless ``shacl_engine="pyshacl"`` (the
-reference; the same results); the union graph is validated whole only when the shapes use
-targets the split does not cover.
+under a hash of its inputs (:mod:`ctkg.kg.parallel`), and what reading and checking found of
+each document (:mod:`ctkg.kg.readcache`), so an edit reads, checks, recompiles and
+revalidates only what it touches. Either gives byte-identical output to the plain build.
+Every build validates in units (one pySHACL run on the union graph grows quadratically:
+> 8 minutes at 1,000 synthetic documents), with the Rust engine unless
+``shacl_engine="pyshacl"`` (the reference; the same results); the union graph is validated
+whole only when the shapes use targets the split does not cover.
 """
 
 from __future__ import annotations
