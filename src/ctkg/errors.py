@@ -46,10 +46,17 @@ def display_path(path: str | Path) -> str:
     a URL (an endpoint that failed) is shown as it is, not squeezed through ``Path``."""
     if isinstance(path, str) and "://" in path:
         return path
+    return _display_file(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=1 << 16)
+def _display_file(path: str, cwd: str) -> str:
+    """:func:`display_path`, cached: a document's files are named by several checks, and
+    making the ``Path`` of each again took a quarter of the checker's time."""
     p = Path(path)
     if p.name in ("", ".", ".."):
-        return _display(str(p), os.getcwd())
-    folder = _display(str(p.parent), os.getcwd())
+        return _display(str(p), cwd)
+    folder = _display(str(p.parent), cwd)
     return p.name if folder == "." else f"{folder}/{p.name}"
 
 

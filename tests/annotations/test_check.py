@@ -8,9 +8,24 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.annotations.brat import read_collection
-from ctkg.annotations.check import check_corpus, check_inputs
+from ctkg.annotations.brat import Document, read_collection
+from ctkg.annotations.check import (
+    _check_catalogue,
+    _check_registry,
+    check_corpus,
+    check_inputs,
+    sort_problems,
+)
+from ctkg.annotations.check_brat import check_trigger_references
+from ctkg.annotations.check_document import check_document
+from ctkg.annotations.check_norms import Context
+from ctkg.annotations.check_relations import check_relations
+from ctkg.annotations.check_times import check_unattached_times
+from ctkg.annotations.paraphrase import check_paraphrases
+from ctkg.annotations.scheme import build_scheme
+from ctkg.annotations.suggestion_marks import unconfirmed_suggestions
 from ctkg.errors import Problem
+from ctkg.inputs import Inputs
 from ctkg.paths import Layout
 from tests.annotations.project import FIXTURES, fixture_inputs, fixture_project
 
@@ -208,3 +223,29 @@ def test_real_corpus_passes(layout: Layout) -> None:
             pytest.skip(f"data/{path.name} does not exist yet (data in progress)")
     errors = [p for p in check_corpus(layout) if p.severity == "error"]
     assert errors == [], "\n".join(map(str, errors))
+
+
+def _whole_collection(inputs: Inputs, docs: list[Document]) -> list[Problem]:
+    """The checker as one pass over the documents, each whole-collection check reading
+    every document (what check_inputs did before it checked a document at a time)."""
+    scheme, problems = build_scheme(inputs.ontology)
+    ctx = Context(scheme, inputs, {d.doc_id for d in docs})
+    for doc in docs:
+        problems += [*check_document(doc, ctx), *check_trigger_references(doc),
+                     *check_unattached_times(doc)]
+    problems += check_relations(docs)
+    problems += check_paraphrases(docs, inputs.catalogue)
+    problems += unconfirmed_suggestions(docs)
+    problems += _check_catalogue(ctx) + _check_registry(ctx)
+    return sort_problems(problems)
+
+
+@pytest.mark.parametrize("case", ["cycles", "self_loops", "notes_bad", "registry_unused",
+                                  "unknown_slug", "statement_bad", "clean"])
+def test_document_shares_give_the_whole_collection_checks(case: str, tmp_path: Path) -> None:
+    """check_inputs (a DocChecks per document, then the collection from them) reports what
+    the checks over the whole collection report, in the same order."""
+    folder = FIXTURES / case
+    inputs = fixture_inputs(folder, tmp_path)
+    docs, _ = read_collection(folder)
+    assert check_inputs(inputs, docs) == _whole_collection(inputs, docs)

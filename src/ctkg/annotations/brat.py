@@ -2,9 +2,9 @@
 
 The reader is deliberately lenient about *content* (unknown types, dangling references,
 mismatched span text): it records what the file says, with line numbers, and leaves the
-judgement to :mod:`ctkg.annotations.check`, so that every problem of a file can be reported at once.
-It is strict only about what it cannot represent (a line it cannot split into fields),
-which it reports as a :class:`~ctkg.errors.Problem` in :attr:`Document.problems`.
+judgement to :mod:`ctkg.annotations.check`, so that every problem of a file can be reported
+at once. It is strict only about what it cannot represent (a line it cannot split into
+fields), reported as a :class:`~ctkg.errors.Problem` in :attr:`Document.problems`.
 
 brat's rules, as followed here: offsets count Unicode code points from 0, start inclusive,
 end exclusive; a discontinuous span lists fragments separated by ``;`` and its text field
@@ -43,7 +43,7 @@ _OFFSETS_RE = re.compile(r"^\d+ \d+(?:;\d+ \d+)*$")
 # T, E and R ids are the last segment of mention, statement and assertion IRIs.
 ID_RE = re.compile(r"^[TERAMN#][0-9]+$")
 # what str.splitlines (brat's readlines of an .ann) breaks at besides LF and CR
-_OTHER_LINE_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 ID_RULE = ("brat ID rule: the kind letter T, E, R, A, M or N, or #, then a number, "
            "e.g. T12 or #3; nothing before or after")
 
@@ -69,11 +69,9 @@ class TextBound:
 
 @dataclass(frozen=True)
 class Event:
-    """An ``E`` line: a trigger and role arguments, in file order.
-
-    ``args`` holds ``(role, target id)`` pairs with brat's role numbering removed
-    (``Participant2`` -> ``Participant``); ``raw_roles`` keeps the written names.
-    """
+    """An ``E`` line: a trigger and role arguments, in file order. ``args`` holds ``(role,
+    target id)`` pairs with brat's role numbering removed (``Participant2`` ->
+    ``Participant``); ``raw_roles`` keeps the written names."""
 
     id: str
     type: str
@@ -181,8 +179,7 @@ class Document:
 
 
 def parse_pairs(text: str) -> dict[str, str]:
-    """``"anchor=2019-09-26 rule=next-year"`` -> ``{"anchor": ..., "rule": ...}``.
-
+    """``"anchor=2019-09-26 rule=next-year"`` -> ``{"anchor": ..., "rule": ...}``;
     ``note=`` takes the rest of the line as free text (docs/annotation-guidelines.md §1), so
     a ``key=value`` inside it is no pair: the compiler reads what the checker checked."""
     pairs: dict[str, str] = {}
@@ -348,7 +345,7 @@ def parse_ann(ann_text: str, *, doc_id: str, txt_path: Path, ann_path: Path,
     last = len(lines) if lines[-1] else len(lines) - 1
     for lineno, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r")
-        if breaks := sorted({c for c in line if c in _OTHER_LINE_BREAKS}):
+        if breaks := sorted(set(_OTHER_LINE_BREAKS.findall(line))):
             reader.lineno = lineno
             reader.bad(f"{', '.join(f'U+{ord(c):04X}' for c in breaks)} in the line: brat's "
                        "loader splits an .ann into lines as str.splitlines does, so it reads a "
@@ -382,11 +379,15 @@ def collection_documents(folder: Path) -> list[Path]:
 
 
 def read_collection(folder: Path) -> tuple[list[Document], list[Problem]]:
-    """Every annotated document of a collection, read once, in name order, and what is
-    wrong with the pairing (a ``.txt`` without its ``.ann`` or the reverse).
+    """Every annotated document of a collection, read once, in name order, and the pairing's
+    problems (:func:`pair_files`); a document's own are in its :attr:`Document.problems`."""
+    pairs, problems = pair_files(folder)
+    return [read_document(txt, ann) for txt, ann in pairs], problems
 
-    The documents' own reading problems stay in each :attr:`Document.problems`.
-    """
+
+def pair_files(folder: Path) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+    """Each annotated text's ``.txt`` and ``.ann``, in name order, and what is wrong with the
+    pairing (a ``.txt`` without its ``.ann`` or the reverse, a stem that is no document id)."""
     txts = {p.stem: p for p in folder.glob("*.txt")}
     anns = {p.stem: p for p in folder.glob("*.ann")}
     problems = [Problem(display_path(anns[s]), None, f"{s}.ann has no {s}.txt")
@@ -396,5 +397,4 @@ def read_collection(folder: Path) -> tuple[list[Document], list[Problem]]:
     problems += [Problem(display_path(txts[s]), None, f"document id {s!r} (the file name) "
                                                       f"cannot be part of an IRI ({DOC_ID_RULE})")
                  for s in sorted(txts) if not DOC_ID_RE.match(s)]
-    docs = [read_document(txts[s], anns[s]) for s in sorted(set(txts) & set(anns))]
-    return docs, problems
+    return [(txts[s], anns[s]) for s in sorted(set(txts) & set(anns))], problems

@@ -29,6 +29,9 @@ class DocBrief:
 
     @classmethod
     def of(cls, doc: Document) -> DocBrief:
+        known = vars(doc).get("brief")  # a document not parsed yet (ctkg.annotations.deferred)
+        if isinstance(known, DocBrief):
+            return known
         return cls(doc.doc_id, doc.txt_path, doc.ann_path, doc.txt_sha256, doc.ann_sha256,
                    len(doc.textbounds), len(doc.events), len(doc.relations),
                    sum(1 for a in doc.attributes.values() if a.type == "Negation"))

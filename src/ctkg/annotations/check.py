@@ -14,17 +14,19 @@ relations of all of them together (self-loops, cycles) by
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import sys
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ctkg.annotations.brat import Document, read_collection
 from ctkg.annotations.check_brat import check_trigger_references
 from ctkg.annotations.check_document import check_document
 from ctkg.annotations.check_norms import Context
-from ctkg.annotations.check_relations import check_relations
+from ctkg.annotations.check_relations import Edge, cycle_problems, ordered, relation_edges
 from ctkg.annotations.check_times import check_unattached_times
 from ctkg.annotations.conf import render_all, stale_files
-from ctkg.annotations.paraphrase import check_paraphrases
+from ctkg.annotations.paraphrase import Statements, paraphrase_problems
 from ctkg.annotations.scheme import build_scheme
 from ctkg.annotations.suggestion_marks import unconfirmed_suggestions
 from ctkg.errors import Problem, display_path
@@ -45,20 +47,89 @@ def check_inputs(inputs: Inputs, docs: Sequence[Document], *,
     ids of every text of the collection (default: the documents'; a text not annotated yet
     is still a document), ``conf_folder`` also checks brat's conf files there. Reading
     problems are not repeated here."""
-    scheme, problems = build_scheme(inputs.ontology)
-    if conf_folder is not None:
-        problems += stale_files(conf_folder, render_all(scheme))
-    ctx = Context(scheme, inputs, set(texts if texts is not None else (d.doc_id for d in docs)))
-    for doc in docs:
-        problems += check_document(doc, ctx)
-        problems += check_trigger_references(doc)
-        problems += check_unattached_times(doc)  # issue 16: a time attached to nothing
-    problems += check_relations(docs)
-    problems += check_paraphrases(docs, inputs.catalogue)
-    problems += unconfirmed_suggestions(docs)  # nothing unreviewed reaches the graph
-    problems += _check_catalogue(ctx)
-    problems += _check_registry(ctx)
-    return sort_problems(problems)
+    checker = Checker(inputs, texts if texts is not None else [d.doc_id for d in docs],
+                      conf_folder)
+    return checker.finish([(doc.doc_id, checker.check(doc)) for doc in docs])
+
+
+@dataclass(frozen=True)
+class DocChecks:
+    """One document's share of the checker, apart from the document: a build caches it
+    under the document's bytes and what the checks read (:mod:`ctkg.kg.readcache`), and
+    checks the collection from it without parsing the document again."""
+
+    problems: tuple[Problem, ...]  # its own: check_document, trigger references, times
+    used: frozenset[str]  # the registry slugs it names (an entry none names is reported)
+    looked_up: tuple[tuple[str, bool], ...]  # document ids its notes name, each found or not
+    relations: tuple[Problem, ...]  # its share of check_relations
+    edges: tuple[Edge, ...]  # and its facts of an order, for the cycles across documents
+    statements: Statements  # what the paraphrase check reads of it
+    suggestions: tuple[Problem, ...]  # unconfirmed suggestions
+
+
+class _Recorded(set[str]):
+    """The collection's document ids, noting each one asked for (a document's checks
+    depend on whether the documents its notes name exist: :attr:`DocChecks.looked_up`)."""
+
+    seen: dict[str, bool]
+
+    def __contains__(self, item: object) -> bool:
+        found = super().__contains__(item)
+        if isinstance(item, str):
+            self.seen[item] = found
+        return found
+
+
+class Checker:
+    """The checker a document at a time (:meth:`check`), then on the collection
+    (:meth:`finish`): what :func:`check_inputs` runs, and a build whose cache holds some
+    documents' :class:`DocChecks` runs with those."""
+
+    def __init__(self, inputs: Inputs, texts: Iterable[str], conf_folder: Path | None
+                 ) -> None:
+        scheme, self.problems = build_scheme(inputs.ontology)
+        if conf_folder is not None:
+            self.problems += stale_files(conf_folder, render_all(scheme))
+        self.ids = _Recorded(texts)
+        self.ids.seen = {}
+        self.ctx = Context(scheme, inputs, self.ids)
+
+    def check(self, doc: Document) -> DocChecks:
+        """Every check of one document alone."""
+        ctx = self.ctx
+        ctx.used, self.ids.seen = set(), {}
+        problems = [*check_document(doc, ctx), *check_trigger_references(doc),
+                    *check_unattached_times(doc)]  # issue 16: a time attached to nothing
+        relations, edges = relation_edges(doc)
+        # slugs interned: one string each in a cache entry of every document's checks
+        return DocChecks(tuple(problems), frozenset(map(sys.intern, ctx.used)),
+                         tuple(self.ids.seen.items()), tuple(relations),
+                         tuple(e for e in edges if ordered(e)), Statements.of(doc),
+                         tuple(unconfirmed_suggestions([doc])))
+
+    def holds(self, checks: DocChecks) -> bool:
+        """Whether a document's checks, made in another build, hold in this collection:
+        each document its notes name is in it, or not, as it was then."""
+        return all(set.__contains__(self.ids, doc_id) == found
+                   for doc_id, found in checks.looked_up)
+
+    def finish(self, docs: Sequence[tuple[str, DocChecks]]) -> list[Problem]:
+        """Every problem: the documents' (``docs``: id and checks, in the collection's
+        order), then the checks of the collection (relations across documents, paraphrases,
+        suggestions, the catalogue, the registry's use), sorted."""
+        ctx, problems = self.ctx, list(self.problems)
+        ctx.used = set()
+        for _, checks in docs:
+            problems += checks.problems
+            ctx.used |= checks.used
+        problems += [p for _, checks in docs for p in checks.relations]
+        problems += cycle_problems([e for _, checks in docs for e in checks.edges])
+        problems += paraphrase_problems({doc_id: checks.statements for doc_id, checks in docs},
+                                        ctx.inputs.catalogue)
+        problems += [p for _, checks in docs for p in checks.suggestions]  # nothing unreviewed
+        problems += _check_catalogue(ctx)
+        problems += _check_registry(ctx)
+        return sort_problems(problems)
 
 
 def check_corpus(layout: Layout, corpus: Path | None = None) -> list[Problem]:

@@ -43,6 +43,7 @@ _WHY = {"partOf": "a part-whole cycle makes each of these events part of itself"
         "time-order": "followUpOf (Arg2 is earlier) and feedsInto (Arg2 is later) then put "
                       "each of these events before itself"}
 SPEECH_RELATIONS = ("warnsOf", "advocates")
+_ORDERED = frozenset(relation for members in ORDERS.values() for relation, _ in members)
 
 
 @dataclass(frozen=True)
@@ -79,18 +80,41 @@ def check_relations(docs: Sequence[Document]) -> list[Problem]:
     problems: list[Problem] = []
     edges: list[Edge] = []
     for doc in docs:
-        where = display_path(doc.ann_path)
-        for rel in doc.relations.values():
-            if "Negation" in doc.attrs_of(rel.id):
-                continue
-            problems += [Problem(where, rel.line, f"{rel.id}: {m}")
-                         for m in _unmade_statement(doc, rel)]
-            source, target = node_of(doc, rel.arg1), node_of(doc, rel.arg2)
-            if source is None or target is None:
-                continue
-            if source == target:
-                problems.append(Problem(where, rel.line, _self_loop(rel, source)))
-            edges.append(Edge(source, target, rel, where, doc.ann_path.name))
+        found, mine = relation_edges(doc)
+        problems += found
+        edges += mine
+    return problems + cycle_problems(edges)
+
+
+def relation_edges(doc: Document) -> tuple[list[Problem], list[Edge]]:
+    """One document's share: its self-loops and facts of unmade statements, and its edges
+    for :func:`cycle_problems` (a build caches them per document: ctkg.kg.readcache)."""
+    problems: list[Problem] = []
+    edges: list[Edge] = []
+    where = display_path(doc.ann_path)
+    for rel in doc.relations.values():
+        if "Negation" in doc.attrs_of(rel.id):
+            continue
+        problems += [Problem(where, rel.line, f"{rel.id}: {m}")
+                     for m in _unmade_statement(doc, rel)]
+        source, target = node_of(doc, rel.arg1), node_of(doc, rel.arg2)
+        if source is None or target is None:
+            continue
+        if source == target:
+            problems.append(Problem(where, rel.line, _self_loop(rel, source)))
+        edges.append(Edge(source, target, rel, where, doc.ann_path.name))
+    return problems, edges
+
+
+def ordered(edge: Edge) -> bool:
+    """Whether :func:`cycle_problems` reads the edge: one of an order, between two nodes."""
+    return edge.rel.type in _ORDERED and edge.source != edge.target
+
+
+def cycle_problems(edges: Sequence[Edge]) -> list[Problem]:
+    """The cycles of the acyclic orders among every document's edges (in document order;
+    those not :func:`ordered` may be left out)."""
+    problems: list[Problem] = []
     for order, members in ORDERS.items():
         graph: dict[str, list[tuple[str, Edge]]] = {}
         for edge in edges:

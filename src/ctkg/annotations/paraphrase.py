@@ -11,6 +11,7 @@ collection (docs/annotation-guidelines.md, "Paraphrases"); the compiler turns it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from ctkg.annotations.brat import Document
 from ctkg.errors import Problem, display_path
@@ -28,26 +29,56 @@ def paraphrased(doc: Document, event_id: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Said:
+    """What the paraphrase check reads of one Statement: a document's share of it, which a
+    build caches (ctkg.kg.readcache) so that the check runs without the documents."""
+
+    ann_id: str
+    line: int | None
+    kind: str | None  # its SpeechKind
+    originals: tuple[str, ...]  # its paraphraseOf= values
+
+
+@dataclass(frozen=True)
+class Statements:
+    """One document's Statements: what it says (checked) and which exist (for the
+    paraphrases of other documents that name them)."""
+
+    where: str  # its .ann, as problems name it
+    said: tuple[Said, ...]
+    ids: frozenset[str]
+
+    @classmethod
+    def of(cls, doc: Document) -> Statements:
+        said = tuple(Said(ev.id, ev.line, doc.attrs_of(ev.id).get("SpeechKind"),
+                          tuple(paraphrased(doc, ev.id)))
+                     for ev in doc.events.values() if ev.type == STATEMENT)
+        return cls(display_path(doc.ann_path), said, frozenset(s.ann_id for s in said))
+
+
 def check_paraphrases(docs: Sequence[Document],
                       catalogue: Mapping[str, CatalogueEntry]) -> list[Problem]:
     """Every statement of a rewrite is a Paraphrase of statements of the document it
     rewrites; only a rewrite has paraphrases; only a paraphrase names an original."""
-    by_id = {d.doc_id: d for d in docs}
+    return paraphrase_problems({d.doc_id: Statements.of(d) for d in docs}, catalogue)
+
+
+def paraphrase_problems(docs: Mapping[str, Statements],
+                        catalogue: Mapping[str, CatalogueEntry]) -> list[Problem]:
+    """:func:`check_paraphrases` from each document's :class:`Statements`, in order."""
     out: list[Problem] = []
-    for doc in docs:
-        entry = catalogue.get(doc.doc_id)
+    for doc_id, statements in docs.items():
+        entry = catalogue.get(doc_id)
         source = entry.derived_from if entry is not None else None
-        for ev in doc.events.values():
-            if ev.type == STATEMENT:
-                out += _check_statement(doc, ev.id, ev.line, source, by_id)
+        for said in statements.said:
+            out += _check_statement(statements.where, said, source, docs)
     return out
 
 
-def _check_statement(doc: Document, ann_id: str, line: int | None, source: str | None,
-                     by_id: Mapping[str, Document]) -> list[Problem]:
-    where = display_path(doc.ann_path)
-    kind = doc.attrs_of(ann_id).get("SpeechKind")
-    originals = paraphrased(doc, ann_id)
+def _check_statement(where: str, said: Said, source: str | None,
+                     by_id: Mapping[str, Statements]) -> list[Problem]:
+    ann_id, line, kind, originals = said.ann_id, said.line, said.kind, said.originals
     out: list[Problem] = []
 
     def bad(message: str) -> None:
@@ -71,15 +102,14 @@ def _check_statement(doc: Document, ann_id: str, line: int | None, source: str |
     return out
 
 
-def _check_original(original: str, source: str, by_id: Mapping[str, Document], where: str,
+def _check_original(original: str, source: str, by_id: Mapping[str, Statements], where: str,
                     ann_id: str, line: int | None) -> list[Problem]:
     doc_id, _, event_id = original.partition("/")
     if doc_id != source:
         return [Problem(where, line, f"{ann_id}: paraphraseOf={original}: the document is "
                                      f"not {source}, the one this document rewrites")]
     target = by_id.get(doc_id)
-    event = target.events.get(event_id) if target is not None else None
-    if event is None or event.type != STATEMENT:
+    if target is None or event_id not in target.ids:
         return [Problem(where, line, f"{ann_id}: paraphraseOf={original}: {event_id} is not "
                                      f"a Statement of {doc_id}")]
     return []

@@ -6,12 +6,13 @@ replaced atomically, so a failed build leaves ``data/kg`` exactly as it was.
 
 ``--jobs N`` compiles documents and validates SHACL units (:mod:`ctkg.validate.partition`) in N
 processes; ``--cache DIR`` keeps each document's compilation and each unit's validation
-under a hash of its inputs (:mod:`ctkg.kg.parallel`), so an edit recompiles and revalidates
-only what it touches. Either gives byte-identical output to the plain build. Every build
-validates in units (one pySHACL run on the union graph grows quadratically: > 8 minutes at
-1,000 synthetic documents), with the Rust engine unless ``shacl_engine="pyshacl"`` (the
-reference; the same results); the union graph is validated whole only when the shapes use
-targets the split does not cover.
+under a hash of its inputs (:mod:`ctkg.kg.parallel`), and what reading and checking found of
+each document (:mod:`ctkg.kg.readcache`), so an edit reads, checks, recompiles and
+revalidates only what it touches. Either gives byte-identical output to the plain build.
+Every build validates in units (one pySHACL run on the union graph grows quadratically:
+> 8 minutes at 1,000 synthetic documents), with the Rust engine unless
+``shacl_engine="pyshacl"`` (the reference; the same results); the union graph is validated
+whole only when the shapes use targets the split does not cover.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from ctkg.kg.compiled import Compiled, Read, compile_build
 from ctkg.kg.dumps import sort_quads
 from ctkg.kg.files import Files
 from ctkg.kg.outputs import render_files
+from ctkg.kg.readcache import cached_inputs, read_corpus
 from ctkg.kg.spool import Spool, reopen
 from ctkg.kg.tablemeta import render_tables
 from ctkg.kg.validate_docs import validate_documents
@@ -114,9 +116,12 @@ def _peak_rss() -> int:
             + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
-def _read_inputs(layout: Layout, warnings: list[Problem]) -> Read:
-    """Read and check every input (syntax, registry, catalogue, links, annotations)."""
-    inputs = read_inputs(layout)
+def _read_inputs(layout: Layout, warnings: list[Problem],
+                 cache: parallel.Cache | None = None) -> Read:
+    """Read and check every input (syntax, registry, catalogue, links, annotations); with a
+    cache, only the documents that changed (:mod:`ctkg.kg.readcache`)."""
+    cached = cache is not None and cache.folder is not None
+    inputs = cached_inputs(layout, cache) if cache is not None and cached else read_inputs(layout)
     onto = {display_path(p) for p in layout.ontology_files()}
     syntax = [p for p in inputs.problems if p.file in onto]
     shapes: Shapes | None = None
@@ -128,13 +133,19 @@ def _read_inputs(layout: Layout, warnings: list[Problem]) -> Read:
     assert shapes is not None
     # the annotation checker after the syntax checks (which name the line of a Turtle
     # error); each input was read once, above and here, and is checked as read
-    docs, pairing = brat.read_collection(layout.corpus)
-    texts = {p.stem for p in layout.corpus.glob("*.txt")}
-    problems = _unique([*pairing, *inputs.problems, *(p for d in docs for p in d.problems),
-                        *check_inputs(inputs, docs, texts=texts, conf_folder=layout.corpus),
-                        *check_links(inputs)])
+    if cache is not None and cached:
+        corpus = read_corpus(layout, inputs, cache)
+        docs, lengths = corpus.docs, corpus.lengths
+        problems = _unique([*corpus.pairing, *inputs.problems, *corpus.reading,
+                            *corpus.checked, *check_links(inputs)])
+    else:
+        docs, pairing = brat.read_collection(layout.corpus)
+        texts = {p.stem for p in layout.corpus.glob("*.txt")}
+        problems = _unique([*pairing, *inputs.problems, *(p for d in docs for p in d.problems),
+                            *check_inputs(inputs, docs, texts=texts, conf_folder=layout.corpus),
+                            *check_links(inputs)])
+        lengths = {d.doc_id: len(d.text) for d in docs}
     warnings += _stop_on_errors([p for p in problems if p not in syntax])
-    lengths = {d.doc_id: len(d.text) for d in docs}
     return Read(inputs, shapes, docs, lengths)
 
 
@@ -268,7 +279,7 @@ def _front(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
     warnings: list[Problem] = []
     result = BuildResult(ox.Store(), Files(), [])  # for its timings
     clock = _Clock(result)
-    read = clock("read", lambda: _read_inputs(layout, warnings))
+    read = clock("read", lambda: _read_inputs(layout, warnings, cache))
     compiled = clock("compile", lambda: compile_build(read, jobs, cache, progress, warnings,
                                                       executor, spool))
     # the parsed annotations are not read after compiling (0.3 GB at 10,000 documents)
