@@ -13,7 +13,15 @@ A QC query says its scope in its header (``# scope: document`` or ``# scope: cor
   of these runs equals the query over the whole build (``tests/validate/test_qc_scope.py``
   checks it on the build and on a synthetic corpus with planted defects).
 - **corpus**: the query needs the whole build (a cycle, a duplicate across entities, a link
-  to another document); it runs once on the union, and its header says why.
+  to another document), and its header says why. Its rows come from per-document facts
+  kept in the same cache entry and a confirmation against the other documents
+  (:mod:`ctkg.validate.qc_corpus`, driven by the ``# reads:`` / ``# confirm:`` headers), so
+  they can be found on a *small store*: the shared graphs and the documents
+  :func:`qc_todo` names (those whose rows or facts the cache lacks, and those its facts
+  point to), with ``more`` loading any other document the confirmation asks for. The rows
+  equal the query's on the whole build (``tests/validate/test_qc_corpus.py``); load the
+  small store's graphs in the whole store's order (N-Quads order): duplicate-qid's
+  ``GROUP_CONCAT`` lists its entities in the order the engine meets them.
 
 Many documents to run (a cold cache) are run in one pass instead: the query over the whole
 build with ``?graph`` projected, its rows split by graph (the same rows, by the scope rule).
