@@ -195,7 +195,8 @@ def test_cached_rows_are_reused_and_only_the_changed_document_reruns(
     assert ran == [(f"{ID}g1",)]  # one new run: the edited document
     assert third.rows == sorted([f"term={CTKG}warnOf", f"term={CTKG}okay"])
     [table] = cache.rows.values()
-    assert isinstance(table, dict) and len(table) == 4  # shared + 3 documents, old key gone
+    # shared + 3 documents' rows, and each document's corpus facts: the old keys gone
+    assert isinstance(table, dict) and len(table) == 4 + 3
 
 
 def _table(cache: Path) -> dict[str, list[str]]:
@@ -214,11 +215,12 @@ def test_an_incremental_build_reruns_qc_for_the_edited_document_only(
     cache = tmp_path / "cache"
     build(Layout(project), cache_dir=cache)
     before = _table(cache)
-    assert len(before) == (6 + 1) * len(DOCUMENT)  # each document's rows, the shared graphs'
+    # each document's rows, the shared graphs', and each document's corpus facts
+    assert len(before) == (6 + 1) * len(DOCUMENT) + 6
     txt = sorted((project / "data" / "corpus").glob("*.txt"))[-1]
     txt.write_text(txt.read_text("utf-8") + " One more sentence.\n", "utf-8")
     build(Layout(project), cache_dir=cache)
     after = _table(cache)
     # new rows for the edited document and for the shared graphs (the catalogue holds its
-    # length); the other five documents' rows are reused
-    assert len(after) == len(before) and len(set(after) - set(before)) == 2 * len(DOCUMENT)
+    # length), and the edited document's facts; the other five documents' are reused
+    assert len(after) == len(before) and len(set(after) - set(before)) == 2 * len(DOCUMENT) + 1

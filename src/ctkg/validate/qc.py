@@ -14,7 +14,8 @@ queries (:func:`ctkg.sparql.queryfile.header_fields`)::
     # description: ...
 
 The scope says whether the query may run per document graph (and be cached): see
-:mod:`ctkg.validate.qc_scope`.
+:mod:`ctkg.validate.qc_scope`. A corpus query's ``# reads:`` and ``# confirm:`` lines say
+how its rows are found without the whole store: see :mod:`ctkg.validate.qc_corpus`.
 """
 
 from __future__ import annotations

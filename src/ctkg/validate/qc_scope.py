@@ -13,7 +13,15 @@ A QC query says its scope in its header (``# scope: document`` or ``# scope: cor
   of these runs equals the query over the whole build (``tests/validate/test_qc_scope.py``
   checks it on the build and on a synthetic corpus with planted defects).
 - **corpus**: the query needs the whole build (a cycle, a duplicate across entities, a link
-  to another document); it runs once on the union, and its header says why.
+  to another document), and its header says why. Its rows come from per-document facts
+  kept in the same cache entry and a confirmation against the other documents
+  (:mod:`ctkg.validate.qc_corpus`, driven by the ``# reads:`` / ``# confirm:`` headers), so
+  they can be found on a *small store*: the shared graphs and the documents
+  :func:`qc_todo` names (those whose rows or facts the cache lacks, and those its facts
+  point to), with ``more`` loading any other document the confirmation asks for. The rows
+  equal the query's on the whole build (``tests/validate/test_qc_corpus.py``); load the
+  small store's graphs in the whole store's order (N-Quads order): duplicate-qid's
+  ``GROUP_CONCAT`` lists its entities in the order the engine meets them.
 
 Many documents to run (a cold cache) are run in one pass instead: the query over the whole
 build with ``?graph`` projected, its rows split by graph (the same rows, by the scope rule).
@@ -22,13 +30,23 @@ build with ``?graph`` projected, its rows split by graph (the same rows, by the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Protocol
 
 import pyoxigraph as ox
 
 from ctkg.sparql.lexer import tokenize
-from ctkg.validate.qc import QCQuery, QCResult, run_query, solution_rows, term_text
+from ctkg.validate.qc import QCQuery, QCResult, solution_rows, term_text
+from ctkg.validate.qc_corpus import GUARDED, TYPED, Rows, owner, plan_of
+from ctkg.validate.qc_facts import (
+    Facts,
+    Loader,
+    cached_answers,
+    corpus_digest,
+    decode,
+    fact_of,
+    record_key,
+)
 
 GRAPH_VAR = "graph"
 # From this many documents to run, one pass over the whole build beats one run each.
@@ -85,9 +103,6 @@ def _by_graph(store: ox.Store, query: QCQuery) -> dict[str, list[str]]:
     return out
 
 
-Rows = dict[str, list[str]]  # row key -> rows: one table for the whole build's QC
-
-
 def _rows(table: Rows, fresh: Rows, key: str, run: Callable[[], list[str]]) -> list[str]:
     """``table[key]`` if there, else ``run()``; either way kept in ``fresh``."""
     rows = table.get(key)
@@ -124,24 +139,77 @@ def document_rows(store: ox.Store, query: QCQuery, documents: dict[str, str],
     return sorted(rows)
 
 
+def _missing(table: Rows, queries: Sequence[QCQuery], documents: dict[str, str],
+             digest: str) -> set[str]:
+    """The documents whose rows or corpus facts are not in ``table``."""
+    local = [q for q in queries if q.scope == "document"]
+    return {g for g, k in documents.items()
+            if not k or record_key(k, digest, "facts") not in table
+            or any(row_key(k, q) not in table for q in local)}
+
+
+def _table_name(queries: Sequence[QCQuery]) -> str:
+    return hashlib.sha256("\n".join(q.text for q in queries).encode()).hexdigest()
+
+
+def qc_todo(cache: RowCache | None, queries: Iterable[QCQuery], documents: dict[str, str]
+            ) -> list[str]:
+    """The document graphs a store for :func:`run_scoped` must hold, as far as the cache
+    tells before any store is loaded: those whose rows or facts it lacks, and those its
+    facts name (a document stating a triple a guarded query reads; the document of a node
+    another document uses, which has not answered about it yet). The run may still ask for
+    more (``more``), when an edited document raises a new question."""
+    queries = list(queries)
+    stored = cache.get("qc", _table_name(queries)) if cache is not None else None
+    table: Rows = stored if isinstance(stored, dict) else {}
+    digest = corpus_digest(queries)
+    todo = _missing(table, queries, documents, digest)
+    records = {g: decode(table[record_key(k, digest, "facts")])
+               for g, k in documents.items() if g not in todo}
+    for plan in (p for p in map(plan_of, queries) if p is not None):
+        if plan.mode == GUARDED:
+            todo.update(fact_of(records, plan, "reads"))
+            continue
+        fact = "candidates" if plan.mode == TYPED else "anchors"
+        tag = f"{plan.query.name}:{'typed' if plan.mode == TYPED else 'about'}"
+        for iri in (v for values in fact_of(records, plan, fact).values() for v in values):
+            graph = owner(iri, documents)
+            if graph is not None and graph not in todo and \
+                    iri not in cached_answers(table, documents[graph], digest).get(tag, {}):
+                todo.add(graph)
+    return sorted(todo)
+
+
 def run_scoped(store: ox.Store, queries: Iterable[QCQuery], documents: dict[str, str],
                shared: Sequence[str], cache: RowCache | None = None,
-               lookups: Sequence[str] | None = None, shared_key: str = "") -> list[QCResult]:
+               lookups: Sequence[str] | None = None, shared_key: str = "",
+               loaded: Collection[str] | None = None, more: Loader | None = None
+               ) -> list[QCResult]:
     """Every QC query on one store loaded once: document-scoped ones per document, their
     rows kept in one cache entry for the whole build (one write: a write per document and
-    query cost 13 ms each on a busy disk), corpus ones on the union. One result per query,
-    rows = offences."""
+    query cost 13 ms each on a busy disk), corpus ones from their per-document facts
+    (:mod:`ctkg.validate.qc_corpus`), kept in the same entry. One result per query, rows =
+    offences.
+
+    ``store`` holds the shared graphs and the document graphs ``loaded`` (None: every
+    document, the whole build). A small store must hold at least :func:`qc_todo`'s
+    documents; a document the run needs beyond them is loaded by ``more`` (graph IRIs), or,
+    without it, :class:`~ctkg.validate.qc_corpus.NeedGraphs` is raised (run again on the
+    whole store). The rows are the same either way."""
     queries = list(queries)
-    name = hashlib.sha256("\n".join(q.text for q in queries
-                                     if q.scope == "document").encode()).hexdigest()
+    name = _table_name(queries)
     stored = cache.get("qc", name) if cache is not None else None
     table: Rows = stored if isinstance(stored, dict) else {}
     fresh: Rows = {}
+    facts = Facts(store, queries, documents, shared, list(shared if lookups is None else lookups),
+                  table, fresh, loaded, more)
+    facts.need(_missing(table, queries, documents, facts.digest))
     out = []
     for q in queries:
         rows = (document_rows(store, q, documents, shared, table, fresh, lookups, shared_key)
-                if q.scope == "document" else run_query(store, q))
+                if q.scope == "document" else facts.rows(q))
         out.append(QCResult(q.name, q.severity, rows, q.title))
+    facts.keep_answers()
     if cache is not None and (fresh != table or stored is None) and fresh:
         cache.put("qc", name, fresh)
     return out
