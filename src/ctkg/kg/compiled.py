@@ -7,7 +7,7 @@ Split from :mod:`ctkg.kg.pipeline`, which runs the stages in order.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import chain
 
@@ -72,8 +72,9 @@ class Compiled:
         yield from self.shared
         yield from self.by_doc.all_quads()
 
-    def load(self, store: ox.Store) -> None:
-        """Put every quad of the build into ``store``, graph by graph in the canonical order
+    def load(self, store: ox.Store, only: Collection[str] | None = None) -> None:
+        """Put every quad of the build into ``store`` (``only``: the shared graphs and these
+        documents' graphs), graph by graph in the canonical order
         of the dumps (an order Oxigraph's queries depend on: with the shared graphs loaded
         first, QC's entity-without-type took 160 s instead of 6 at 10,000 documents); the
         documents' from their N-Quads pieces (parsed by pyoxigraph: no Python objects), in
@@ -85,7 +86,8 @@ class Compiled:
         for q in self.shared:
             shared.setdefault(f"<{q.graph_name.value}>", []).append(q)  # type: ignore[union-attr]
         parts = [(g, "", quads) for g, quads in shared.items()]
-        parts += [(f"<{graph_of(d).value}>", d, []) for d in self.by_doc]
+        parts += [(f"<{graph_of(d).value}>", d, []) for d in self.by_doc
+                  if only is None or d in only]
         batch: list[bytes] = []
 
         def flush() -> None:
