@@ -4,6 +4,7 @@ and reading a committed build back (docs/design.md, "Build outputs")."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -36,8 +37,13 @@ from ctkg.paths import Layout
 
 
 def input_files(layout: Layout) -> list[Path]:
-    """Every file the build reads (its hash goes into the manifest)."""
-    files = [p for p in layout.corpus.glob("*") if p.is_file()]
+    """Every file the build reads (its hash goes into the manifest). The corpus folder is
+    listed with ``os.scandir``, whose entries know their type: a ``glob`` and an
+    ``is_file`` per file took 1-2 s at 10,000 documents."""
+    files: list[Path] = []
+    if layout.corpus.is_dir():
+        with os.scandir(layout.corpus) as entries:
+            files = [layout.corpus / e.name for e in entries if e.is_file()]
     files += sorted(layout.ontology_dir.glob("*.ttl")) + sorted(layout.qc_queries.glob("*.rq"))
     files += [p for p in (layout.registry, layout.catalogue, layout.links,
                           layout.wikidata_cache) if p.is_file()]
