@@ -70,6 +70,7 @@ def render_files(layout: Layout, quads: Iterable[ox.Quad], pieces: Sequence[Piec
         tables = render_tables(quads, store, spool)
     for name, data in tables.items():
         files.set_chunks(name, [data])
+    files.hash_all(name for name in files if name.startswith("ctkg."))  # the dumps, at once
     files["void.ttl"] = render_void(stats, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]
