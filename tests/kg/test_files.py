@@ -66,3 +66,17 @@ def test_each_file_hashed_once_until_it_changes() -> None:
         assert sha256_of({"x": b"plain"}, "x") == hashlib.sha256(b"plain").hexdigest()
     finally:
         Span.__bytes__ = real  # type: ignore[method-assign]
+
+
+def test_hash_all_hashes_side_by_side_as_one_by_one() -> None:
+    """The dumps hashed in threads give each file's own digest, kept for the next ask."""
+    spool = Spool()
+    files = Files({"small.txt": b"abc\n"})
+    for i, name in enumerate(["ctkg.nq", "ctkg.trig", "ctkg.ttl"]):
+        files.set_chunks(name, [spool.put(bytes([65 + i]) * (5000 * (i + 1))), b"end\n"])
+    files.hash_all(["ctkg.nq", "ctkg.trig", "ctkg.ttl", "missing"])
+    assert set(files._sha256) == {"ctkg.nq", "ctkg.trig", "ctkg.ttl"}
+    for name in ("ctkg.nq", "ctkg.trig", "ctkg.ttl"):
+        assert files.sha256(name) == hashlib.sha256(files[name]).hexdigest()
+    files.hash_all(["small.txt"])  # one file: hashed here, no thread
+    assert files._sha256["small.txt"] == hashlib.sha256(b"abc\n").hexdigest()

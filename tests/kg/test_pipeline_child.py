@@ -53,3 +53,23 @@ def test_an_error_in_the_child_comes_back_with_its_problems(
     assert any(p.file.endswith(ann.name) and "T999" in p.message
                for p in failed.value.problems)
     assert not list(tmpdir_of_build.glob("ctkg-*"))
+
+
+def test_an_incremental_build_stays_in_one_process(fixture_project: Path, tmp_path: Path,
+                                                   tmpdir_of_build: Path) -> None:
+    """A cache holding most compilations (an incremental build) keeps the first stages in
+    this process: handing them over would cost more than the child saves."""
+    cache = tmp_path / "cache"
+    assert "handover" in build(Layout(fixture_project), jobs=2, cache_dir=cache).timings
+    again = build(Layout(fixture_project), jobs=2, cache_dir=cache)
+    assert "handover" not in again.timings
+    assert again.files == build(Layout(fixture_project)).files
+
+
+def test_warm_counts_the_cached_compilations(tmp_path: Path) -> None:
+    assert not pipeline._warm(None, 4)
+    assert not pipeline._warm(tmp_path, 4)  # no compile entries at all
+    (tmp_path / "compile").mkdir()
+    for i in range(2):
+        (tmp_path / "compile" / f"{i}.pickle").write_bytes(b"")
+    assert pipeline._warm(tmp_path, 4) and not pipeline._warm(tmp_path, 5)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ctkg.kg.spool import Blob
@@ -53,11 +54,30 @@ class Files(MutableMapping[str, bytes]):
         """The file's SHA-256 (hex), hashed chunk by chunk the first time it is asked for."""
         found = self._sha256.get(name)
         if found is None:
-            h = hashlib.sha256()
-            for chunk in self.chunks(name):
-                h.update(bytes(chunk))
-            found = self._sha256[name] = h.hexdigest()
+            found = self._sha256[name] = self._digest(name)[1]
         return found
+
+    def hash_all(self, names: Iterable[str], threads: int = 2) -> None:
+        """Hash ``names`` side by side, each in a thread of its own: ``hashlib`` and the
+        reads of spooled chunks let go of the GIL, and the four dumps of 10,000 documents
+        are 1.3 GB (2.3 s hashed one after another)."""
+        todo = [n for n in names if n in self._data and n not in self._sha256]
+        if len(todo) < 2 or threads < 2:
+            for name in todo:
+                self.sha256(name)
+            return
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ctkg-hash") as pool:
+            digests = pool.map(self._digest, sorted(todo, key=self._size, reverse=True))
+            self._sha256.update(digests)
+
+    def _digest(self, name: str) -> tuple[str, str]:
+        h = hashlib.sha256()
+        for chunk in self.chunks(name):
+            h.update(bytes(chunk))
+        return name, h.hexdigest()
+
+    def _size(self, name: str) -> int:
+        return sum(map(len, self.chunks(name)))
 
     def chunks(self, name: str) -> Sequence[Blob]:
         value = self._data[name]

@@ -4,6 +4,7 @@ and reading a committed build back (docs/design.md, "Build outputs")."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -36,8 +37,13 @@ from ctkg.paths import Layout
 
 
 def input_files(layout: Layout) -> list[Path]:
-    """Every file the build reads (its hash goes into the manifest)."""
-    files = [p for p in layout.corpus.glob("*") if p.is_file()]
+    """Every file the build reads (its hash goes into the manifest). The corpus folder is
+    listed with ``os.scandir``, whose entries know their type: a ``glob`` and an
+    ``is_file`` per file took 1-2 s at 10,000 documents."""
+    files: list[Path] = []
+    if layout.corpus.is_dir():
+        with os.scandir(layout.corpus) as entries:
+            files = [layout.corpus / e.name for e in entries if e.is_file()]
     files += sorted(layout.ontology_dir.glob("*.ttl")) + sorted(layout.qc_queries.glob("*.rq"))
     files += [p for p in (layout.registry, layout.catalogue, layout.links,
                           layout.wikidata_cache) if p.is_file()]
@@ -64,6 +70,7 @@ def render_files(layout: Layout, quads: Iterable[ox.Quad], pieces: Sequence[Piec
         tables = render_tables(quads, store, spool)
     for name, data in tables.items():
         files.set_chunks(name, [data])
+    files.hash_all(name for name in files if name.startswith("ctkg."))  # the dumps, at once
     files["void.ttl"] = render_void(stats, (d.doc_id for d in docs), files,
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]
