@@ -42,6 +42,7 @@ from ctkg.kg.dumps import sort_quads
 from ctkg.kg.files import Files
 from ctkg.kg.outputs import render_files
 from ctkg.kg.spool import Spool, reopen
+from ctkg.kg.tablecache import TablePlan, plan_tables
 from ctkg.kg.tablemeta import render_tables
 from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
@@ -175,20 +176,18 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
 
 
 def _qc(layout: Layout, compiled: Compiled, store: ox.Store, cache: parallel.Cache,
-        doc_ids: list[str]) -> list[Problem]:
+        doc_ids: list[str], shared: tuple[list[str], str]) -> list[Problem]:
     """The QC queries on the build's store, loaded once (``store``: its quads): each
     document-scoped one per document graph, cached under the document's compile key
     (:mod:`ctkg.validate.qc_scope`), the others on the union. Each offending row a problem,
     located at the annotations of the IRIs it names."""
     if not any(layout.qc_queries.glob("*.rq")):
         return []
-    shared_graphs = sorted({q.graph_name.value for q in compiled.shared
-                            if isinstance(q.graph_name, ox.NamedNode)})
+    shared_graphs, shared_digest = shared
     documents = {graph_of(d).value: compiled.keys.get(d, "") for d in doc_ids}
     # a document's run reads the shared graphs its document key covers (ontology, registry,
     # links, Wikidata cache); not the catalogue, which holds every document's length
     lookups = [g for g in shared_graphs if g != _CATALOGUE.value]
-    shared_digest = parallel.digest(*(str(q) for q in compiled.shared)) if cache.folder else ""
     problems: list[Problem] = []
     results = run_scoped(store, load_queries(layout.qc_queries), documents, shared_graphs,
                          cache if cache.folder else None, lookups, shared_digest)
@@ -202,6 +201,24 @@ def _qc(layout: Layout, compiled: Compiled, store: ox.Store, cache: parallel.Cac
             problems.append(Problem(where, None, msg,
                                     "error" if res.severity == "error" else "warning"))
     return problems
+
+
+def _shared(compiled: Compiled, cache: parallel.Cache) -> tuple[list[str], str]:
+    """The shared graphs (every graph but the documents') and, with a cache, a digest of
+    their quads: the key of their QC rows and table rows."""
+    graphs = sorted({q.graph_name.value for q in compiled.shared
+                     if isinstance(q.graph_name, ox.NamedNode)})
+    return graphs, parallel.digest(*(str(q) for q in compiled.shared)) if cache.folder else ""
+
+
+def _table_plan(compiled: Compiled, cache: parallel.Cache, doc_ids: list[str],
+                shared: tuple[list[str], str]) -> TablePlan | None:
+    """With a cache, the tables' plan: each document's rows cached under its compile key
+    (:mod:`ctkg.kg.tablecache`); without one, None (every row from the store)."""
+    if not cache.folder:
+        return None
+    documents = {graph_of(d).value: compiled.keys.get(d, "") for d in doc_ids}
+    return plan_tables(cache, documents, *shared)
 
 
 _REGISTRY = graph_of("registry")
@@ -312,15 +329,17 @@ def _back(layout: Layout, front: _Front, spool: Spool) -> BuildResult:
     found, warnings = front.found, front.warnings
     store = result.store  # the whole build, for the QC queries and the tables
     clock("load", lambda: compiled.load(store))
+    doc_ids = [d.doc_id for d in briefs]
+    shared = _shared(compiled, cache)
+    plan = _table_plan(compiled, cache, doc_ids, shared)
     # the tables are made while QC runs: both are mostly Oxigraph evaluating queries, which
     # lets go of the GIL, so on two cores they overlap (timings: "tables" within "qc")
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctkg-tables")
     stop = threading.Event()
     tables = pool.submit(clock.timed, "tables",
-                         lambda: render_tables(store, store, spool, stop))
+                         lambda: render_tables(store, store, spool, stop, plan))
     try:
-        found += clock("qc", lambda: _qc(layout, compiled, store, cache,
-                                            [d.doc_id for d in briefs]))
+        found += clock("qc", lambda: _qc(layout, compiled, store, cache, doc_ids, shared))
         errors, more = _split(found)
         if errors:
             raise CTKGError(sorted(errors))

@@ -1,0 +1,128 @@
+"""The tables from cached row sets: each document's rows under its compile key, the shared
+graphs' under a digest of their quads, all in one cache entry for the whole build (one
+read and one write: as ``ctkg.validate.qc_scope`` keeps QC's rows); a build queries only
+the documents whose rows are not there (:mod:`ctkg.kg.tablerows` says why that is exact).
+
+For the pipeline: :func:`plan_tables` reads the entry before any store is loaded and says
+which document graphs must be queried (:attr:`TablePlan.todo`) and whether the tables need
+the whole store anyway (:attr:`TablePlan.needs_whole`); :func:`table_data` then makes the
+CSVs from a store that holds the shared graphs and at least those documents' graphs, or
+says None when that store is not enough (rows made with other labels, or rows that read
+another graph), and the caller asks again with the whole store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ctkg.kg import tables as t
+from ctkg.kg.parallel import digest
+from ctkg.kg.tablerows import (
+    PER_DOCUMENT,
+    DocRows,
+    SharedRows,
+    document_rows,
+    entity_lines,
+    merge,
+    shared_rows,
+)
+from ctkg.validate.qc_scope import BATCH_FROM, RowCache
+
+KIND = "tables"  # the cache entry's kind and name: one entry, rewritten when it changes
+ENTRY = digest("tables-rows")
+
+
+def row_key(document_key: str) -> str:
+    """A document's rows: its compile key (its inputs, the shared inputs, the code)."""
+    return digest("tables", document_key) if document_key else ""
+
+
+@dataclass
+class TablePlan:
+    """The tables of one build: its documents (graph IRI -> compile key, '' for none), its
+    shared graphs (and the digest of their quads, '' for none), and the last build's rows."""
+
+    documents: dict[str, str]
+    shared_graphs: list[str]
+    shared_key: str = ""
+    cache: RowCache | None = None
+    stored: dict[str, object] = field(default_factory=dict)
+    fresh: dict[str, object] = field(default_factory=dict)  # the rows this build used
+    runs: int = 0  # document graphs queried (tests count them)
+
+    @property
+    def todo(self) -> list[str]:
+        """The document graphs whose rows are not in the cache: the store must hold them."""
+        return [g for g, k in self.documents.items()
+                if not isinstance(self.stored.get(row_key(k)), DocRows)]
+
+    @property
+    def needs_whole(self) -> bool:
+        """Whether a cached row set says it reads another graph (then only the whole
+        store makes the tables)."""
+        return any(isinstance(v, DocRows | SharedRows) and v.cross
+                   for v in self.stored.values())
+
+
+def plan_tables(cache: RowCache | None, documents: Mapping[str, str],
+                shared_graphs: Sequence[str], shared_key: str = "") -> TablePlan:
+    """The plan of a build's tables, the cache entry read once."""
+    stored = cache.get(KIND, ENTRY) if cache is not None else None
+    return TablePlan(dict(documents), list(shared_graphs), shared_key, cache,
+                     stored if isinstance(stored, dict) else {})
+
+
+def tables_todo(cache: RowCache | None, documents: Mapping[str, str],
+                shared_graphs: Sequence[str] = ()) -> list[str]:
+    """The document graphs whose rows a build must query (see :class:`TablePlan`)."""
+    return plan_tables(cache, documents, shared_graphs).todo
+
+
+def table_data(store: ox.Store, plan: TablePlan, whole: bool = True,
+               keys: t.NaturalKeys | None = None) -> dict[str, bytes] | None:
+    """Each table's CSV lines (no header) by name, from the cache and ``store`` (``whole``:
+    every graph of the build; else the shared graphs and :attr:`TablePlan.todo`'s). None
+    when the rows need graphs the store does not hold, or the whole store's union (a row
+    set that reads another graph): then the caller makes the tables from the whole store.
+    The cache entry is written when its rows changed."""
+    keys = {} if keys is None else keys
+    skey = digest("tables-shared", plan.shared_key) if plan.shared_key else ""
+    shared = plan.stored.get(skey) if skey else None
+    if not isinstance(shared, SharedRows):
+        shared = shared_rows(store, plan.shared_graphs, keys)
+    if skey:
+        plan.fresh[skey] = shared
+    rows: dict[str, DocRows] = {}
+    todo = []
+    for graph, key in plan.documents.items():
+        hit = plan.stored.get(row_key(key)) if key else None
+        if isinstance(hit, DocRows) and hit.labels_digest == shared.labels_digest:
+            rows[graph] = hit
+        else:
+            todo.append(graph)
+    if shared.cross or (not whole and not set(todo) <= set(plan.todo)):
+        return None
+    plan.runs += len(todo)
+    rows.update(document_rows(store, todo, shared, keys, batch=len(todo) >= BATCH_FROM))
+    for graph, key in plan.documents.items():
+        if key:
+            plan.fresh[row_key(key)] = rows[graph]
+    _save(plan)
+    if any(r.cross for r in rows.values()):
+        return None
+    ordered = [rows[g] for g in sorted(rows)]
+    out = {"documents": shared.documents, "events": shared.events,
+           "entities": entity_lines(shared, ordered, t.Labels(found=shared.labels), keys)}
+    for name in PER_DOCUMENT:
+        out[name] = merge((r.blocks[name] for r in ordered), keys)
+    return out
+
+
+def _save(plan: TablePlan) -> None:
+    if plan.cache is not None and plan.fresh and (
+            plan.fresh.keys() != plan.stored.keys()
+            or any(plan.stored[k] is not v for k, v in plan.fresh.items())):
+        plan.cache.put(KIND, ENTRY, plan.fresh)
