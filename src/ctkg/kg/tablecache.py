@@ -95,6 +95,9 @@ def table_data(store: ox.Store, plan: TablePlan, whole: bool = True,
         shared = shared_rows(store, plan.shared_graphs, keys)
     if skey:
         plan.fresh[skey] = shared
+    if shared.cross:
+        _save(plan)  # the next build's plan says so before loading a store
+        return None
     rows: dict[str, DocRows] = {}
     todo = []
     for graph, key in plan.documents.items():
@@ -103,7 +106,7 @@ def table_data(store: ox.Store, plan: TablePlan, whole: bool = True,
             rows[graph] = hit
         else:
             todo.append(graph)
-    if shared.cross or (not whole and not set(todo) <= set(plan.todo)):
+    if not whole and not set(todo) <= set(plan.todo):
         return None
     plan.runs += len(todo)
     rows.update(document_rows(store, todo, shared, keys, batch=len(todo) >= BATCH_FROM))

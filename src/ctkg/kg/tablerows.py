@@ -45,6 +45,10 @@ PER_DOCUMENT: dict[str, Callable[[t.Run, t.Labels], Iterable[t.Row]]] = {
 # the cells of each table that hold a node of the document the row comes from
 _LOCAL_CELLS = {"statements": (0, 8), "statement_topics": (0,), "assertions": (0,),
                 "evidence": (0, 1)}
+# the queries of a table whose nodes (in these columns) join it to other rows
+_JOINS: dict[str, list[tuple[str, tuple[int, ...]]]] = {
+    "statements": [(t.STATEMENT_SPANS, (0, 1, 2))],
+    "evidence": [(t.SPANS, (0, 1)), (t.SOURCES, (0,)), (t.SUPPORTED, (1,))]}
 MENTIONS = """SELECT ?e (COUNT(DISTINCT ?m) AS ?n) (COUNT(DISTINCT ?doc) AS ?docs)
   (MIN(?doc) AS ?source) (MIN(STR(?m)) AS ?low) (MAX(STR(?m)) AS ?high) WHERE {
   ?e gaf:denotedBy ?m . ?m oa:hasSource ?doc } GROUP BY ?e"""
@@ -87,7 +91,8 @@ def shared_rows(store: ox.Store, shared: Sequence[str], keys: t.NaturalKeys) -> 
     label = t.Labels(found=labels)
     out = SharedRows(labels, digest, _lines(t.documents(run, label), keys),
                      _lines(t.events(run, label), keys), t.entity_facts(run))
-    if any(True for _ in run(MENTIONS)) or any(
+    joins = [text for queries in _JOINS.values() for text, _cols in queries]
+    if any(any(True for _ in run(text)) for text in [MENTIONS, *joins]) or any(
             any(True for _ in rows(run, label)) for rows in PER_DOCUMENT.values()):
         out.cross = "the shared graphs hold mentions, statements or assertions"
     return out
@@ -152,27 +157,28 @@ def document_rows(store: ox.Store, graphs: Sequence[str], shared: SharedRows,
         return one
 
     check = check_query(shared)
-    for name, rows in [*PER_DOCUMENT.items(), ("", None), ("check", None)]:
+    for name, rows in PER_DOCUMENT.items():
         for graph in graphs:
-            doc = graph[len(GRAPH_NS):]
             mine = out[graph]
-            if rows is not None:
-                block = t._sorted(rows(run(graph), label), keys)
-                mine.cross = mine.cross or _foreign(block, name, doc)
-                mine.blocks[name] = (t.csv_lines(block).encode("utf-8"), *_ends(block))
-            elif name:
-                found = [why for why, in run(graph)(check)]
-                mine.cross = mine.cross or ("the graph states " + found[0] if found else "")
-            else:
-                mine.mentions, why = _mentions(run(graph)(MENTIONS), doc)
-                mine.cross = mine.cross or why
+            block = t._sorted(rows(run(graph), label), keys)
+            mine.blocks[name] = _block(block)
+            mine.cross = mine.cross or _foreign(block, name, graph[len(GRAPH_NS):])
+            for text, cols in _JOINS.get(name, ()):  # the queries' rows are at hand
+                mine.cross = mine.cross or _strays(run(graph)(text), cols, graph)
         if one is not None:
             one.clear()
+    for graph in graphs:
+        mine = out[graph]
+        found = [why for why, in run(graph)(check)]
+        mine.mentions, why = _mentions(run(graph)(MENTIONS), graph[len(GRAPH_NS):])
+        mine.cross = mine.cross or ("the graph states " + found[0] if found else why)
     return out
 
 
-def _ends(block: list[t.Row]) -> tuple[t.Row, t.Row]:
-    return (tuple(block[0]), tuple(block[-1])) if block else ((), ())
+def _block(rows: list[t.Row]) -> Block:
+    """Sorted rows as a block: their CSV lines, the first row and the last."""
+    ends = (tuple(rows[0]), tuple(rows[-1])) if rows else ((), ())
+    return (t.csv_lines(rows).encode("utf-8"), *ends)
 
 
 def _foreign(rows: list[t.Row], table: str, doc: str) -> str:
@@ -182,6 +188,16 @@ def _foreign(rows: list[t.Row], table: str, doc: str) -> str:
         for col in _LOCAL_CELLS[table]:
             if row[col] and not row[col].startswith(mine):
                 return f"{table}: {row[col]} is not a node of {doc}"
+    return ""
+
+
+def _strays(rows: Iterable[list[str]], cols: tuple[int, ...], graph: str) -> str:
+    """Why a graph's joins would reach another graph: a node of another document in them."""
+    mine = local_starts(graph[len(GRAPH_NS):])
+    for row in rows:
+        for col in cols:
+            if not row[col][1:].startswith(mine):
+                return f"{row[col]} is not a node of {graph}"
     return ""
 
 
@@ -196,21 +212,22 @@ def _mentions(rows: Iterable[list[str]], doc: str) -> tuple[list[tuple[str, int]
                                                   and high.startswith(mine)):
             return [], f"mentions of {e} are not all of {doc}, from it"
         out.append((e, int(n)))
-    return out, ""
+    return sorted(out), ""
 
 
 def merge(blocks: Iterable[Block], keys: t.NaturalKeys) -> bytes:
     """A table's lines from the documents' blocks: the blocks in the order of their first
-    rows, joined as they are when none overlaps the next (each document's rows hold its own
-    IRIs, so they sort together); else every row sorted again, as one table."""
-    def key(row: t.Row) -> tuple[object, ...]:
-        for cell in row:
-            if cell not in keys:
-                keys[cell] = natural_key(cell)
-        return tuple(keys[cell] for cell in row)
+    cells, joined as they are when each block's last first cell comes before the next
+    block's first (each document's rows start with its own IRIs, so they sort together);
+    else every row sorted again, as one table."""
+    def key(cell: str) -> tuple[object, ...]:
+        found = keys.get(cell)
+        if found is None:
+            found = keys[cell] = natural_key(cell)
+        return found
 
-    full = sorted((b for b in blocks if b[0]), key=lambda b: key(b[1]))
-    if all(key(a[2]) < key(b[1]) for a, b in pairwise(full)):
+    full = sorted((b for b in blocks if b[0]), key=lambda b: key(b[1][0]))
+    if all(key(a[2][0]) < key(b[1][0]) for a, b in pairwise(full)):
         return b"".join(b[0] for b in full)
     rows = [row for b in full for row in csv.reader(io.StringIO(b[0].decode("utf-8"),
                                                                 newline=""))]

@@ -249,14 +249,23 @@ def events(store: ox.Store | Run, label: Labels) -> Iterator[Row]:
             for e, t, start, end, gran, status, place, part in rows)
 
 
+# the joins of statements and evidence (ctkg.kg.tablerows checks their nodes)
+STATEMENT_SPANS = """SELECT ?s ?m ?pos ?start ?end WHERE {
+      ?s a ctkg:Statement ; gaf:denotedBy ?m . ?m oa:hasSelector ?pos .
+      ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }"""
+SPANS = """SELECT ?m ?sel ?start ?end ?exact WHERE {
+        ?m oa:hasSelector ?sel OPTIONAL { ?sel oa:start ?start }
+        OPTIONAL { ?sel oa:end ?end } OPTIONAL { ?sel oa:exact ?exact } }"""
+SOURCES = "SELECT ?m ?doc WHERE { ?m oa:hasSource ?doc }"
+SUPPORTED = "SELECT ?a ?m WHERE { ?a ctkg:supportedBy ?m FILTER(isIRI(?m)) }"
+
+
 def statements(store: ox.Store | Run, label: Labels) -> Iterator[Row]:
     """One row per statement, with the span of the mention that denotes it (the quote is
     that span of the text). The spans are a second query joined here: as an OPTIONAL of the
     first, oxigraph took five times as long."""
     spans: dict[str, list[tuple[str, str, str]]] = {}
-    for s, m, start, end in runner(store)("""SELECT ?s ?m ?start ?end WHERE {
-      ?s a ctkg:Statement ; gaf:denotedBy ?m . ?m oa:hasSelector ?pos .
-      ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }"""):
+    for s, m, _pos, start, end in runner(store)(STATEMENT_SPANS):
         spans.setdefault(s, []).append((m, start, end))
     rows = runner(store)("""SELECT ?s ?doc ?speaker ?kind ?occasion ?quote WHERE {
       ?s a ctkg:Statement ; ctkg:statedIn ?doc ; ctkg:speaker ?speaker ; ctkg:quote ?quote
@@ -299,15 +308,13 @@ def evidence(store: ox.Store | Run) -> Iterator[Row]:
     c = _cell
     spans: dict[str, set[tuple[int, int]]] = {}
     exacts: dict[str, str] = {}
-    for m, start, end, exact in runner(store)("""SELECT ?m ?start ?end ?exact WHERE {
-        ?m oa:hasSelector ?sel OPTIONAL { ?sel oa:start ?start }
-        OPTIONAL { ?sel oa:end ?end } OPTIONAL { ?sel oa:exact ?exact } }"""):
+    for m, _sel, start, end, exact in runner(store)(SPANS):
         if start:
             spans.setdefault(m, set()).add((int(c(start)), int(c(end))))
         if not exacts.get(m):
             exacts[m] = c(exact)
     sources: dict[str, str] = {}
-    for m, doc in runner(store)("SELECT ?m ?doc WHERE { ?m oa:hasSource ?doc }"):
+    for m, doc in runner(store)(SOURCES):
         sources.setdefault(m, c(doc))
     pieces: dict[str, list[list[str]]] = {}
     for m, found in spans.items():
@@ -317,5 +324,5 @@ def evidence(store: ox.Store | Run) -> Iterator[Row]:
             pieces[m].append([mention, document, str(begin), str(stop),
                               exact[pos:pos + stop - begin]])
             pos += stop - begin + 1
-    supported = runner(store)("SELECT ?a ?m WHERE { ?a ctkg:supportedBy ?m FILTER(isIRI(?m)) }")
+    supported = runner(store)(SUPPORTED)
     return ([c(a), *piece] for a, m in supported for piece in pieces.get(m, ()))
