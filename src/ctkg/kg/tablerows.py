@@ -45,13 +45,16 @@ PER_DOCUMENT: dict[str, Callable[[t.Run, t.Labels], Iterable[t.Row]]] = {
 # the cells of each table that hold a node of the document the row comes from
 _LOCAL_CELLS = {"statements": (0, 8), "statement_topics": (0,), "assertions": (0,),
                 "evidence": (0, 1)}
-# the queries of a table whose nodes (in these columns) join it to other rows
+# the queries of a table whose nodes (in these columns) join it to other rows; ~col: the
+# column of a mention's source, which must be the graph's own document
 _JOINS: dict[str, list[tuple[str, tuple[int, ...]]]] = {
     "statements": [(t.STATEMENT_SPANS, (0, 1, 2))],
-    "evidence": [(t.SPANS, (0, 1)), (t.SOURCES, (0,)), (t.SUPPORTED, (1,))]}
-MENTIONS = """SELECT ?e (COUNT(DISTINCT ?m) AS ?n) (COUNT(DISTINCT ?doc) AS ?docs)
-  (MIN(?doc) AS ?source) (MIN(STR(?m)) AS ?low) (MAX(STR(?m)) AS ?high) WHERE {
-  ?e gaf:denotedBy ?m . ?m oa:hasSource ?doc } GROUP BY ?e"""
+    "evidence": [(t.SPANS, (0, 1)), (t.SOURCES, (0, ~1)), (t.SUPPORTED, (1,))]}
+# per entity, its mentions that have a source (each has one: its own document, checked
+# with SOURCES), and the least and greatest of all it is denoted by (in the graph's own
+# nodes: all between them are)
+MENTIONS = """SELECT ?e (COUNT(?doc) AS ?n) (MIN(STR(?m)) AS ?low) (MAX(STR(?m)) AS ?high)
+  WHERE { ?e gaf:denotedBy ?m OPTIONAL { ?m oa:hasSource ?doc } } GROUP BY ?e"""
 CHECK = """SELECT DISTINCT ?why WHERE {{
   {{ ?s skos:prefLabel|rdfs:label ?o BIND("a label" AS ?why) }}
   UNION {{ ?s owl:sameAs|skos:exactMatch ?o BIND("a Wikidata link" AS ?why) }}
@@ -170,7 +173,7 @@ def document_rows(store: ox.Store, graphs: Sequence[str], shared: SharedRows,
     for graph in graphs:
         mine = out[graph]
         found = [why for why, in run(graph)(check)]
-        mine.mentions, why = _mentions(run(graph)(MENTIONS), graph[len(GRAPH_NS):])
+        mine.mentions, why = _mentions(run(graph)(MENTIONS), graph)
         mine.cross = mine.cross or ("the graph states " + found[0] if found else why)
     return out
 
@@ -192,26 +195,27 @@ def _foreign(rows: list[t.Row], table: str, doc: str) -> str:
 
 
 def _strays(rows: Iterable[list[str]], cols: tuple[int, ...], graph: str) -> str:
-    """Why a graph's joins would reach another graph: a node of another document in them."""
-    mine = local_starts(graph[len(GRAPH_NS):])
+    """Why a graph's joins would reach another graph: a node of another document in them,
+    or (SOURCES) a source other than its own document."""
+    doc = graph[len(GRAPH_NS):]
+    mine, source = local_starts(doc), f"<{ID_NS}document/{doc}>"
     for row in rows:
         for col in cols:
-            if not row[col][1:].startswith(mine):
-                return f"{row[col]} is not a node of {graph}"
+            if not (row[col][1:].startswith(mine) if col >= 0 else row[~col] == source):
+                return f"{row[max(col, ~col)]} is not of {graph}"
     return ""
 
 
-def _mentions(rows: Iterable[list[str]], doc: str) -> tuple[list[tuple[str, int]], str]:
-    """(entity, count of distinct mentions) of one graph; why not, if its mentions are not
-    all its own (the least and the greatest are: those between them share their start),
-    with its own document as their one source."""
-    source, mine = f"<{ID_NS}document/{doc}>", f'"{ID_NS}mention/{doc}/'
+def _mentions(rows: Iterable[list[str]], graph: str) -> tuple[list[tuple[str, int]], str]:
+    """(entity, number of its mentions) in one graph, in order; why not, if an entity is
+    denoted by a node of another document."""
     out: list[tuple[str, int]] = []
-    for e, n, docs, first, low, high in rows:
-        if docs != "1" or first != source or not (low.startswith(mine)
-                                                  and high.startswith(mine)):
-            return [], f"mentions of {e} are not all of {doc}, from it"
-        out.append((e, int(n)))
+    for e, n, low, high in rows:
+        if not any(low[1:].startswith(p) and high[1:].startswith(p)
+                   for p in local_starts(graph[len(GRAPH_NS):])):
+            return [], f"{e} is denoted by a node of another graph than {graph}"
+        if n != "0":
+            out.append((e, int(n)))
     return sorted(out), ""
 
 
