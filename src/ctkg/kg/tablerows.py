@@ -210,9 +210,9 @@ def _mentions(rows: Iterable[list[str]], graph: str) -> tuple[list[tuple[str, in
     """(entity, number of its mentions) in one graph, in order; why not, if an entity is
     denoted by a node of another document."""
     out: list[tuple[str, int]] = []
+    starts = local_starts(graph[len(GRAPH_NS):])
     for e, n, low, high in rows:
-        if not any(low[1:].startswith(p) and high[1:].startswith(p)
-                   for p in local_starts(graph[len(GRAPH_NS):])):
+        if not any(low[1:].startswith(p) and high[1:].startswith(p) for p in starts):
             return [], f"{e} is denoted by a node of another graph than {graph}"
         if n != "0":
             out.append((e, int(n)))
