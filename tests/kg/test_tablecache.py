@@ -87,11 +87,11 @@ def _assert_cache_equals_whole(store: ox.Store) -> None:
     cache = DictCache()
     cold = plan_tables(cache, docs, shared, _shared_key(store, shared))
     assert render_tables(store, store, plan=cold) == want
-    assert cold.runs == len(docs) and cache.puts == 1
+    assert cold.runs == len(docs) and cache.puts == 2  # the entry, and no row set since
     warm = plan_tables(cache, docs, shared, _shared_key(store, shared))
     assert warm.todo == [] and not warm.needs_whole
     assert render_tables_partly(_small(store, shared), warm) == want
-    assert warm.runs == 0 and cache.puts == 1  # nothing changed: not written again
+    assert warm.runs == 0 and cache.puts == 2  # nothing changed: not written again
     one = tablerows.shared_rows(store, shared, {})
     assert not one.cross
     per_doc = tablerows.document_rows(store, list(docs), one, {}, batch=False)
@@ -256,3 +256,31 @@ def test_blocks_that_overlap_are_sorted_again() -> None:
     assert tablerows.merge(blocks, {}) == b"a2,x\r\na3,z\r\na10,y\r\n"
     apart = [tablerows._block([("b1", "x")]), tablerows._block([("a1", "y"), ("a9", "z")])]
     assert tablerows.merge(apart, {}) == b"a1,y\r\na9,z\r\nb1,x\r\n"
+
+
+def test_a_few_new_row_sets_are_written_apart_from_the_entry(
+        synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = build(Layout(synthetic)).store
+    shared, docs = _graphs(store)
+    cache = DictCache()
+    render_tables(store, store, plan=plan_tables(cache, docs, shared, "s"))
+    entry = cache.rows[f"{tablecache.KIND}/{tablecache.ENTRY}"]
+    monkeypatch.setattr(tablecache, "DELTA_SHARE", 1 / 4)  # 2 of 9 row sets
+    graphs = sorted(docs)
+    for n, graph in enumerate(graphs[:3]):
+        _mention(store, graph, "org", 800 + n)
+        docs = _graphs(store)[1]
+        plan = plan_tables(cache, docs, shared, "s")
+        assert plan.todo == [graph]
+        assert render_tables(store, store, plan=plan) == render_tables(store, store)
+        delta = cache.rows[f"{tablecache.KIND}/{tablecache.DELTA}"]
+        assert isinstance(delta, dict)
+        if n < 2:  # the entry as it was, the new row sets beside it
+            assert cache.rows[f"{tablecache.KIND}/{tablecache.ENTRY}"] is entry
+            assert len(delta) == n + 1
+        else:  # three of nine: a new entry
+            assert cache.rows[f"{tablecache.KIND}/{tablecache.ENTRY}"] is not entry
+            assert delta == {}
+    again = plan_tables(cache, docs, shared, "s")
+    assert again.todo == [] and render_tables_partly(_small(store, shared), again) == \
+        render_tables(store, store)

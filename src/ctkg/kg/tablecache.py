@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 
@@ -31,8 +32,12 @@ from ctkg.kg.tablerows import (
 )
 from ctkg.validate.qc_scope import BATCH_FROM, RowCache
 
-KIND = "tables"  # the cache entry's kind and name: one entry, rewritten when it changes
-ENTRY = digest("tables-rows")
+KIND = "tables"
+ENTRY = digest("tables-rows")  # every row set, rewritten when many changed
+DELTA = digest("tables-rows-delta")  # the row sets made since, while they are few
+# the entry is rewritten once the row sets made since it are this share of the build's:
+# till then a build writes the few it made (the entry of 10,000 documents is 150 MB)
+DELTA_SHARE = 1 / 16
 
 
 def row_key(document_key: str) -> str:
@@ -49,15 +54,22 @@ class TablePlan:
     shared_graphs: list[str]
     shared_key: str = ""
     cache: RowCache | None = None
-    stored: dict[str, object] = field(default_factory=dict)
+    base: dict[str, object] = field(default_factory=dict)  # the entry as read
+    delta: dict[str, object] = field(default_factory=dict)  # the row sets since, as read
     fresh: dict[str, object] = field(default_factory=dict)  # the rows this build used
     runs: int = 0  # document graphs queried (tests count them)
+
+    @cached_property
+    def stored(self) -> dict[str, object]:
+        """The last build's row sets: the entry, updated by those made since."""
+        return {**self.base, **self.delta}
 
     @property
     def todo(self) -> list[str]:
         """The document graphs whose rows are not in the cache: the store must hold them."""
+        stored = self.stored
         return [g for g, k in self.documents.items()
-                if not isinstance(self.stored.get(row_key(k)), DocRows)]
+                if not isinstance(stored.get(row_key(k)), DocRows)]
 
     @property
     def needs_whole(self) -> bool:
@@ -69,10 +81,12 @@ class TablePlan:
 
 def plan_tables(cache: RowCache | None, documents: Mapping[str, str],
                 shared_graphs: Sequence[str], shared_key: str = "") -> TablePlan:
-    """The plan of a build's tables, the cache entry read once."""
-    stored = cache.get(KIND, ENTRY) if cache is not None else None
+    """The plan of a build's tables, the cache entries read once."""
+    base, delta = (cache.get(KIND, ENTRY), cache.get(KIND, DELTA)) if cache is not None \
+        else (None, None)
     return TablePlan(dict(documents), list(shared_graphs), shared_key, cache,
-                     stored if isinstance(stored, dict) else {})
+                     base if isinstance(base, dict) else {},
+                     delta if isinstance(delta, dict) else {})
 
 
 def tables_todo(cache: RowCache | None, documents: Mapping[str, str],
@@ -125,7 +139,15 @@ def table_data(store: ox.Store, plan: TablePlan, whole: bool = True,
 
 
 def _save(plan: TablePlan) -> None:
-    if plan.cache is not None and plan.fresh and (
-            plan.fresh.keys() != plan.stored.keys()
-            or any(plan.stored[k] is not v for k, v in plan.fresh.items())):
+    """The row sets this build used, written when they changed: those not in the entry
+    alone while they are few (:data:`DELTA_SHARE`), else all of them as the new entry."""
+    if plan.cache is None or not plan.fresh:
+        return
+    delta = {k: v for k, v in plan.fresh.items() if plan.base.get(k) is not v}
+    if delta.keys() == plan.delta.keys() and all(plan.delta[k] is v for k, v in delta.items()):
+        return  # as read
+    if plan.base and len(delta) <= DELTA_SHARE * len(plan.fresh):
+        plan.cache.put(KIND, DELTA, delta)
+    else:
         plan.cache.put(KIND, ENTRY, plan.fresh)
+        plan.cache.put(KIND, DELTA, {})
