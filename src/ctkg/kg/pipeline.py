@@ -331,13 +331,13 @@ def _back(layout: Layout, front: _Front, spool: Spool) -> BuildResult:
     clock("load", lambda: compiled.load(store))
     doc_ids = [d.doc_id for d in briefs]
     shared = _shared(compiled, cache)
-    plan = _table_plan(compiled, cache, doc_ids, shared)
     # the tables are made while QC runs: both are mostly Oxigraph evaluating queries, which
     # lets go of the GIL, so on two cores they overlap (timings: "tables" within "qc")
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctkg-tables")
     stop = threading.Event()
     tables = pool.submit(clock.timed, "tables",
-                         lambda: render_tables(store, store, spool, stop, plan))
+                         lambda: render_tables(store, store, spool, stop,
+                                               _table_plan(compiled, cache, doc_ids, shared)))
     try:
         found += clock("qc", lambda: _qc(layout, compiled, store, cache, doc_ids, shared))
         errors, more = _split(found)
