@@ -4,23 +4,29 @@ come from its own graph, the shared graphs' from theirs, and the CSVs are merged
 Why a document's rows depend on its graph and the shared labels only (what the compiler
 emits, ``ctkg.kg.compile``, docs/design.md): every node a table is anchored on or joins
 through (statement, assertion, mention, selector) is minted under its document's id
-(``id/mention/<doc>/T3``, ``ctkg.rdf.terms.LOCAL_KINDS``) and stated in that document's
-graph only; the objects of ``gaf:denotedBy``, ``oa:hasSelector`` and ``ctkg:supportedBy``
-are nodes of the same document. The joins that do cross graphs are two:
+(``id/mention/<doc>/T3``, ``ctkg.rdf.terms.LOCAL_KINDS``) and is a subject in that
+document's graph only; the objects of ``gaf:denotedBy``, ``oa:hasSelector`` and
+``ctkg:supportedBy`` are nodes of the same document, a mention's ``oa:hasSource`` is that
+document. The joins that do cross graphs are two:
 
 - the labels (``tables.Labels``): stated by the shared graphs (registry, ontology,
   Wikidata) and read by every document's rows; a document's row set records the digest of
   the labels it was made with, and is made again when they differ;
 - ``entities``: type and Wikidata link from the shared graphs, mentions and documents from
-  every document graph. Each graph gives its count of distinct mentions per entity (its
-  mentions are its own, so the counts add up) and its one source document (so the count
-  of documents is the number of graphs that mention the entity).
+  every document graph. Each graph gives its number of mentions per entity (its mentions
+  are its own, so the numbers add up; each has one source, its own document, so the
+  number of documents is the number of graphs that mention the entity).
 
-What would break this is checked where it is cheap, on the rows and on a few selective
-patterns: a node of another document in a document's rows, mentions with another source,
-a document graph stating a label, a Wikidata link, a source document or a type of an
-entity, and shared graphs holding statements, assertions, evidence or mentions. A row set
-that fails says why (``cross``), and the caller then makes the tables from the whole store.
+Checked as the rows are made, where it costs little (the rows and the joins' own query
+rows, and a few selective patterns): a node of another document in a document's rows or
+in the joins of its statements and evidence, a source other than its own document, an
+entity denoted by another document's node, a label, a Wikidata link, a source document
+or a type of an entity stated by a document graph, and shared graphs holding mentions,
+statements, assertions or evidence. A row set that fails says why (``cross``), and the
+tables are then made from the whole store. Not checked as they run (it would read every
+quad): a document graph stating other facts about another document's node with no join
+of its own to it; the compiler never does (``tests/kg/test_tablecache.py`` checks it on
+builds).
 """
 
 from __future__ import annotations
