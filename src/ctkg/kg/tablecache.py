@@ -1,14 +1,17 @@
 """The tables from cached row sets: each document's rows under its compile key, the shared
-graphs' under a digest of their quads, all in one cache entry for the whole build (one
-read and one write: as ``ctkg.validate.qc_scope`` keeps QC's rows); a build queries only
-the documents whose rows are not there (:mod:`ctkg.kg.tablerows` says why that is exact).
+graphs' under a digest of their quads, in one cache entry for the whole build (as
+``ctkg.validate.qc_scope`` keeps QC's rows: one read, and a write when they changed), with
+the few row sets made since it in a second, small one; a build queries only the documents
+whose rows are not there (:mod:`ctkg.kg.tablerows` says why that is exact).
 
-For the pipeline: :func:`plan_tables` reads the entry before any store is loaded and says
-which document graphs must be queried (:attr:`TablePlan.todo`) and whether the tables need
-the whole store anyway (:attr:`TablePlan.needs_whole`); :func:`table_data` then makes the
-CSVs from a store that holds the shared graphs and at least those documents' graphs, or
-says None when that store is not enough (rows made with other labels, or rows that read
-another graph), and the caller asks again with the whole store.
+For the pipeline: :func:`plan_tables` reads the entries before any store is loaded and
+says which document graphs must be queried (:attr:`TablePlan.todo`) and whether the tables
+need the whole store anyway (:attr:`TablePlan.needs_whole`). Then either
+``ctkg.kg.tablemeta.render_tables_partly(small, plan)``, ``small`` a store of the shared
+graphs and the graphs of ``plan.todo``, which says None when that store is not enough
+(rows made with other labels, or rows that read another graph: then load the whole store),
+or ``render_tables(store, store, spool, stop, plan)`` on the whole store, which is always
+answered (from the union, as without a plan, when the row sets cannot be used).
 """
 
 from __future__ import annotations
