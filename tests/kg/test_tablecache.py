@@ -92,6 +92,12 @@ def _assert_cache_equals_whole(store: ox.Store) -> None:
     assert warm.todo == [] and not warm.needs_whole
     assert render_tables_partly(_small(store, shared), warm) == want
     assert warm.runs == 0 and cache.puts == 2  # nothing changed: not written again
+    batch_from = tablecache.BATCH_FROM
+    try:
+        tablecache.BATCH_FROM = 1  # the one pass over the whole store for every document
+        assert render_tables(store, store, plan=plan_tables(None, docs, shared)) == want
+    finally:
+        tablecache.BATCH_FROM = batch_from
     one = tablerows.shared_rows(store, shared, {})
     assert not one.cross
     per_doc = tablerows.document_rows(store, list(docs), one, {}, batch=False)
@@ -161,6 +167,8 @@ def test_a_small_store_gives_the_edited_document_rows(synthetic: Path) -> None:
     plan = plan_tables(cache, docs, shared, "s2")
     made = render_tables_partly(_small(store, [*shared, edited]), plan)
     assert made == render_tables(store, store) and plan.runs == 1
+    cold = plan_tables(None, docs, shared)  # every document on the small store: one pass
+    assert render_tables_partly(_small(store, list(docs) + shared), cold) == made
 
 
 def _mention(store: ox.Store, graph: str, kind: str, n: int) -> str:
