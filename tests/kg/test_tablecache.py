@@ -272,7 +272,8 @@ def test_a_few_new_row_sets_are_written_apart_from_the_entry(
     shared, docs = _graphs(store)
     cache = DictCache()
     render_tables(store, store, plan=plan_tables(cache, docs, shared, "s"))
-    entry = cache.rows[f"{tablecache.KIND}/{tablecache.ENTRY}"]
+    names = [f"{tablecache.KIND}/{name}" for name in tablecache.entry_names()]
+    entry = cache.rows[names[0]]
     monkeypatch.setattr(tablecache, "DELTA_SHARE", 1 / 4)  # 2 of 9 row sets
     graphs = sorted(docs)
     for n, graph in enumerate(graphs[:3]):
@@ -281,13 +282,13 @@ def test_a_few_new_row_sets_are_written_apart_from_the_entry(
         plan = plan_tables(cache, docs, shared, "s")
         assert plan.todo == [graph]
         assert render_tables(store, store, plan=plan) == render_tables(store, store)
-        delta = cache.rows[f"{tablecache.KIND}/{tablecache.DELTA}"]
+        delta = cache.rows[names[1]]
         assert isinstance(delta, dict)
         if n < 2:  # the entry as it was, the new row sets beside it
-            assert cache.rows[f"{tablecache.KIND}/{tablecache.ENTRY}"] is entry
+            assert cache.rows[names[0]] is entry
             assert len(delta) == n + 1
         else:  # three of nine: a new entry
-            assert cache.rows[f"{tablecache.KIND}/{tablecache.ENTRY}"] is not entry
+            assert cache.rows[names[0]] is not entry
             assert delta == {}
     again = plan_tables(cache, docs, shared, "s")
     assert again.todo == [] and render_tables_partly(_small(store, shared), again) == \

@@ -23,7 +23,7 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from ctkg.kg import tables as t
-from ctkg.kg.parallel import digest
+from ctkg.kg.parallel import code_version, digest
 from ctkg.kg.tablerows import (
     PER_DOCUMENT,
     DocRows,
@@ -36,11 +36,16 @@ from ctkg.kg.tablerows import (
 from ctkg.validate.qc_scope import BATCH_FROM, RowCache
 
 KIND = "tables"
-ENTRY = digest("tables-rows")  # every row set, rewritten when many changed
-DELTA = digest("tables-rows-delta")  # the row sets made since, while they are few
 # the entry is rewritten once the row sets made since it are this share of the build's:
 # till then a build writes the few it made (the entry of 10,000 documents is 150 MB)
 DELTA_SHARE = 1 / 16
+
+
+def entry_names() -> tuple[str, str]:
+    """The names of the entry of every row set (rewritten when many changed) and of the
+    row sets made since (while they are few); of this code's, whose classes they pickle."""
+    version = code_version()
+    return digest("tables-rows", version), digest("tables-rows-delta", version)
 
 
 def row_key(document_key: str) -> str:
@@ -85,7 +90,8 @@ class TablePlan:
 def plan_tables(cache: RowCache | None, documents: Mapping[str, str],
                 shared_graphs: Sequence[str], shared_key: str = "") -> TablePlan:
     """The plan of a build's tables, the cache entries read once."""
-    base, delta = (cache.get(KIND, ENTRY), cache.get(KIND, DELTA)) if cache is not None \
+    entry, since = entry_names()
+    base, delta = (cache.get(KIND, entry), cache.get(KIND, since)) if cache is not None \
         else (None, None)
     return TablePlan(dict(documents), list(shared_graphs), shared_key, cache,
                      base if isinstance(base, dict) else {},
@@ -157,8 +163,9 @@ def _save(plan: TablePlan) -> None:
     delta = {k: v for k, v in plan.fresh.items() if plan.base.get(k) is not v}
     if delta.keys() == plan.delta.keys() and all(plan.delta[k] is v for k, v in delta.items()):
         return  # as read
+    entry, since = entry_names()
     if plan.base and len(delta) <= DELTA_SHARE * len(plan.fresh):
-        plan.cache.put(KIND, DELTA, delta)
+        plan.cache.put(KIND, since, delta)
     else:
-        plan.cache.put(KIND, ENTRY, plan.fresh)
-        plan.cache.put(KIND, DELTA, {})
+        plan.cache.put(KIND, entry, plan.fresh)
+        plan.cache.put(KIND, since, {})
