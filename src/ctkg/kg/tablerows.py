@@ -142,9 +142,13 @@ class ByGraph:
         split = self.split.get(text)
         if split is None:
             split = self.split[text] = {}
-            for row in t._query(self.store, by_graph(text)):
-                split.setdefault(row[0][1:-1], []).append(row[1:])
-        return split.get(self.graph, [])
+            at, rows = "", []  # a graph's rows come together: the list of the last one
+            for line in t.tsv_lines(self.store, by_graph(text)):
+                graph, _tab, rest = line.partition("\t")
+                if graph != at:
+                    at, rows = graph, split.setdefault(graph, [])
+                rows.append(rest.split("\t"))
+        return split.get(f"<{self.graph}>", [])
 
     def clear(self) -> None:
         self.split.clear()

@@ -54,6 +54,13 @@ def _query(store: ox.Store, text: str,
     comma unquoted). The results go to a temporary file and are read back a line at a
     time: held whole, with their lines and cells, they were several copies of a table of
     10,000 documents at once."""
+    for line in tsv_lines(store, text, graphs):
+        yield line.split("\t")
+
+
+def tsv_lines(store: ox.Store, text: str, graphs: Sequence[str] | None = None
+              ) -> Iterator[str]:
+    """:func:`_query`'s rows as TSV lines, without their line ends."""
     if graphs is None:
         result = store.query(_PREFIX_LINES + text, use_default_graph_as_union=True)
     else:
@@ -66,7 +73,7 @@ def _query(store: ox.Store, text: str,
         lines = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
         next(lines, None)  # the header
         for line in lines:
-            yield line.removesuffix("\n").split("\t")
+            yield line.removesuffix("\n")
 
 
 Run = Callable[[str], Iterable[list[str]]]  # a SELECT's text -> its TSV rows
