@@ -37,7 +37,7 @@ from ctkg.validate.qc_scope import BATCH_FROM, RowCache
 
 KIND = "tables"
 # the entry is rewritten once the row sets made since it are this share of the build's:
-# till then a build writes the few it made (the entry of 10,000 documents is 150 MB)
+# till then a build writes the few it made (the entry of 2,000 synthetic documents: 30 MB)
 DELTA_SHARE = 1 / 16
 
 
