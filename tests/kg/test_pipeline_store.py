@@ -1,14 +1,16 @@
-"""The build's store (ctkg.kg.pipeline): its figures come without loading one, and the whole
-store, when QC and the tables ran on a small one, is loaded when first asked."""
+"""The build's store (ctkg.kg.back): its figures come without loading one; an incremental
+build runs QC and the tables on a small store (the shared graphs and the documents to run)
+with the whole store's results, and loads the whole store only when asked."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from ctkg.kg import pipeline
+from ctkg.kg import back
 from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 
@@ -20,16 +22,48 @@ def test_counts_agree_with_the_store(fixture_project: Path) -> None:
     assert result.graph_count == sum(1 for _ in result.store.named_graphs()) > 1
 
 
-def test_the_whole_store_is_loaded_when_asked(fixture_project: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build on a small store (here: one of no document at all) keeps no whole store; the
-    first ask loads every quad of the build, as the committed TriG has them."""
-    monkeypatch.setattr(pipeline, "_to_run", lambda layout, front: set())
-    result = build(Layout(fixture_project))
-    assert result.whole is None
-    store = result.store
-    assert result.whole is store
+def _edit(root: Path) -> Path:
+    """One text edited: a sentence added at its end (its annotations' offsets hold)."""
+    txt = sorted((root / "data" / "corpus").glob("*.txt"))[-1]
+    txt.write_text(txt.read_text(encoding="utf-8") + "An added sentence.\n", encoding="utf-8")
+    return txt
+
+
+def test_an_incremental_build_runs_on_a_small_store(fixture_project: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "proj"
+    shutil.copytree(fixture_project, root)
+    cache = tmp_path / "cache"
+    cold = build(Layout(root), cache_dir=cache)
+    assert cold.whole is not None  # nothing cached: the whole store
+    _edit(root)
+    sizes: list[int] = []
+    real = back._store
+
+    def noted(result, compiled, todo):  # type: ignore[no-untyped-def]
+        store = real(result, compiled, todo)
+        sizes.append(len(store))
+        return store
+
+    monkeypatch.setattr(back, "_store", noted)
+    again = build(Layout(root), cache_dir=cache)
+    plain = build(Layout(root))
+    assert again.whole is None and sizes[0] < plain.quad_count  # only what was not cached
+    assert again.files == plain.files  # QC, tables and every file as from the whole store
+    assert (again.quad_count, again.graph_count) == (plain.quad_count, plain.graph_count)
+    store = again.store  # the whole store, loaded when first asked
+    assert again.whole is store and set(store) == set(plain.store)
     trig = ox.Store()
-    trig.load(input=result.files["ctkg.trig"], format=ox.RdfFormat.TRIG)
+    trig.load(input=again.files["ctkg.trig"], format=ox.RdfFormat.TRIG)
     assert set(store) == set(trig)
-    assert result.quad_count == len(store)
+
+
+def test_to_run_says_whole_without_a_cache_or_with_many_to_run(
+        fixture_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert build(Layout(fixture_project)).whole is not None
+    monkeypatch.setattr(back, "SMALL_BELOW", 1)  # every edit is too many for a small store
+    root = tmp_path / "proj"
+    shutil.copytree(fixture_project, root)
+    build(Layout(root), cache_dir=tmp_path / "cache")
+    _edit(root)
+    assert build(Layout(root), cache_dir=tmp_path / "cache").whole is not None

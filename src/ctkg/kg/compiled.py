@@ -73,9 +73,10 @@ class Compiled:
         yield from self.shared
         yield from self.by_doc.all_quads()
 
-    def load(self, store: ox.Store, only: Collection[str] | None = None) -> None:
-        """Put every quad of the build into ``store`` (``only``: the shared graphs and these
-        documents' graphs), graph by graph in the canonical order
+    def load(self, store: ox.Store, only: Collection[str] | None = None,
+             shared: bool = True) -> None:
+        """Put every quad of the build into ``store`` (``only``: the shared graphs, unless not
+        ``shared``, and these documents' graphs), graph by graph in the canonical order
         of the dumps (an order Oxigraph's queries depend on: with the shared graphs loaded
         first, QC's entity-without-type took 160 s instead of 6 at 10,000 documents); the
         documents' from their N-Quads pieces (parsed by pyoxigraph: no Python objects), in
@@ -83,10 +84,10 @@ class Compiled:
         10.8 s and a peak of 1,095 MiB, against 16.0 s and 1,113 MiB with ``bulk_load``,
         whose loader also holds a batch's quads besides the store: 14.6 s and 1,214 MiB
         with 32 MB batches)."""
-        shared: dict[str, list[ox.Quad]] = {}
-        for q in self.shared:
-            shared.setdefault(f"<{q.graph_name.value}>", []).append(q)  # type: ignore[union-attr]
-        parts = [(g, "", quads) for g, quads in shared.items()]
+        by_graph: dict[str, list[ox.Quad]] = {}
+        for q in self.shared if shared else ():
+            by_graph.setdefault(f"<{q.graph_name.value}>", []).append(q)  # type: ignore[union-attr]
+        parts = [(g, "", quads) for g, quads in by_graph.items()]
         parts += [(f"<{graph_of(d).value}>", d, []) for d in self.by_doc
                   if only is None or d in only]
         batch: list[bytes] = []

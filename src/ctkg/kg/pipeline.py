@@ -18,17 +18,11 @@ whole only when the shapes use targets the split does not cover.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from functools import cached_property
+from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
 from pathlib import Path
-from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -38,97 +32,27 @@ from ctkg.annotations.check import check_inputs
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import read_inputs
 from ctkg.kg import parallel
+from ctkg.kg.back import back
 from ctkg.kg.compiled import Compiled, Read, compile_build
-from ctkg.kg.dumps import sort_quads
 from ctkg.kg.files import Files
-from ctkg.kg.outputs import render_files
 from ctkg.kg.readcache import cached_inputs, read_corpus
+from ctkg.kg.result import BuildResult as BuildResult
+from ctkg.kg.result import Clock, Front, stop_on_errors
 from ctkg.kg.spool import Spool, reopen
-from ctkg.kg.tablemeta import render_tables
 from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
-from ctkg.rdf.namespaces import ID_NS
 from ctkg.rdf.terms import graph_of
 from ctkg.validate import partition
 from ctkg.validate.event_times import check_claims, merge_claims, within
-from ctkg.validate.qc import load_queries
-from ctkg.validate.qc_scope import run_scoped
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
 from ctkg.validate.shacl_problems import shacl_problems
 from ctkg.validate.shacl_result import ENGINES
 from ctkg.validate.shacl_rust import compile_shapes, validate_ntriples
 from ctkg.wikidata.check import check_inputs as check_links
 
-_IRI_RE = re.compile(re.escape(ID_NS) + r"[^\s,<>\"]+")  # instance IRIs in a QC row
-T = TypeVar("T")
-
-
-@dataclass
-class BuildResult:
-    """A build rendered in memory: the files, and what the build found on the way."""
-
-    files: Files  # name -> bytes (the dumps kept as chunks: ctkg.kg.files)
-    documents: list[str]
-    warnings: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    peak_rss: dict[str, int] = field(default_factory=dict)  # KiB after each stage (Linux)
-    graph_counts: dict[str, int] = field(default_factory=dict)  # graph IRI -> its quads
-    whole: ox.Store | None = None  # every quad, if the build loaded them all (else see store)
-    loader: Callable[[ox.Store], None] | None = None  # puts every quad of the build in one
-
-    @property
-    def store(self) -> ox.Store:
-        """Every quad of the build. A build that ran QC and the tables on a small store
-        (the shared graphs and the documents not cached: :func:`_stores`) loads the whole
-        one here, when first asked."""
-        if self.whole is None:
-            self.whole = ox.Store()
-            if self.loader is not None:
-                self.loader(self.whole)
-        return self.whole
-
-    @cached_property
-    def quads(self) -> list[ox.Quad]:
-        """Distinct, in canonical N-Quads order: made from the store when first asked (the
-        build drops its own list of pyoxigraph quads once the store holds them)."""
-        return sort_quads(self.store)
-
-    @property
-    def quad_count(self) -> int:
-        """Without loading a store: the graphs' distinct quads (the build has none in the
-        default graph, and a quad is in one graph)."""
-        return sum(self.graph_counts.values())
-
-    @property
-    def graph_count(self) -> int:
-        return sum(1 for n in self.graph_counts.values() if n)
-
-
-def _split(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings)."""
-    return ([p for p in problems if p.severity == "error"],
-            [p for p in problems if p.severity != "error"])
-
-
-def _stop_on_errors(problems: list[Problem]) -> list[Problem]:
-    """Raise the errors among ``problems``; return the warnings."""
-    errors, warnings = _split(problems)
-    if errors:
-        raise CTKGError(errors)
-    return warnings
-
 
 def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
-
-
-def _peak_rss() -> int:
-    """Peak resident memory so far of this process plus its largest finished worker."""
-    import resource
-
-    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
 def _read_inputs(layout: Layout, warnings: list[Problem],
@@ -144,7 +68,7 @@ def _read_inputs(layout: Layout, warnings: list[Problem],
         shapes = read_shapes(layout.shapes)
     except CTKGError as exc:
         syntax += exc.problems
-    warnings += _stop_on_errors(syntax)
+    warnings += stop_on_errors(syntax)
     assert shapes is not None
     # the annotation checker after the syntax checks (which name the line of a Turtle
     # error); each input was read once, above and here, and is checked as read
@@ -160,7 +84,7 @@ def _read_inputs(layout: Layout, warnings: list[Problem],
                             *check_inputs(inputs, docs, texts=texts, conf_folder=layout.corpus),
                             *check_links(inputs)])
         lengths = {d.doc_id: len(d.text) for d in docs}
-    warnings += _stop_on_errors([p for p in problems if p not in syntax])
+    warnings += stop_on_errors([p for p in problems if p not in syntax])
     return Read(inputs, shapes, docs, lengths)
 
 
@@ -200,51 +124,7 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
     return problems + shacl_problems(results, compiled.sources, docs.all_quads())
 
 
-def _qc(layout: Layout, compiled: Compiled, store: ox.Store, cache: parallel.Cache,
-        doc_ids: list[str]) -> list[Problem]:
-    """The QC queries on the build's store, loaded once (``store``: its quads): each
-    document-scoped one per document graph, cached under the document's compile key
-    (:mod:`ctkg.validate.qc_scope`), the others on the union. Each offending row a problem,
-    located at the annotations of the IRIs it names."""
-    if not any(layout.qc_queries.glob("*.rq")):
-        return []
-    shared_graphs = sorted({q.graph_name.value for q in compiled.shared
-                            if isinstance(q.graph_name, ox.NamedNode)})
-    documents = {graph_of(d).value: compiled.keys.get(d, "") for d in doc_ids}
-    # a document's run reads the shared graphs its document key covers (ontology, registry,
-    # links, Wikidata cache); not the catalogue, which holds every document's length
-    lookups = [g for g in shared_graphs if g != _CATALOGUE.value]
-    shared_digest = parallel.digest(*(str(q) for q in compiled.shared)) if cache.folder else ""
-    problems: list[Problem] = []
-    results = run_scoped(store, load_queries(layout.qc_queries), documents, shared_graphs,
-                         cache if cache.folder else None, lookups, shared_digest)
-    for res in results:
-        where = display_path(layout.qc_queries / f"{res.name}.rq")
-        for row in res.rows:
-            origin = "; ".join(str(compiled.sources[i]) for i in _IRI_RE.findall(row)
-                               if i in compiled.sources)
-            msg = f"QC {res.name}: {res.title}: {row}" + (f" [from {origin}]" if origin
-                                                           else "")
-            problems.append(Problem(where, None, msg,
-                                    "error" if res.severity == "error" else "warning"))
-    return problems
-
-
 _REGISTRY = graph_of("registry")
-_CATALOGUE = graph_of("catalogue")
-
-
-@dataclass
-class _Front:
-    """What the first stages (read, compile, validate) hand to the rest of the build."""
-
-    compiled: Compiled
-    briefs: list[DocBrief]  # the documents, without their annotations
-    found: list[Problem]  # the validation's
-    warnings: list[Problem]  # the reading's and compiling's
-    cache: parallel.Cache  # with the entries these stages used
-    timings: dict[str, float]
-    peak_rss: dict[str, int]
 
 
 def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
@@ -278,7 +158,7 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     else:
         spool = Spool()  # the dumps' pieces, on disk until the outputs are written
         front = _front(layout, jobs, cache_dir, progress, shacl_engine, executor, spool)
-    return _back(layout, front, spool)
+    return back(layout, front, spool)
 
 
 CHILD_FROM = 5000  # texts in the corpus from which a --jobs build runs its first stages apart
@@ -301,12 +181,12 @@ def _warm(cache_dir: Path | None, texts: int) -> bool:
 
 def _front(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
            shacl_engine: str, executor: parallel.ExecutorFactory | None,
-           spool: Spool) -> _Front:
+           spool: Spool) -> Front:
     """Read, compile and validate."""
     cache = parallel.Cache(cache_dir)
     warnings: list[Problem] = []
     result = BuildResult(Files(), [])  # for its timings
-    clock = _Clock(result)
+    clock = Clock(result)
     read = clock("read", lambda: _read_inputs(layout, warnings, cache))
     compiled = clock("compile", lambda: compile_build(read, jobs, cache, progress, warnings,
                                                       executor, spool))
@@ -316,16 +196,16 @@ def _front(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
     found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
                                                 shacl_engine, executor))
     compiled.by_doc.forget_summaries()  # read by the checks above only (0.4 GB at 10,000)
-    return _Front(compiled, briefs, found, warnings, cache, result.timings, result.peak_rss)
+    return Front(compiled, briefs, found, warnings, cache, result.timings, result.peak_rss)
 
 
 def _front_child(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
-                 shacl_engine: str, spool_path: Path) -> _Front:
+                 shacl_engine: str, spool_path: Path) -> Front:
     return _front(layout, jobs, cache_dir, progress, shacl_engine, None, Spool(spool_path))
 
 
 def _front_in_child(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
-                    shacl_engine: str) -> tuple[_Front, Spool]:
+                    shacl_engine: str) -> tuple[Front, Spool]:
     """:func:`_front` in a child process (from the fork server, as the ``--jobs`` workers),
     its spool a named temporary file that this process reopens as it takes the result and
     then removes (it stays readable while open, and nothing is left behind)."""
@@ -339,79 +219,3 @@ def _front_in_child(layout: Layout, jobs: int, cache_dir: Path | None, progress:
     finally:
         os.unlink(name)
     return front, spool
-
-
-def _back(layout: Layout, front: _Front, spool: Spool) -> BuildResult:
-    """Load the store, run QC and make the tables (side by side), then render the files."""
-    compiled, briefs, cache = front.compiled, front.briefs, front.cache
-    result = BuildResult(Files(), [], graph_counts=compiled.stats.graph_counts,
-                         loader=compiled.load)
-    result.timings.update(front.timings)
-    result.peak_rss.update(front.peak_rss)
-    clock = _Clock(result)
-    found, warnings = front.found, front.warnings
-    store = clock("load", lambda: _store(result, compiled, _to_run(layout, front)))
-    # the tables are made while QC runs: both are mostly Oxigraph evaluating queries, which
-    # lets go of the GIL, so on two cores they overlap (timings: "tables" within "qc")
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctkg-tables")
-    stop = threading.Event()
-    tables = pool.submit(clock.timed, "tables",
-                         lambda: render_tables(store, store, spool, stop))
-    try:
-        found += clock("qc", lambda: _qc(layout, compiled, store, cache,
-                                            [d.doc_id for d in briefs]))
-        errors, more = _split(found)
-        if errors:
-            raise CTKGError(sorted(errors))
-        result.warnings = sorted(warnings + more)
-        result.documents = sorted(d.doc_id for d in briefs)
-        made = tables.result()
-        result.files = clock("serialize", lambda: render_files(
-            layout, _every_quad(result), compiled.pieces, compiled.ctx, briefs,
-            result.warnings, result.notes, compiled.stats, None, spool, made))
-    finally:
-        stop.set()  # after an error, no more table is begun
-        pool.shutdown(wait=False, cancel_futures=True)
-    cache.prune()
-    return result
-
-
-def _to_run(layout: Layout, front: _Front) -> set[str] | None:
-    """The documents whose QC rows and table rows are not all cached, if few enough to run
-    on a small store; None: load the whole build (a cold cache, or no cache)."""
-    return None
-
-
-def _store(result: BuildResult, compiled: Compiled, todo: set[str] | None) -> ox.Store:
-    """The store QC and the tables read: the whole build's (kept as ``result.store``), or,
-    when ``todo`` names the documents to run, the shared graphs and theirs only: the other
-    documents' rows come from the cache, and loading every quad took 10 s at 10,000."""
-    store = ox.Store()
-    compiled.load(store, todo)
-    if todo is None:
-        result.whole = store
-    return store
-
-
-def _every_quad(result: BuildResult) -> Iterator[ox.Quad]:
-    """The build's quads, loaded only if iterated (a piece rendered again needs them)."""
-    yield from result.store
-
-
-class _Clock:
-    """Runs a stage, noting its time and the peak memory after it in a BuildResult."""
-
-    def __init__(self, result: BuildResult) -> None:
-        self.result = result
-
-    def __call__(self, stage: str, run: Callable[[], T]) -> T:
-        value = self.timed(stage, run)
-        self.result.peak_rss[stage] = _peak_rss()
-        return value
-
-    def timed(self, stage: str, run: Callable[[], T]) -> T:
-        """Run a stage and note its time only (it may run beside another)."""
-        start = time.perf_counter()
-        value = run()
-        self.result.timings[stage] = time.perf_counter() - start
-        return value

@@ -20,6 +20,7 @@ from ctkg import __version__
 from ctkg.kg import tables as t
 from ctkg.kg.gcpause import gc_paused
 from ctkg.kg.spool import Blob, Spool
+from ctkg.kg.tablecache import TablePlan, table_data
 
 TABLES_DIR = "tables"
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
@@ -146,25 +147,46 @@ def _schema(table: Table) -> dict[str, object]:
 
 
 def render_tables(quads: Iterable[ox.Quad], store: ox.Store | None = None,
-                  spool: Spool | None = None, stop: threading.Event | None = None
-                  ) -> dict[str, Blob]:
+                  spool: Spool | None = None, stop: threading.Event | None = None,
+                  plan: TablePlan | None = None) -> dict[str, Blob]:
     """``tables/<name>.csv`` for every table and ``tables/datapackage.json``, queried from
     ``store`` (the build's, holding exactly ``quads``) or from a store made of ``quads``.
-    With a ``spool``, each CSV is moved to it as soon as it is made (the tables of 10,000
-    documents are 120 MB); once ``stop`` is set (the build failed while they were made
-    beside it), no more table is begun and nothing is returned."""
+    With a ``plan`` (:mod:`ctkg.kg.tablecache`), the rows of the documents it finds cached
+    are not queried again. With a ``spool``, each CSV is moved to it as soon as it is made
+    (the tables of 10,000 documents are 120 MB); once ``stop`` is set (the build failed
+    while they were made beside it), no more table is begun and nothing is returned."""
     if store is None:
         store = ox.Store()
         store.bulk_extend(quads)
+    made = _render(store, plan, True, spool, stop)
+    return made if made is not None else _render(store, None, True, spool, stop) or {}
+
+
+def render_tables_partly(store: ox.Store, plan: TablePlan, spool: Spool | None = None,
+                         stop: threading.Event | None = None) -> dict[str, Blob] | None:
+    """:func:`render_tables` from a store that holds the shared graphs and the graphs of
+    ``plan.todo`` only, the other documents' rows from the cache; None when that is not
+    enough (:func:`ctkg.kg.tablecache.table_data`): then the caller loads the whole store
+    and calls :func:`render_tables`."""
+    return _render(store, plan, False, spool, stop)
+
+
+def _render(store: ox.Store, plan: TablePlan | None, whole: bool, spool: Spool | None,
+            stop: threading.Event | None) -> dict[str, Blob] | None:
     files: dict[str, Blob] = {}
     resources = []
     with gc_paused():
-        labels, keys = t.Labels(store), t.NaturalKeys()  # the tables share many cells
+        keys: t.NaturalKeys = {}  # the tables share many cells
+        made = table_data(store, plan, whole, keys) if plan is not None else None
+        if plan is not None and made is None:
+            return None
+        labels = t.Labels(store) if made is None else t.Labels()
         for table in TABLES:
             if stop is not None and stop.is_set():
                 return {}
-            data = t.render_csv([n for n, _k, _d in table.fields], table.rows(store, labels),
-                                keys)
+            header = [n for n, _k, _d in table.fields]
+            data = t.render_csv(header, table.rows(store, labels), keys) if made is None \
+                else t.csv_lines([header]).encode("utf-8") + made.pop(table.name)
             files[f"{TABLES_DIR}/{table.name}.csv"] = spool.put(data) if spool else data
             resources.append({
                 "name": table.name, "path": f"{table.name}.csv", "title": table.title,
