@@ -67,3 +67,23 @@ def test_to_run_says_whole_without_a_cache_or_with_many_to_run(
     build(Layout(root), cache_dir=tmp_path / "cache")
     _edit(root)
     assert build(Layout(root), cache_dir=tmp_path / "cache").whole is not None
+
+
+def test_a_corpus_query_without_a_plan_needs_the_whole_store(fixture_project: Path,
+                                                              tmp_path: Path) -> None:
+    """A corpus QC query with no ``# reads:`` or ``# confirm:`` header may read any graph: an
+    incremental build then loads the whole store, and its rows are the plain build's."""
+    root = tmp_path / "proj"
+    shutil.copytree(fixture_project, root)
+    (root / "queries" / "qc" / "any-untitled-violation.rq").write_text(
+        "# title: A document without a title\n# severity: warning\n"
+        "# scope: corpus — reads every graph\n"
+        "PREFIX ctkg: <https://w3id.org/ctkg/ontology#>\n"
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        "SELECT ?d WHERE { ?d a ctkg:SourceDocument FILTER NOT EXISTS { ?d dcterms:title ?t } }\n",
+        encoding="utf-8")
+    build(Layout(root), cache_dir=tmp_path / "cache")
+    _edit(root)
+    again = build(Layout(root), cache_dir=tmp_path / "cache")
+    assert again.whole is not None
+    assert again.files == build(Layout(root)).files

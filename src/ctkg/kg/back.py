@@ -36,6 +36,7 @@ from ctkg.paths import Layout
 from ctkg.rdf.namespaces import GRAPH_NS, ID_NS
 from ctkg.rdf.terms import graph_of
 from ctkg.validate.qc import QCQuery, load_queries
+from ctkg.validate.qc_corpus import plan_of
 from ctkg.validate.qc_scope import BATCH_FROM, qc_todo, run_scoped
 
 _IRI_RE = re.compile(re.escape(ID_NS) + r"[^\s,<>\"]+")  # instance IRIs in a QC row
@@ -90,9 +91,12 @@ def to_run(cache: parallel.Cache, queries: Sequence[QCQuery], documents: dict[st
     """The document graphs a small store must hold (those whose QC rows or facts or table
     rows are not cached, and those the cached facts name), asked of the cache before any
     store is loaded; None when the whole store is needed: no cache, every document or
-    :data:`SMALL_BELOW` of them to run, or table rows that read another graph."""
-    if not cache.folder or plan is None or plan.needs_whole:
-        return None
+    :data:`SMALL_BELOW` of them to run, table rows that read another graph, or a corpus QC
+    query with no plan (no ``# reads:`` or ``# confirm:`` header: it reads the whole
+    build)."""
+    if not cache.folder or plan is None or plan.needs_whole or any(
+            q.scope == "corpus" and plan_of(q) is None for q in queries):
+        return None  # (a corpus query with no plan reads the whole build)
     limit = min(SMALL_BELOW, len(documents))
     todo = set(plan.todo)
     if len(todo) < limit:
