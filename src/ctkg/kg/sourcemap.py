@@ -62,11 +62,15 @@ class SourceMap(Mapping[str, Source]):
         self._docs[doc_id] = self._spool.put(data) if self._spool is not None else data
 
     def setdefault(self, iri: str, source: Source) -> Source:
-        """``source`` unless ``iri`` has one already (as ``dict.setdefault``)."""
-        found = self.get(iri)
-        if found is None:
-            self._plain[iri] = found = source
-        return found
+        """``source`` unless ``iri`` has one already (as ``dict.setdefault``). Without the
+        KeyError of a lookup that misses: the registry's and catalogue's 16,000 entries at
+        10,000 documents took 1.2 s so, their tracebacks waking the garbage collector."""
+        doc = local_document(iri)
+        if doc is not None and doc in self._docs:
+            found = self._load(doc).get(iri)
+            if found is not None:
+                return found
+        return self._plain.setdefault(iri, source)
 
     def _drop(self, iri: str) -> None:
         doc = local_document(iri)
