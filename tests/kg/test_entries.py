@@ -69,3 +69,16 @@ def test_plain_pickles_still_load(tmp_path: Path) -> None:
     path.write_bytes(pickle.dumps({"results": [1, 2]}))
     assert entries.load(path) == {"results": [1, 2]}
     assert entries.loads(path.read_bytes()) == {"results": [1, 2]}
+
+
+def test_a_streamed_entry_loads_and_a_cut_short_one_is_a_miss(tmp_path: Path) -> None:
+    """``Cache.put_streamed`` pickles straight into the file (no bytes held beside the
+    value); it loads as any entry, leaves no temporary file, and cut short it is a miss."""
+    cache = Cache(tmp_path)
+    value = {"rows": [b"x" * 1000, "y" * 1000], "n": 3}
+    cache.put_streamed("tables", "k", value)
+    assert Cache(tmp_path).get("tables", "k") == value
+    assert [p.name for p in (tmp_path / "tables").iterdir()] == ["k.pickle"]
+    path = tmp_path / "tables" / "k.pickle"
+    path.write_bytes(path.read_bytes()[:-10])
+    assert Cache(tmp_path).get("tables", "k") is None

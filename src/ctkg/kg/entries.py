@@ -98,8 +98,9 @@ def load(path: Path) -> Any:
     spans of the file, read when they are needed (a plain pickle is read whole)."""
     with open(path, "rb") as fh:
         head = fh.read(_HEAD)
-        if not head.startswith(MAGIC):
-            return pickle.loads(head + fh.read())
+        if not head.startswith(MAGIC):  # a plain pickle, read as it is unpickled
+            fh.seek(0)
+            return pickle.load(fh)
         size, runs = _sizes(head)
         data = fh.read(size)
         if len(head) != _HEAD or os.fstat(fh.fileno()).st_size != _HEAD + size + runs:

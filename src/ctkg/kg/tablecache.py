@@ -167,5 +167,15 @@ def _save(plan: TablePlan) -> None:
     if plan.base and len(delta) <= DELTA_SHARE * len(plan.fresh):
         plan.cache.put(KIND, since, delta)
     else:
-        plan.cache.put(KIND, entry, plan.fresh)
+        _put(plan.cache, entry, plan.fresh)
         plan.cache.put(KIND, since, {})
+
+
+def _put(cache: RowCache, key: str, value: object) -> None:
+    """The whole build's row sets, streamed to the cache when it can (150 MB at 10,000
+    documents: as bytes too, they were that much more memory at the build's peak)."""
+    streamed = getattr(cache, "put_streamed", None)
+    if streamed is not None:
+        streamed(KIND, key, value)
+    else:
+        cache.put(KIND, key, value)
