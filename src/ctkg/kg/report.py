@@ -29,11 +29,20 @@ def inputs_sha256(root: Path, files: Iterable[Path],
     SHA-256 (taken from ``known`` where the build hashed the bytes it read already)."""
     known = known or {}
     h = hashlib.sha256()
-    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+    for rel, path in sorted((_relative(p, root), p) for p in files):
+        h.update(rel.encode() + b"\0")
         digest = known.get(path) or sha256(path.read_bytes())
         h.update(digest.encode() + b"\n")
     return h.hexdigest()
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``, POSIX style; by its string where it starts with the
+    root's (``relative_to`` parsed each path again: 0.4 s for 20,000 files)."""
+    text, start = str(path), str(root).rstrip("/") + "/"
+    if text.startswith(start) and "/./" not in text and "/../" not in text and "\\" not in text:
+        return text[len(start):]
+    return path.relative_to(root).as_posix()
 
 
 def render_manifest(inputs: str, graph_counts: Mapping[str, int],
