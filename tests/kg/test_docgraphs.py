@@ -87,3 +87,16 @@ def test_a_summary_does_not_depend_on_the_order_of_the_quads(fixture_project: Pa
     for doc_id in docs:
         quads = docs[doc_id]
         assert summarize(doc_id, list(reversed(quads))) == summarize(doc_id, quads)
+
+
+def test_joined_triples_parse_as_each_part_does() -> None:
+    """Many summaries' N-Triples parsed as one document give each part's triples in order,
+    blank nodes as parsing each part gives them."""
+    from ctkg.kg.docgraphs import _triples, joined_triples
+
+    a = b"<http://x/a> <http://x/p> <http://x/b> .\n"
+    b = b'<http://x/c> <http://x/p> "v"@en .'  # no final line break
+    assert joined_triples([a, b"", b, a]) == [*_triples(a), *_triples(b), *_triples(a)]
+    blank = b"_:n <http://x/p> <http://x/b> .\n"
+    assert joined_triples([blank, a, blank]) == [*_triples(blank), *_triples(a),
+                                                 *_triples(blank)]

@@ -56,6 +56,13 @@ def _triples(data: bytes) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if data else []
 
 
+def joined_triples(parts: Iterable[bytes]) -> list[ox.Triple]:
+    """The triples of many summaries' N-Triples, in their order: parsed as one document
+    (one call per summary cost 1 s at 10,000 documents). The same as parsing each part:
+    pyoxigraph keeps a blank node's label as written either way."""
+    return _triples(b"".join(p if p.endswith(b"\n") else p + b"\n" for p in parts if p))
+
+
 def _nt(triples: Sequence[ox.Triple]) -> bytes:
     return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
 
@@ -167,10 +174,12 @@ class DocGraphs(MutableMapping[str, list[ox.Quad]]):
         when no summary carries them (another document points to it)."""
         out: dict[object, list[ox.Triple]] = {}
         covered: set[str] = set()
+        types = []
         for summary in self.summaries():
             covered |= summary.pointed
-            for t in _triples(summary.types):
-                out.setdefault(t.subject, []).append(t)
+            types.append(summary.types)
+        for t in joined_triples(types):
+            out.setdefault(t.subject, []).append(t)
         wanted: dict[str, set[object]] = {}
         for o in chain((t.object for t in outward), (q.object for q in shared)):
             if is_local(o) and o.value not in covered:  # type: ignore[union-attr]

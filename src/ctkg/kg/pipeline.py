@@ -34,6 +34,7 @@ from ctkg.inputs import read_inputs
 from ctkg.kg import parallel
 from ctkg.kg.back import back
 from ctkg.kg.compiled import Compiled, Read, compile_build
+from ctkg.kg.docgraphs import joined_triples
 from ctkg.kg.files import Files
 from ctkg.kg.readcache import cached_inputs, read_corpus
 from ctkg.kg.result import BuildResult as BuildResult
@@ -98,9 +99,9 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
     docs = compiled.by_doc
     # what the whole-build checks read of the documents: their summaries (ctkg.kg.docgraphs)
     summaries = list(docs.summaries())
-    outward = [t for summary in summaries for t in summary.outward_triples()]
+    outward = joined_triples(s.outward for s in summaries)
     places = within(chain(compiled.shared, outward,
-                          (t for summary in summaries for t in summary.place_triples())))
+                          joined_triples(s.places for s in summaries)))
     problems = check_claims(read.inputs.registry, compiled.iris, registry,
                             merge_claims(s.claims for s in summaries), compiled.sources,
                             places)
