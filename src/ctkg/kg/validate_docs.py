@@ -12,7 +12,8 @@ The shared units need every document's facts about shared nodes: they are built 
 document's summary (:mod:`ctkg.kg.docgraphs`), not its quads, and cached by their data
 (:class:`ctkg.kg.parallel.CachedUnits`).
 
-Documents are cached one by one but validated ``DOCS_PER_UNIT`` to a unit: each engine run,
+Documents are cached one by one (in one entry for the build) but validated
+``DOCS_PER_UNIT`` to a unit: each engine run,
 pyoxigraph store and SPARQL query has a cost of its own, and documents that name the same
 registry entities share their descriptions. Their results are told apart by focus node
 (a document's own nodes). Validating them together gives each the results it gets alone,
@@ -31,7 +32,7 @@ from itertools import chain
 import pyoxigraph as ox
 
 from ctkg.kg import parallel
-from ctkg.kg.docgraphs import DocGraphs
+from ctkg.kg.docgraphs import DocGraphs, joined_triples
 from ctkg.rdf.terms import graph_of
 from ctkg.validate.partition import (
     SharedIndex,
@@ -86,7 +87,7 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
     each document's, looked up under :class:`_Neighbours` keys before its unit is built
     (and its quads read), the documents not found validated ``DOCS_PER_UNIT`` to a unit."""
     if outward is None:
-        outward = [t for summary in docs.summaries() for t in summary.outward_triples()]
+        outward = joined_triples(summary.outward for summary in docs.summaries())
     index = SharedIndex(shared)
     shape_key = parallel.digest(shapes_ttl, engine, parallel.code_version())
     neighbours = _Neighbours(index)
@@ -95,10 +96,11 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
     found: dict[str, list[ShaclResult]] = {}
     keys: dict[str, str] = {}
     todo: list[str] = []
+    table = _Results(cache, shape_key)
     for doc_id in docs:
         keys[doc_id] = parallel.digest(shape_key, doc_keys[doc_id],
                                        *neighbours.key(neighbours.terms(docs, doc_id)))
-        hit = cache.get("validate-doc", keys[doc_id])
+        hit = table.get(keys[doc_id])
         if hit is not None:
             found[doc_id] = hit
         else:
@@ -120,8 +122,37 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
         for doc_id in batch:
             own = focus.pop(doc_id)
             found[doc_id] = [r for r in res if r.focus_iri in own]
-            cache.put("validate-doc", keys[doc_id], found[doc_id])
+            table.put(keys[doc_id], found[doc_id])
+    table.save()
     return results + [r for d in sorted(found) for r in found[d]]
+
+
+class _Results:
+    """Each document's results under its key, in one cache entry for the whole build
+    (``validate-docs``, named by the shapes, engine and code): 10,000 entries of a few
+    bytes each took about 1.5 s to open and read in an incremental build. Written when its
+    keys changed (results are a function of their key)."""
+
+    KIND = "validate-docs"
+
+    def __init__(self, cache: parallel.Cache, shape_key: str) -> None:
+        self.cache, self.name = cache, parallel.digest(self.KIND, shape_key)
+        stored = cache.get(self.KIND, self.name)
+        self.stored: dict[str, list[ShaclResult]] = stored if isinstance(stored, dict) else {}
+        self.fresh: dict[str, list[ShaclResult]] = {}
+
+    def get(self, key: str) -> list[ShaclResult] | None:
+        hit = self.stored.get(key)
+        if hit is not None:
+            self.fresh[key] = hit
+        return hit
+
+    def put(self, key: str, results: list[ShaclResult]) -> None:
+        self.fresh[key] = results
+
+    def save(self) -> None:
+        if self.fresh.keys() != self.stored.keys():
+            self.cache.put(self.KIND, self.name, self.fresh)
 
 
 def _unit(docs: DocGraphs, batch: list[str], index: SharedIndex, neighbours: _Neighbours,
