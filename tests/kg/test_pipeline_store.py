@@ -87,3 +87,33 @@ def test_a_corpus_query_without_a_plan_needs_the_whole_store(fixture_project: Pa
     again = build(Layout(root), cache_dir=tmp_path / "cache")
     assert again.whole is not None
     assert again.files == build(Layout(root)).files
+
+
+def test_the_build_pauses_the_collector_and_gives_it_back(
+        fixture_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read, compile, validate (Rust engine), QC, the tables and the files run without the
+    cyclic garbage collector; pySHACL's validation with it (rdflib makes cycles); it is on
+    again after the build."""
+    import gc
+
+    from ctkg.kg import pipeline
+
+    seen: dict[str, list[bool]] = {}
+
+    def spy(module: object, name: str) -> None:
+        real = getattr(module, name)
+
+        def noted(*args: object, **kwargs: object) -> object:
+            seen.setdefault(name, []).append(gc.isenabled())
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, noted)
+
+    for module, name in ((pipeline, "compile_build"), (pipeline, "_validate"), (back, "_qc")):
+        spy(module, name)
+    assert gc.isenabled()
+    build(Layout(fixture_project))
+    build(Layout(fixture_project), shacl_engine="pyshacl")
+    assert seen == {"compile_build": [False, False], "_validate": [False, True],
+                    "_qc": [False, False]}
+    assert gc.isenabled()

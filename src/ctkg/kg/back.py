@@ -27,6 +27,7 @@ from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.kg import parallel
 from ctkg.kg.compiled import Compiled
 from ctkg.kg.files import Files
+from ctkg.kg.gcpause import gc_paused
 from ctkg.kg.outputs import render_files
 from ctkg.kg.result import BuildResult, Clock, Front, split
 from ctkg.kg.spool import Blob, Spool
@@ -47,7 +48,13 @@ SMALL_BELOW = BATCH_FROM
 
 
 def back(layout: Layout, front: Front, spool: Spool) -> BuildResult:
-    """Load the store, run QC and make the tables (side by side), then render the files."""
+    """Load the store, run QC and make the tables (side by side), then render the files;
+    without the cyclic garbage collector (:mod:`ctkg.kg.gcpause`)."""
+    with gc_paused():
+        return _back(layout, front, spool)
+
+
+def _back(layout: Layout, front: Front, spool: Spool) -> BuildResult:
     compiled, briefs, cache = front.compiled, front.briefs, front.cache
     result = BuildResult(Files(), [], graph_counts=compiled.stats.graph_counts,
                          loader=compiled.load)

@@ -1,9 +1,13 @@
-"""Pausing Python's cyclic garbage collector around the build's bulk statistics and tables.
+"""Pausing Python's cyclic garbage collector around the build's stages, its bulk statistics
+and tables.
 
 Why: those steps make hundreds of thousands of small sets, rows and terms that form no
 reference cycles (reference counting frees them), while the build holds millions of tracked
 objects; every full collection they trigger walks all of them for nothing. Measured: about
 30% of the tables' time at 1,000 synthetic documents, more at 10,000 (benchmarks/RESULTS.md).
+The whole build runs so (but for pySHACL's validation, whose rdflib graphs do make
+cycles): an incremental build at 10,000 documents took 20 s instead of 25 s, with the same
+peak memory; about 90,000 objects in cycles are left for the collector when it resumes.
 """
 
 from __future__ import annotations

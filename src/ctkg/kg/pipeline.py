@@ -21,6 +21,7 @@ import os
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from itertools import chain
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from ctkg.kg.back import back
 from ctkg.kg.compiled import Compiled, Read, compile_build
 from ctkg.kg.docgraphs import joined_triples
 from ctkg.kg.files import Files
+from ctkg.kg.gcpause import gc_paused
 from ctkg.kg.readcache import cached_inputs, read_corpus
 from ctkg.kg.result import BuildResult as BuildResult
 from ctkg.kg.result import Clock, Front, stop_on_errors
@@ -183,19 +185,22 @@ def _warm(cache_dir: Path | None, texts: int) -> bool:
 def _front(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
            shacl_engine: str, executor: parallel.ExecutorFactory | None,
            spool: Spool) -> Front:
-    """Read, compile and validate."""
+    """Read, compile and validate, without the cyclic garbage collector (:mod:`ctkg.kg.
+    gcpause`), but for pySHACL's validation, whose rdflib graphs do make cycles."""
     cache = parallel.Cache(cache_dir)
     warnings: list[Problem] = []
     result = BuildResult(Files(), [])  # for its timings
     clock = Clock(result)
-    read = clock("read", lambda: _read_inputs(layout, warnings, cache))
-    compiled = clock("compile", lambda: compile_build(read, jobs, cache, progress, warnings,
-                                                      executor, spool))
+    with gc_paused():
+        read = clock("read", lambda: _read_inputs(layout, warnings, cache))
+        compiled = clock("compile", lambda: compile_build(read, jobs, cache, progress,
+                                                          warnings, executor, spool))
     # the parsed annotations are not read after compiling (0.3 GB at 10,000 documents)
     briefs = [DocBrief.of(d) for d in read.docs]
     read.docs = []
-    found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
-                                                shacl_engine, executor))
+    with gc_paused() if shacl_engine == "rust" else nullcontext():
+        found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
+                                                    shacl_engine, executor))
     compiled.by_doc.forget_summaries()  # read by the checks above only (0.4 GB at 10,000)
     return Front(compiled, briefs, found, warnings, cache, result.timings, result.peak_rss)
 
