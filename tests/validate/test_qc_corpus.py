@@ -15,6 +15,7 @@ from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 from ctkg.rdf.terms import graph_of
 from ctkg.synth import generate
+from ctkg.validate import qc_corpus
 from ctkg.validate.qc import QCQuery, load_queries, run_query
 from ctkg.validate.qc_corpus import NeedGraphs, plan_of
 from ctkg.validate.qc_scope import qc_todo, run_scoped
@@ -224,3 +225,51 @@ def test_a_new_question_without_a_loader_names_the_graphs(synthetic: Path) -> No
                    loaded=sorted(small.loaded))
     assert raised.value.graphs == [docs[1]]
     assert graph_of(ids[1]).value == docs[1]
+
+
+class _Spy:
+    """A store whose queries are counted with the named graphs each one was given."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.named = store, list[int | None]()
+
+    def query(self, text: str, **kw: object) -> object:
+        named = kw.get("named_graphs")
+        self.named.append(len(named) if isinstance(named, list) else None)
+        return self.store.query(text, **kw)  # type: ignore[arg-type]
+
+
+def test_candidates_by_chunks_are_each_graphs_own(synthetic: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The candidates of many graphs, a few graphs per query (which bounds the engine's
+    memory): the same as each graph's own run and as one pass over the whole store, with
+    the same cache entry for the next build."""
+    whole = ox.Store()
+    whole.bulk_extend(build(Layout(synthetic)).quads)
+    docs = _docs(whole)
+    ids = [g.rsplit("/", 1)[1] for g in docs]
+    documents = {g: f"key-{g}" for g in docs}
+    _edit(whole, documents, docs[0], [  # an untyped IRI; another document's node
+        (ID + "person/ghost", CTKG + "memberOf", ox.NamedNode(f"{ID}mention/{ids[1]}/T1"))])
+    _edit(whole, documents, docs[4], [  # its own node, untyped
+        (f"{ID}mention/{ids[4]}/T900", CTKG + "memberOf", ox.NamedNode(ID + "org/nowhere"))])
+    plan = plan_of(next(q for q in CORPUS if q.name == "entity-without-type-violation"))
+    assert plan is not None
+    own = {g: qc_corpus.run_fact(whole, plan, "candidates", [g], LOOKUPS)[g] for g in docs}
+    assert f"{ID}person/ghost" in own[docs[0]] and f"{ID}mention/{ids[1]}/T1" in own[docs[0]]
+    assert f"{ID}mention/{ids[4]}/T900" in own[docs[4]]
+    monkeypatch.setattr(qc_corpus, "MANY", 2)
+    assert qc_corpus.run_fact(whole, plan, "candidates", docs, LOOKUPS) == own  # one pass
+    spy = _Spy(whole)
+    monkeypatch.setattr(qc_corpus, "CHUNK", 3)
+    assert qc_corpus.run_fact(spy, plan, "candidates", docs, LOOKUPS) == own  # type: ignore[arg-type]
+    assert spy.named == [3, 3, 2]
+    spy.named.clear()  # the other facts stay one pass over the store
+    qc_corpus.run_fact(spy, plan, "foreign", docs, LOOKUPS)  # type: ignore[arg-type]
+    assert spy.named == [None]
+    chunked = DictCache()
+    _cold(whole, documents, chunked)
+    monkeypatch.setattr(qc_corpus, "CHUNK", 128)
+    one = DictCache()
+    _cold(whole, documents, one)
+    assert chunked.rows == one.rows and chunked.rows
