@@ -15,8 +15,9 @@ from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 from ctkg.rdf.terms import graph_of
 from ctkg.synth import generate
+from ctkg.validate import qc_corpus
 from ctkg.validate.qc import QCQuery, load_queries, run_query
-from ctkg.validate.qc_corpus import NeedGraphs, plan_of
+from ctkg.validate.qc_corpus import VALUE, NeedGraphs, fact_query, plan_of
 from ctkg.validate.qc_scope import qc_todo, run_scoped
 from tests.paths import ROOT
 from tests.validate.test_qc_scope import LOOKUPS, SHARED, DictCache
@@ -224,3 +225,70 @@ def test_a_new_question_without_a_loader_names_the_graphs(synthetic: Path) -> No
                    loaded=sorted(small.loaded))
     assert raised.value.graphs == [docs[1]]
     assert graph_of(ids[1]).value == docs[1]
+
+
+class _Spy:
+    """A store whose queries are counted with the named graphs each one was given."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.named = store, list[int | None]()
+
+    def query(self, text: str, **kw: object) -> object:
+        named = kw.get("named_graphs")
+        self.named.append(len(named) if isinstance(named, list) else None)
+        return self.store.query(text, **kw)  # type: ignore[arg-type]
+
+
+def _own(store: ox.Store, text: str, graph: str) -> list[str]:
+    """A fact's values for one graph, by its query as :func:`fact_query` writes it."""
+    found = store.query(text, named_graphs=[ox.NamedNode(graph)],
+                        default_graph=[ox.NamedNode(g) for g in LOOKUPS])
+    assert isinstance(found, ox.QuerySolutions)
+    return sorted({v.value for sol in found if isinstance(v := sol[VALUE], ox.NamedNode)})
+
+
+def test_the_typed_facts_by_chunks_are_each_graphs_own(
+        synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The typed plan's facts of many graphs, a few graphs per query (which bounds the
+    engine's memory), the foreign types with each graph's node prefixes given: the same as
+    each graph's own run of the fact's query, with the same cache entry for the next
+    build."""
+    whole = ox.Store()
+    whole.bulk_extend(build(Layout(synthetic)).quads)
+    docs = _docs(whole)
+    ids = [g.rsplit("/", 1)[1] for g in docs]
+    documents = {g: f"key-{g}" for g in docs}
+    _edit(whole, documents, docs[0], [  # an untyped IRI; another document's node
+        (ID + "person/ghost", CTKG + "memberOf", ox.NamedNode(f"{ID}mention/{ids[1]}/T1"))])
+    _edit(whole, documents, docs[4], [  # its own node, untyped
+        (f"{ID}mention/{ids[4]}/T900", CTKG + "memberOf", ox.NamedNode(ID + "org/nowhere"))])
+    _edit(whole, documents, docs[5], [  # types another document's node, and a shared one
+        (f"{ID}statement/{ids[6]}/E1", RDF + "type", ox.NamedNode(CTKG + "Statement")),
+        (ID + "org/nowhere", RDF + "type", ox.NamedNode(CTKG + "Organization")),
+        (f"{ID}statement/{ids[5]}/E900", RDF + "type", ox.NamedNode(CTKG + "Statement"))])
+    plans = {q.name: plan_of(q) for q in CORPUS}
+    plan, anchored = plans["entity-without-type-violation"], \
+        plans["paraphrase-without-original-violation"]
+    assert plan is not None and anchored is not None
+    own = {f: {g: _own(whole, fact_query(plan, f), g) for g in docs}
+           for f in ("candidates", "foreign")}
+    assert f"{ID}person/ghost" in own["candidates"][docs[0]]
+    assert f"{ID}mention/{ids[1]}/T1" in own["candidates"][docs[0]]
+    assert f"{ID}mention/{ids[4]}/T900" in own["candidates"][docs[4]]
+    assert own["foreign"][docs[5]] == [ID + "org/nowhere", f"{ID}statement/{ids[6]}/E1"]
+    assert not any(own["foreign"][g] for g in docs if g != docs[5])
+    spy = _Spy(whole)
+    monkeypatch.setattr(qc_corpus, "MANY", 2)  # 8 documents are many
+    monkeypatch.setattr(qc_corpus, "CHUNK", 3)
+    for fact in ("candidates", "foreign"):
+        assert qc_corpus.run_fact(spy, plan, fact, docs, LOOKUPS) == own[fact]  # type: ignore[arg-type]
+        assert spy.named == [3, 3, 2]
+        spy.named.clear()
+    qc_corpus.run_fact(spy, anchored, "foreign", docs, LOOKUPS)  # type: ignore[arg-type]
+    assert spy.named == [None]  # another plan's facts: one pass over the store
+    chunked = DictCache()
+    _cold(whole, documents, chunked)
+    monkeypatch.setattr(qc_corpus, "CHUNK", 128)
+    one = DictCache()
+    _cold(whole, documents, one)
+    assert chunked.rows == one.rows and chunked.rows
