@@ -154,7 +154,8 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     texts = _texts(layout)
     if jobs > 1 and executor is None and texts >= CHILD_FROM and not _warm(cache_dir, texts):
         start = time.perf_counter()
-        front, spool = _front_in_child(layout, jobs, cache_dir, progress, shacl_engine)
+        with gc_paused():  # the child's results are millions of objects, in no cycle
+            front, spool = _front_in_child(layout, jobs, cache_dir, progress, shacl_engine)
         # starting the child and taking its results over, beyond its stages' own time
         front.timings["handover"] = (time.perf_counter() - start
                                      - sum(front.timings.values()))
