@@ -151,11 +151,16 @@ def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
     if shacl_engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {shacl_engine!r}: one of {', '.join(ENGINES)}")
     jobs = max(1, jobs or 1)
+    with gc_paused() if shacl_engine == "rust" else nullcontext():
+        return _build(layout, jobs, cache_dir, progress, shacl_engine, executor)
+
+
+def _build(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
+           shacl_engine: str, executor: parallel.ExecutorFactory | None) -> BuildResult:
     texts = _texts(layout)
     if jobs > 1 and executor is None and texts >= CHILD_FROM and not _warm(cache_dir, texts):
         start = time.perf_counter()
-        with gc_paused():  # the child's results are millions of objects, in no cycle
-            front, spool = _front_in_child(layout, jobs, cache_dir, progress, shacl_engine)
+        front, spool = _front_in_child(layout, jobs, cache_dir, progress, shacl_engine)
         # starting the child and taking its results over, beyond its stages' own time
         front.timings["handover"] = (time.perf_counter() - start
                                      - sum(front.timings.values()))
@@ -192,18 +197,21 @@ def _front(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
     warnings: list[Problem] = []
     result = BuildResult(Files(), [])  # for its timings
     clock = Clock(result)
-    with gc_paused():
-        read = clock("read", lambda: _read_inputs(layout, warnings, cache))
-        compiled = clock("compile", lambda: compile_build(read, jobs, cache, progress,
-                                                          warnings, executor, spool))
-    # the parsed annotations are not read after compiling (0.3 GB at 10,000 documents)
-    briefs = [DocBrief.of(d) for d in read.docs]
-    read.docs = []
+    # one pause throughout with the Rust engine: the collector's first pass after a pause
+    # walks everything made meanwhile (at 10,000 documents, seconds each time)
     with gc_paused() if shacl_engine == "rust" else nullcontext():
+        with gc_paused():
+            read = clock("read", lambda: _read_inputs(layout, warnings, cache))
+            compiled = clock("compile", lambda: compile_build(read, jobs, cache, progress,
+                                                              warnings, executor, spool))
+            # the parsed annotations are not read after compiling (0.3 GB at 10,000)
+            briefs = [DocBrief.of(d) for d in read.docs]
+            read.docs = []
         found = clock("validate", lambda: _validate(read, compiled, jobs, cache, progress,
                                                     shacl_engine, executor))
-    compiled.by_doc.forget_summaries()  # read by the checks above only (0.4 GB at 10,000)
-    return Front(compiled, briefs, found, warnings, cache, result.timings, result.peak_rss)
+        compiled.by_doc.forget_summaries()  # read by the checks above only (0.4 GB at 10,000)
+        return Front(compiled, briefs, found, warnings, cache, result.timings,
+                     result.peak_rss)
 
 
 def _front_child(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
