@@ -136,13 +136,21 @@ def _statement(doc: str, eid: str, speaker: str, kind: str) -> list[
             (s, CTKG + "speaker", ox.NamedNode(ID + speaker))]
 
 
-def test_a_synthetic_corpus_with_planted_defects(synthetic: Path) -> None:
+def _cold_synthetic(root: Path) -> tuple[ox.Store, list[str], list[str], dict[str, str],
+                                         DictCache]:
+    """The synthetic corpus built into a whole store, and its QC run on a cold cache: the
+    store, its document graphs, their ids, their keys and the cache."""
     whole = ox.Store()
-    whole.bulk_extend(build(Layout(synthetic)).quads)
+    whole.bulk_extend(build(Layout(root)).quads)
     docs = _docs(whole)
     ids = [g.rsplit("/", 1)[1] for g in docs]
     documents, cache = {g: f"key-{g}" for g in docs}, DictCache()
     _cold(whole, documents, cache)
+    return whole, docs, ids, documents, cache
+
+
+def test_a_synthetic_corpus_with_planted_defects(synthetic: Path) -> None:
+    whole, docs, ids, documents, cache = _cold_synthetic(synthetic)
     # an untyped IRI in one document; an IRI typed only in another document
     _edit(whole, documents, docs[0], [
         (ID + "person/ghost", CTKG + "memberOf", ox.NamedNode(ID + "org/nowhere")),
@@ -211,12 +219,7 @@ def build_graph(root: Path, graph: str) -> list[ox.Quad]:
 
 
 def test_a_new_question_without_a_loader_names_the_graphs(synthetic: Path) -> None:
-    whole = ox.Store()
-    whole.bulk_extend(build(Layout(synthetic)).quads)
-    docs = _docs(whole)
-    ids = [g.rsplit("/", 1)[1] for g in docs]
-    documents, cache = {g: f"key-{g}" for g in docs}, DictCache()
-    _cold(whole, documents, cache)
+    whole, docs, ids, documents, cache = _cold_synthetic(synthetic)
     _edit(whole, documents, docs[0], [(ID + "person/x", CTKG + "memberOf",
                                        ox.NamedNode(f"{ID}mention/{ids[1]}/T1"))])
     small = Small(whole, qc_todo(cache, QUERIES, documents))
