@@ -117,3 +117,24 @@ def test_the_build_pauses_the_collector_and_gives_it_back(
     assert seen == {"compile_build": [False, False], "_validate": [False, True],
                     "_qc": [False, False]}
     assert gc.isenabled()
+
+
+def test_an_incremental_build_reads_the_qc_entry_once(fixture_project: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The QC entry is read once, for choosing the store and for the run alike."""
+    from ctkg.kg.cache import Cache
+
+    root = tmp_path / "proj"
+    shutil.copytree(fixture_project, root)
+    build(Layout(root), cache_dir=tmp_path / "cache")
+    _edit(root)
+    kinds: list[str] = []
+    real = Cache.get
+
+    def counted(self: Cache, kind: str, key: str) -> object:
+        kinds.append(kind)
+        return real(self, kind, key)
+
+    monkeypatch.setattr(Cache, "get", counted)
+    again = build(Layout(root), cache_dir=tmp_path / "cache")
+    assert again.whole is None and kinds.count("qc") == 1

@@ -37,8 +37,8 @@ from ctkg.paths import Layout
 from ctkg.rdf.namespaces import GRAPH_NS, ID_NS
 from ctkg.rdf.terms import graph_of
 from ctkg.validate.qc import QCQuery, load_queries
-from ctkg.validate.qc_corpus import plan_of
-from ctkg.validate.qc_scope import BATCH_FROM, qc_todo, run_scoped
+from ctkg.validate.qc_corpus import Rows, plan_of
+from ctkg.validate.qc_scope import BATCH_FROM, qc_todo, run_scoped, stored_rows
 
 _IRI_RE = re.compile(re.escape(ID_NS) + r"[^\s,<>\"]+")  # instance IRIs in a QC row
 _CATALOGUE = graph_of("catalogue")
@@ -66,7 +66,8 @@ def _back(layout: Layout, front: Front, spool: Spool) -> BuildResult:
     documents = {graph_of(d.doc_id).value: compiled.keys.get(d.doc_id, "") for d in briefs}
     queries = load_queries(layout.qc_queries) if any(layout.qc_queries.glob("*.rq")) else []
     plan = plan_tables(cache, documents, *shared) if cache.folder else None
-    todo = to_run(cache, queries, documents, plan)
+    stored = stored_rows(cache if cache.folder else None, queries)  # the last build's QC
+    todo = to_run(cache, queries, documents, plan, stored)
     store = clock("load", lambda: _store(result, compiled, todo))
     # the tables are made while QC runs: both are mostly Oxigraph evaluating queries, which
     # lets go of the GIL, so on two cores they overlap (timings: "tables" within "qc")
@@ -76,7 +77,7 @@ def _back(layout: Layout, front: Front, spool: Spool) -> BuildResult:
                          lambda: _tables(store, todo is not None, result, plan, spool, stop))
     try:
         found += clock("qc", lambda: _qc(layout, compiled, store, cache, documents, shared,
-                                          queries, todo))
+                                          queries, todo, stored))
         errors, more = split(found)
         if errors:
             raise CTKGError(sorted(errors))
@@ -94,7 +95,7 @@ def _back(layout: Layout, front: Front, spool: Spool) -> BuildResult:
 
 
 def to_run(cache: parallel.Cache, queries: Sequence[QCQuery], documents: dict[str, str],
-           plan: TablePlan | None) -> list[str] | None:
+           plan: TablePlan | None, stored: Rows | None = None) -> list[str] | None:
     """The document graphs a small store must hold (those whose QC rows or facts or table
     rows are not cached, and those the cached facts name), asked of the cache before any
     store is loaded; None when the whole store is needed: no cache, every document or
@@ -107,7 +108,7 @@ def to_run(cache: parallel.Cache, queries: Sequence[QCQuery], documents: dict[st
     limit = min(SMALL_BELOW, len(documents))
     todo = set(plan.todo)
     if len(todo) < limit:
-        todo.update(qc_todo(cache, queries, documents))
+        todo.update(qc_todo(cache, queries, documents, stored))
     return sorted(todo) if len(todo) < limit else None
 
 
@@ -139,7 +140,7 @@ def _tables(store: ox.Store, small: bool, result: BuildResult, plan: TablePlan |
 
 def _qc(layout: Layout, compiled: Compiled, store: ox.Store, cache: parallel.Cache,
         documents: dict[str, str], shared: tuple[list[str], str], queries: list[QCQuery],
-        loaded: list[str] | None) -> list[Problem]:
+        loaded: list[str] | None, stored: Rows) -> list[Problem]:
     """The QC queries on ``store`` (the whole build, or the shared graphs and the document
     graphs ``loaded``; a document the run finds it needs besides is loaded into it): each
     document-scoped one per document graph and each corpus one from per-document facts,
@@ -158,7 +159,8 @@ def _qc(layout: Layout, compiled: Compiled, store: ox.Store, cache: parallel.Cac
     problems: list[Problem] = []
     results = run_scoped(store, queries, documents, shared_graphs,
                          cache if cache.folder else None, lookups, shared_digest,
-                         loaded=loaded, more=more if loaded is not None else None)
+                         loaded=loaded, more=more if loaded is not None else None,
+                         table=stored)
     for res in results:
         where = display_path(layout.qc_queries / f"{res.name}.rq")
         for row in res.rows:
