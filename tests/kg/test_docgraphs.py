@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from ctkg.errors import Problem
 from ctkg.kg import parallel, pipeline
 from ctkg.kg.compiled import Compiled, compile_build
-from ctkg.kg.docgraphs import DocGraphs, summarize
+from ctkg.kg.docgraphs import DocGraphs, joined_triples, summarize
 from ctkg.kg.spool import Spool
 from ctkg.paths import Layout
 from ctkg.rdf.terms import RDF_TYPE, ctkg, graph_of, ident
@@ -35,7 +35,7 @@ def test_quads_and_summaries_read_back_from_the_spooled_pieces(fixture_project: 
         summary = docs.summary(doc_id)
         assert summary == summarize(doc_id, quads)
         outward = {q.triple for q in quads if not is_local(q.subject)}
-        assert set(summary.outward_triples()) == outward
+        assert set(joined_triples([summary.outward])) == outward
         assert summary.claims == claims(quads)
 
 
@@ -76,7 +76,7 @@ def test_types_pointed_to_from_another_document_are_read_from_its_quads() -> Non
     cls = ctkg("Mention")
     docs["d1"] = [ox.Quad(m1, RDF_TYPE, cls, graph_of("d1"))]
     docs["d2"] = [ox.Quad(event, ctkg("mentionedAs"), m1, graph_of("d2"))]
-    outward = [t for s in docs.summaries() for t in s.outward_triples()]
+    outward = joined_triples(s.outward for s in docs.summaries())
     assert docs.summary("d1").types == b""  # nothing points to it from d1
     assert docs.local_types(outward, []) == {m1: [ox.Triple(m1, RDF_TYPE, cls)]}
 
@@ -92,7 +92,7 @@ def test_a_summary_does_not_depend_on_the_order_of_the_quads(fixture_project: Pa
 def test_joined_triples_parse_as_each_part_does() -> None:
     """Many summaries' N-Triples parsed as one document give each part's triples in order,
     blank nodes as parsing each part gives them."""
-    from ctkg.kg.docgraphs import _triples, joined_triples
+    from ctkg.kg.docgraphs import _triples
 
     a = b"<http://x/a> <http://x/p> <http://x/b> .\n"
     b = b'<http://x/c> <http://x/p> "v"@en .'  # no final line break

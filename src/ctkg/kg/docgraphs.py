@@ -45,12 +45,6 @@ class DocSummary:
     places: bytes = b""  # N-Triples: containedInPlace of local nodes (none so far)
     claims: Claims = field(default_factory=dict)  # event-time claims (validate.event_times)
 
-    def outward_triples(self) -> list[ox.Triple]:
-        return _triples(self.outward)
-
-    def place_triples(self) -> list[ox.Triple]:
-        return _triples(self.places)
-
 
 def _triples(data: bytes) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if data else []
