@@ -43,6 +43,7 @@ import pyoxigraph as ox
 from ctkg.kg import tables as t
 from ctkg.rdf.namespaces import GRAPH_NS, ID_NS
 from ctkg.rdf.terms import local_starts, natural_key
+from ctkg.validate.qc_scope import with_graph_column
 
 Block = tuple[bytes, t.Row, t.Row]  # CSV lines of sorted rows, the first row, the last
 PER_DOCUMENT: dict[str, Callable[[t.Run, t.Labels], Iterable[t.Row]]] = {
@@ -123,11 +124,7 @@ def by_graph(text: str) -> str:
     where = text.index("WHERE {") + len("WHERE {")
     end = text.rindex("}")
     text = f"{text[:where]} GRAPH ?graph {{{text[where:end]}}} {text[end:]}"
-    text = text.replace("GROUP BY ", "GROUP BY ?graph ")
-    at = text.index("SELECT ") + len("SELECT ")
-    if text.startswith("DISTINCT ", at):
-        at += len("DISTINCT ")
-    return f"{text[:at]}?graph {text[at:]}"
+    return with_graph_column(text.replace("GROUP BY ", "GROUP BY ?graph "))
 
 
 class ByGraph:
