@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pyoxigraph as ox
 
 from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.kg import parallel
+from ctkg.kg import chunked, parallel
 from ctkg.kg.compiled import Compiled
 from ctkg.kg.files import Files
 from ctkg.kg.gcpause import gc_paused
@@ -68,6 +68,13 @@ def _back(layout: Layout, front: Front, spool: Spool) -> BuildResult:
     plan = plan_tables(cache, documents, *shared) if cache.folder else None
     stored = stored_rows(cache if cache.folder else None, queries)  # the last build's QC
     todo = to_run(cache, queries, documents, plan, stored)
+    if todo is None and chunked.applies(documents, queries) and not (plan and plan.needs_whole):
+        # many to run: a chunk at a time, then as if incremental (ctkg.kg.chunked)
+        documents = chunked.keyed(documents)
+        plan = plan or plan_tables(None, documents, *shared)
+        primed = clock("chunks", lambda: chunked.run_chunks(
+            compiled, queries, documents, shared[0], plan, stored))
+        todo = to_run(cache, queries, documents, plan, stored, primed) if primed else None
     store = clock("load", lambda: _store(result, compiled, todo))
     # the tables are made while QC runs: both are mostly Oxigraph evaluating queries, which
     # lets go of the GIL, so on two cores they overlap (timings: "tables" within "qc")
@@ -95,14 +102,16 @@ def _back(layout: Layout, front: Front, spool: Spool) -> BuildResult:
 
 
 def to_run(cache: parallel.Cache, queries: Sequence[QCQuery], documents: dict[str, str],
-           plan: TablePlan | None, stored: Rows | None = None) -> list[str] | None:
+           plan: TablePlan | None, stored: Rows | None = None,
+           primed: bool = False) -> list[str] | None:
     """The document graphs a small store must hold (those whose QC rows or facts or table
     rows are not cached, and those the cached facts name), asked of the cache before any
     store is loaded; None when the whole store is needed: no cache, every document or
     :data:`SMALL_BELOW` of them to run, table rows that read another graph, or a corpus QC
     query with no plan (no ``# reads:`` or ``# confirm:`` header: it reads the whole
-    build)."""
-    if not cache.folder or plan is None or plan.needs_whole or any(
+    build). ``primed``: ``plan`` and ``stored`` hold every document's results
+    (:mod:`ctkg.kg.chunked`), with a cache folder or without."""
+    if not (cache.folder or primed) or plan is None or plan.needs_whole or any(
             q.scope == "corpus" and plan_of(q) is None for q in queries):
         return None  # (a corpus query with no plan reads the whole build)
     limit = min(SMALL_BELOW, len(documents))

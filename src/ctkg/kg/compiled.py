@@ -73,9 +73,10 @@ class Compiled:
         yield from self.by_doc.all_quads()
 
     def load(self, store: ox.Store, only: Collection[str] | None = None,
-             shared: bool = True) -> None:
+             shared: bool = True, leave_out: Collection[str] = ()) -> None:
         """Put every quad of the build into ``store`` (``only``: the shared graphs, unless not
-        ``shared``, and these documents' graphs), graph by graph in the canonical order
+        ``shared``, and these documents' graphs; ``leave_out``: shared graphs, by IRI, not
+        to load), graph by graph in the canonical order
         of the dumps (an order Oxigraph's queries depend on: with the shared graphs loaded
         first, QC's entity-without-type took 160 s instead of 6 at 10,000 documents); the
         documents' from their N-Quads pieces (parsed by pyoxigraph: no Python objects), in
@@ -85,7 +86,8 @@ class Compiled:
         with 32 MB batches)."""
         by_graph: dict[str, list[ox.Quad]] = {}
         for q in self.shared if shared else ():
-            by_graph.setdefault(f"<{q.graph_name.value}>", []).append(q)  # type: ignore[union-attr]
+            if q.graph_name.value not in leave_out:  # type: ignore[union-attr]
+                by_graph.setdefault(f"<{q.graph_name.value}>", []).append(q)  # type: ignore[union-attr]
         parts = [(g, "", quads) for g, quads in by_graph.items()]
         parts += [(f"<{graph_of(d).value}>", d, []) for d in self.by_doc
                   if only is None or d in only]

@@ -53,6 +53,11 @@ def row_key(document_key: str) -> str:
     return digest("tables", document_key) if document_key else ""
 
 
+def shared_key_of(shared_key: str) -> str:
+    """The shared graphs' rows: the digest of their quads ('' for none: not kept)."""
+    return digest("tables-shared", shared_key) if shared_key else ""
+
+
 @dataclass
 class TablePlan:
     """The tables of one build: its documents (graph IRI -> compile key, '' for none), its
@@ -112,7 +117,7 @@ def table_data(store: ox.Store, plan: TablePlan, whole: bool = True,
     set that reads another graph): then the caller makes the tables from the whole store.
     The cache entry is written when its rows changed."""
     keys = {} if keys is None else keys
-    skey = digest("tables-shared", plan.shared_key) if plan.shared_key else ""
+    skey = shared_key_of(plan.shared_key)
     shared = plan.stored.get(skey) if skey else None
     if not isinstance(shared, SharedRows):
         shared = shared_rows(store, plan.shared_graphs, keys)

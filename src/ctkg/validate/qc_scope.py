@@ -226,3 +226,24 @@ def run_scoped(store: ox.Store, queries: Iterable[QCQuery], documents: dict[str,
     if cache is not None and fresh != table and fresh:
         cache.put("qc", _table_name(queries), fresh)
     return out
+
+
+def prime(store: ox.Store, queries: Iterable[QCQuery], documents: dict[str, str],
+          shared: Sequence[str], lookups: Sequence[str], table: Rows) -> None:
+    """Put into ``table`` what :func:`run_scoped` keeps per document, for ``documents``
+    (graph IRI -> document key, none empty), all of them in ``store`` with the ``lookups``
+    graphs: each document-scoped query's rows, the corpus facts, and each document's
+    answers about its own nodes as these documents ask them. A later :func:`run_scoped`
+    given ``table`` then runs none of it again (a cold build makes it a chunk of documents
+    at a time: :mod:`ctkg.kg.chunked`). The shared graphs' rows are not kept: ``store``
+    need not hold every shared graph."""
+    queries = list(queries)
+    fresh: Rows = {}
+    facts = Facts(store, queries, documents, shared, list(lookups), {}, fresh, None, None)
+    for q in queries:
+        if q.scope == "document":
+            document_rows(store, q, documents, shared, {}, fresh, lookups)
+        elif (plan := plan_of(q)) is not None and plan.mode != GUARDED:
+            facts.rows(q)  # its rows are the chunk's only: wanted for the answers it asks
+    facts.keep_answers()
+    table.update(fresh)

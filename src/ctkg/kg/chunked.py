@@ -1,0 +1,90 @@
+"""A cold build's QC and tables, a chunk of documents at a time: memory bounded by a chunk.
+
+Why: a build with many documents to run (a cold cache, or none) loaded every quad into one
+store for QC and the tables, and that store was most of the build's peak: 1,114 MiB of
+2,179 MiB at 10,000 synthetic documents (3.4 M quads). Yet what QC and the tables need
+of a document is its own: its rows of each document-scoped QC query, its corpus facts,
+its answers about its own nodes (:mod:`ctkg.validate.qc_scope`) and its table rows
+(:mod:`ctkg.kg.tablerows`) depend on its graph and the shared graphs only, which is why an
+incremental build can take them from the cache. So here a chunk of :data:`CHUNK`
+documents is loaded with the shared graphs their runs read (not the catalogue, which holds
+every document's length), those results are made (QC's and the tables' side by side, as
+on the whole store) and kept, and the chunk's store is dropped. The build then goes on as
+an incremental build whose cache holds everything (:func:`ctkg.kg.back.to_run`): a small
+store of the shared graphs and the few documents the corpus QC still needs, or the whole
+store when that says so (a row set that reads another graph, many documents still to
+load). The rows are the same either way (``tests/kg/test_chunked.py`` compares the files
+with the whole store's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import pyoxigraph as ox
+
+from ctkg.kg.compiled import Compiled
+from ctkg.kg.parallel import digest
+from ctkg.kg.tablecache import TablePlan, row_key, shared_key_of
+from ctkg.kg.tablerows import SharedRows, document_rows, shared_rows
+from ctkg.rdf.namespaces import GRAPH_NS
+from ctkg.rdf.terms import graph_of
+from ctkg.validate.qc import QCQuery
+from ctkg.validate.qc_corpus import Rows, plan_of
+from ctkg.validate.qc_scope import prime
+
+# documents per chunk: a chunk's store held about 110 MiB at 1,000 synthetic documents
+CHUNK = 1000
+_CATALOGUE = graph_of("catalogue").value
+
+
+def applies(documents: dict[str, str], queries: Sequence[QCQuery]) -> bool:
+    """Whether a build that would load the whole store runs chunks instead: more documents
+    than one chunk, and no corpus QC query without a plan (it reads the whole build)."""
+    return len(documents) > CHUNK and not any(
+        q.scope == "corpus" and plan_of(q) is None for q in queries)
+
+
+def keyed(documents: dict[str, str]) -> dict[str, str]:
+    """Each document with a key, for a build without a cache (whose documents have none):
+    one named after the graph, which keys its results in this build's tables only."""
+    return {g: k or digest("uncached", g) for g, k in documents.items()}
+
+
+def run_chunks(compiled: Compiled, queries: Sequence[QCQuery], documents: dict[str, str],
+               shared: Sequence[str], plan: TablePlan, stored: Rows) -> bool:
+    """Make every document's QC results (into ``stored``) and table rows (into ``plan``),
+    a chunk at a time; False (nothing made) when the shared graphs' table rows read
+    document nodes, which only the whole store can answer."""
+    base = ox.Store()
+    compiled.load(base, set())  # the shared graphs: their table rows and labels
+    rows = shared_rows(base, shared, {})
+    del base
+    if rows.cross:
+        return False
+    if plan.shared_key:
+        plan.stored[shared_key_of(plan.shared_key)] = rows
+    lookups = [g for g in shared if g != _CATALOGUE]
+    graphs = sorted(documents)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctkg-chunk-tables") as pool:
+        for start in range(0, len(graphs), CHUNK):
+            chunk = graphs[start:start + CHUNK]
+            _chunk(compiled, queries, {g: documents[g] for g in chunk}, shared, lookups,
+                   rows, plan, stored, pool)
+    return True
+
+
+def _chunk(compiled: Compiled, queries: Sequence[QCQuery], documents: dict[str, str],
+           shared: Sequence[str], lookups: list[str], rows: SharedRows, plan: TablePlan,
+           stored: Rows, pool: ThreadPoolExecutor) -> None:
+    """One chunk's store, its table rows made in ``pool`` while QC runs here."""
+    store = ox.Store()
+    compiled.load(store, {g.removeprefix(GRAPH_NS) for g in documents}, leave_out=[_CATALOGUE])
+    tables = pool.submit(document_rows, store, sorted(documents), rows, {}, True)
+    try:
+        prime(store, queries, documents, shared, lookups, stored)
+    finally:
+        made = tables.result()
+    for graph, doc_rows in made.items():
+        plan.stored[row_key(documents[graph])] = doc_rows

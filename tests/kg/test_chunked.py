@@ -1,0 +1,91 @@
+"""A build with many documents to run makes QC's and the tables' per-document results a
+chunk of documents at a time (ctkg.kg.chunked), never loading the whole store, and its files
+are the whole store's: without a cache, on a cold cache, and incrementally after it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ctkg.kg import back, chunked
+from ctkg.kg.pipeline import build
+from ctkg.paths import Layout
+from ctkg.synth import generate
+from tests.paths import ROOT
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("chunked-synth") / "proj"
+    generate(12, 3, root, ROOT)
+    return root
+
+
+@pytest.fixture(scope="module")
+def whole(synthetic: Path) -> dict[str, bytes]:
+    """The synthetic corpus built on the whole store (one chunk would hold it all)."""
+    result = build(Layout(synthetic))
+    assert result.whole is not None and "chunks" not in result.timings
+    return dict(result.files.items())
+
+
+def _loads(monkeypatch: pytest.MonkeyPatch) -> list[list[str] | None]:
+    """The ``todo`` of each store the build's second half loads (None: the whole store)."""
+    seen: list[list[str] | None] = []
+    real = back._store
+
+    def noted(result, compiled, todo):  # type: ignore[no-untyped-def]
+        seen.append(todo)
+        return real(result, compiled, todo)
+
+    monkeypatch.setattr(back, "_store", noted)
+    return seen
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_chunks_without_a_cache_give_the_whole_stores_files(
+        synthetic: Path, whole: dict[str, bytes], size: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunked, "CHUNK", size)
+    loads = _loads(monkeypatch)
+    result = build(Layout(synthetic))
+    assert "chunks" in result.timings
+    assert result.whole is None and loads and loads[0] is not None  # never the whole store
+    assert len(loads[0]) < 12  # the documents the corpus QC still asks about, if any
+    assert dict(result.files.items()) == whole
+
+
+def test_chunks_on_a_cold_cache_then_an_incremental_build(
+        synthetic: Path, whole: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunked, "CHUNK", 4)
+    root = tmp_path / "proj"
+    shutil.copytree(synthetic, root)
+    cache = tmp_path / "cache"
+    cold = build(Layout(root), cache_dir=cache)
+    assert cold.whole is None and "chunks" in cold.timings
+    assert dict(cold.files.items()) == whole
+    txt = sorted((root / "data" / "corpus").glob("*.txt"))[3]
+    txt.write_text(txt.read_text(encoding="utf-8") + "An added sentence.\n", encoding="utf-8")
+    again = build(Layout(root), cache_dir=cache)
+    assert "chunks" not in again.timings  # one document to run: the small store
+    monkeypatch.setattr(chunked, "CHUNK", 1000)
+    assert dict(again.files.items()) == dict(build(Layout(root)).files.items())
+
+
+def test_a_corpus_query_without_a_plan_loads_the_whole_store(
+        synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Such a query may read any graph: no chunks, the whole store, its rows as before."""
+    monkeypatch.setattr(chunked, "CHUNK", 4)
+    root = tmp_path / "proj"
+    shutil.copytree(synthetic, root)
+    (root / "queries" / "qc" / "any-untitled-violation.rq").write_text(
+        "# title: A document without a title\n# severity: warning\n"
+        "# scope: corpus — reads every graph\n# description: reads anything.\n"
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        "SELECT ?doc WHERE { ?doc a <https://w3id.org/ctkg/ontology#Document> "
+        "FILTER NOT EXISTS { ?doc dcterms:title ?t } }\n", encoding="utf-8")
+    result = build(Layout(root))
+    assert result.whole is not None and "chunks" not in result.timings
