@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from ctkg.kg.compiled import Compiled
 from ctkg.kg.parallel import digest
 from ctkg.kg.tablecache import TablePlan, row_key, shared_key_of
-from ctkg.kg.tablerows import SharedRows, document_rows, shared_rows
+from ctkg.kg.tablerows import document_rows, shared_rows
 from ctkg.rdf.namespaces import GRAPH_NS
 from ctkg.rdf.terms import graph_of
 from ctkg.validate.qc import QCQuery
@@ -67,24 +67,29 @@ def run_chunks(compiled: Compiled, queries: Sequence[QCQuery], documents: dict[s
         plan.stored[shared_key_of(plan.shared_key)] = rows
     lookups = [g for g in shared if g != _CATALOGUE]
     graphs = sorted(documents)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ctkg-chunk-tables") as pool:
-        for start in range(0, len(graphs), CHUNK):
-            chunk = graphs[start:start + CHUNK]
-            _chunk(compiled, queries, {g: documents[g] for g in chunk}, shared, lookups,
-                   rows, plan, stored, pool)
+    chunks = [{g: documents[g] for g in graphs[i:i + CHUNK]}
+              for i in range(0, len(graphs), CHUNK)]
+    # the next chunk is loaded while this one is queried (loading is one thread's work):
+    # two chunks' stores at a time at most
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ctkg-chunk") as pool:
+        ahead = pool.submit(_load, compiled, chunks[0])
+        for i, chunk in enumerate(chunks):
+            store = ahead.result()
+            if i + 1 < len(chunks):
+                ahead = pool.submit(_load, compiled, chunks[i + 1])
+            tables = pool.submit(document_rows, store, sorted(chunk), rows, {}, True)
+            try:
+                prime(store, queries, chunk, shared, lookups, stored)
+            finally:
+                made = tables.result()
+            for graph, doc_rows in made.items():
+                plan.stored[row_key(chunk[graph])] = doc_rows
+            del store, tables
     return True
 
 
-def _chunk(compiled: Compiled, queries: Sequence[QCQuery], documents: dict[str, str],
-           shared: Sequence[str], lookups: list[str], rows: SharedRows, plan: TablePlan,
-           stored: Rows, pool: ThreadPoolExecutor) -> None:
-    """One chunk's store, its table rows made in ``pool`` while QC runs here."""
+def _load(compiled: Compiled, documents: dict[str, str]) -> ox.Store:
+    """A chunk's store: its document graphs and the shared graphs but the catalogue."""
     store = ox.Store()
     compiled.load(store, {g.removeprefix(GRAPH_NS) for g in documents}, leave_out=[_CATALOGUE])
-    tables = pool.submit(document_rows, store, sorted(documents), rows, {}, True)
-    try:
-        prime(store, queries, documents, shared, lookups, stored)
-    finally:
-        made = tables.result()
-    for graph, doc_rows in made.items():
-        plan.stored[row_key(documents[graph])] = doc_rows
+    return store
