@@ -103,6 +103,7 @@ class _Entry(NamedTuple):
     """A checked header: the TSV variables line, rows, completeness and block offsets."""
 
     head: bytes
+    block: int
     rows: int
     complete: bool
     body_start: int
@@ -235,12 +236,15 @@ def _header(line: bytes, listing: Listing) -> _Entry | None:
                                                              listing.stamp):
             return None
         rows, blocks = int(meta["rows"]), [(int(o), int(c)) for o, c in meta["blocks"]]
-        entry = _Entry(meta["head"].encode(), rows, bool(meta["complete"]), len(line),
+        block = int(meta["block"])
+        if block < 1:
+            return None
+        entry = _Entry(meta["head"].encode(), block, rows, bool(meta["complete"]), len(line),
                        [o for o, _c in blocks] + [int(meta["length"])],
                        [c for _o, c in blocks])
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    return entry if len(entry.crcs) == -(-rows // BLOCK_ROWS) else None
+    return entry if len(entry.crcs) == -(-rows // block) else None
 
 
 def _page(entry: _Entry, read: Callable[[int, int], bytes], start: int,
@@ -253,7 +257,8 @@ def _page(entry: _Entry, read: Callable[[int, int], bytes], start: int,
     stop = entry.rows if stop is None else min(stop, entry.rows)
     if start >= stop:
         return entry.head
-    first, last = start // BLOCK_ROWS, (stop - 1) // BLOCK_ROWS
+    size = entry.block
+    first, last = start // size, (stop - 1) // size
     base = entry.offsets[first]
     data = read(entry.body_start + base, entry.offsets[last + 1] - base)
     if len(data) != entry.offsets[last + 1] - base:
@@ -263,9 +268,9 @@ def _page(entry: _Entry, read: Callable[[int, int], bytes], start: int,
                 entry.crcs[b]:
             return None
     lines = data.split(b"\n")
-    if len(lines) != min(entry.rows, (last + 1) * BLOCK_ROWS) - first * BLOCK_ROWS + 1:
+    if len(lines) != min(entry.rows, (last + 1) * size) - first * size + 1:
         return None
-    chosen = lines[start - first * BLOCK_ROWS:stop - first * BLOCK_ROWS]
+    chosen = lines[start - first * size:stop - first * size]
     return entry.head + b"".join(row + b"\n" for row in chosen)
 
 
@@ -284,19 +289,20 @@ def _keep(listing: Listing, data: bytes) -> bytes | None:
         return None
     lines = body.split(b"\n")[:-1]
     blocks: list[tuple[int, int]] = []
-    length = 0
-    for i in range(0, rows, BLOCK_ROWS):
-        chunk = b"".join(row + b"\n" for row in lines[i:i + BLOCK_ROWS])
+    length, size = 0, BLOCK_ROWS
+    for i in range(0, rows, size):
+        chunk = b"".join(row + b"\n" for row in lines[i:i + size])
         blocks.append((length, zlib.crc32(chunk)))
         length += len(chunk)
     head_line = head + b"\n"
     meta = json.dumps({"version": VERSION, "key": listing.key, "stamp": listing.stamp,
-                       "head": head_line.decode(), "rows": rows, "complete": rows < CAP,
+                       "head": head_line.decode(), "block": size, "rows": rows,
+                       "complete": rows < CAP,
                        "length": length, "blocks": blocks}, separators=(",", ":")).encode()
     header = b"%s %08x %s\n" % (_MAGIC, zlib.crc32(meta), meta)
     with contextlib.suppress(OSError):
         write_files_atomically({listing.path: header + body}, sync=False)
         prune(listing.path.parent.parent, listing.path.parent.name)
-    entry = _Entry(head_line, rows, rows < CAP, 0, [o for o, _c in blocks] + [length],
+    entry = _Entry(head_line, size, rows, rows < CAP, 0, [o for o, _c in blocks] + [length],
                    [c for _o, c in blocks])
     return _page(entry, lambda pos, size: body[pos:pos + size], listing.start, listing.stop)
