@@ -37,6 +37,11 @@ What is kept, and when:
   nothing; a write that fails (read-only folder, full disk) only costs the next ask.
 - CAP: a listing of :data:`CAP` rows may go on. Pages within the first :data:`CAP` rows are
   served from it; a page that reaches beyond runs on the store as before (not kept).
+
+A page read from the listing is the store's own page when the query's ``ORDER BY`` gives a
+total order, as queries/README.md asks of every bundled query (and as key paging already
+assumes); where rows tie, the store may cut a page between them differently, as two engines
+may.
 """
 
 from __future__ import annotations
