@@ -310,4 +310,4 @@ def _keep(listing: Listing, data: bytes) -> bytes | None:
         prune(listing.path.parent.parent, listing.path.parent.name)
     entry = _Entry(head_line, size, rows, rows < CAP, 0, [o for o, _c in blocks] + [length],
                    [c for _o, c in blocks])
-    return _page(entry, lambda pos, size: body[pos:pos + size], listing.start, listing.stop)
+    return _page(entry, lambda pos, n: body[pos:pos + n], listing.start, listing.stop)
