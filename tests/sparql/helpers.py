@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -36,6 +38,27 @@ def fixture_root(folder: Path) -> Path:
     shutil.copytree(ROOT / "queries", folder / "queries", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("expected", "qc"))
     return folder
+
+
+def write_build(root: Path, quads: list[ox.Quad], manifest: bool = True) -> None:
+    """``data/kg/ctkg.nq`` of ``quads`` under ``root``, and a manifest naming its digest (the
+    persistent query store and the kept listings are keyed by it)."""
+    kg = root / "data" / "kg"
+    kg.mkdir(parents=True, exist_ok=True)
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert data is not None
+    (kg / "ctkg.nq").write_bytes(data)
+    if manifest:
+        digest = hashlib.sha256(data).hexdigest()
+        (kg / "manifest.json").write_text(json.dumps({"files": {"ctkg.nq": digest}}))
+
+
+def persistent_root(folder: Path) -> Path:
+    """:func:`fixture_root` with the fixture also as a manifest-named ``ctkg.nq``: ``ctkg
+    query`` then uses the persistent store and keeps listings."""
+    root = fixture_root(folder)
+    write_build(root, list(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG)))
+    return root
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

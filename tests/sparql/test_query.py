@@ -11,7 +11,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from ctkg.cli.main import main
 from ctkg.errors import CTKGError
+from ctkg.sparql.listing_cache import results_folder
 from ctkg.sparql.query import execute, load_store, run_query
 from ctkg.sparql.queryfile import bundled_queries, read_query
 from ctkg.sparql.results import render
@@ -19,7 +21,16 @@ from ctkg.store.server import free_port
 from tests.expected import Expected
 from tests.paths import ROOT
 from tests.sparql import mini_fixture
-from tests.sparql.helpers import FIXTURE, GUTERRES, INJECTION, cli, iri, lit, one_line_error
+from tests.sparql.helpers import (
+    FIXTURE,
+    GUTERRES,
+    INJECTION,
+    cli,
+    iri,
+    lit,
+    one_line_error,
+    persistent_root,
+)
 
 
 def test_mini_fixture_is_current(expected: Expected) -> None:
@@ -86,6 +97,30 @@ def test_cli_formats(mini_root: Path, capsys: pytest.CaptureFixture[str]) -> Non
                              "--format", fmt, "--param", "kind=ctkg:MemberState")
         assert code == 0, err
         assert "iraq" in out
+
+
+def test_cli_no_cache_gives_the_same_rows_and_keeps_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = persistent_root(tmp_path)
+    ask = ["statements-by-speaker", "--root", str(root), "--format", "csv",
+           "--param", "limit=2", "--param", "offset=1"]
+    code, direct, err = cli(capsys, *ask, "--no-cache")
+    assert code == 0, err
+    assert direct.count("\n") == 3 and not results_folder(root).exists()
+    for _again in range(2):  # kept by the first ask, read by the second
+        code, out, err = cli(capsys, *ask)
+        assert code == 0 and out == direct, err
+        assert len(list(results_folder(root).glob("*/*.listing"))) == 1
+    code, out, err = cli(capsys, *ask, "--no-cache")
+    assert code == 0 and out == direct, err
+
+
+def test_cli_help_says_how_to_bypass_the_kept_listings(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["query", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--no-cache" in out and ".ctkg-cache/query-results" in out
 
 
 def test_cli_list(mini_root: Path, capsys: pytest.CaptureFixture[str]) -> None:

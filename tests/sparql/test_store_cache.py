@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -13,20 +12,9 @@ import pytest
 from ctkg.sparql import store_cache
 from ctkg.sparql.query import load_store, run_named
 from ctkg.sparql.store_cache import cache_folder, cached_store
-from tests.sparql.helpers import FIXTURE, fixture_root
+from tests.sparql.helpers import FIXTURE, fixture_root, write_build
 
 EX = "https://example.org/"
-
-
-def _write_build(root: Path, quads: list[ox.Quad], manifest: bool = True) -> None:
-    kg = root / "data" / "kg"
-    kg.mkdir(parents=True, exist_ok=True)
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    assert data is not None
-    (kg / "ctkg.nq").write_bytes(data)
-    if manifest:
-        digest = hashlib.sha256(data).hexdigest()
-        (kg / "manifest.json").write_text(json.dumps({"files": {"ctkg.nq": digest}}))
 
 
 def _quads(n: int) -> list[ox.Quad]:
@@ -39,7 +27,7 @@ def _count(store: ox.Store) -> int:
 
 
 def test_built_once_then_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _write_build(tmp_path, _quads(3))
+    write_build(tmp_path, _quads(3))
     store = cached_store(tmp_path)
     assert store is not None and _count(store) == 3
     del store
@@ -52,24 +40,24 @@ def test_built_once_then_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_a_new_build_gets_a_new_store_and_the_old_one_goes(tmp_path: Path) -> None:
-    _write_build(tmp_path, _quads(3))
+    write_build(tmp_path, _quads(3))
     first = cached_store(tmp_path)
     assert first is not None
     del first
-    _write_build(tmp_path, _quads(5))
+    write_build(tmp_path, _quads(5))
     store = cached_store(tmp_path)
     assert store is not None and _count(store) == 5
     assert len([p for p in cache_folder(tmp_path).iterdir() if p.is_dir()]) == 1
 
 
 def test_a_dump_changed_behind_the_manifest_is_reloaded(tmp_path: Path) -> None:
-    _write_build(tmp_path, _quads(3))
+    write_build(tmp_path, _quads(3))
     first = cached_store(tmp_path)
     assert first is not None
     del first
     nq = tmp_path / "data" / "kg" / "ctkg.nq"
     manifest = (tmp_path / "data" / "kg" / "manifest.json").read_text()
-    _write_build(tmp_path, _quads(4), manifest=False)  # the manifest still names 3 quads
+    write_build(tmp_path, _quads(4), manifest=False)  # the manifest still names 3 quads
     os.utime(nq, ns=(1, 1))
     assert (tmp_path / "data" / "kg" / "manifest.json").read_text() == manifest
     store = cached_store(tmp_path)
@@ -77,7 +65,7 @@ def test_a_dump_changed_behind_the_manifest_is_reloaded(tmp_path: Path) -> None:
 
 
 def test_a_crashed_build_leaves_nothing_that_is_opened(tmp_path: Path) -> None:
-    _write_build(tmp_path, _quads(2))
+    write_build(tmp_path, _quads(2))
     (cache_folder(tmp_path) / ".tmp-crashed").mkdir(parents=True)
     digest = json.loads((tmp_path / "data" / "kg" / "manifest.json").read_text())
     half = cache_folder(tmp_path) / digest["files"]["ctkg.nq"]
@@ -97,7 +85,7 @@ def test_ctkg_query_answers_the_same_from_the_cached_store(tmp_path: Path) -> No
     root = fixture_root(tmp_path)
     in_memory = run_named(root, "timeline", [], fmt="csv")
     quads = list(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG))
-    _write_build(root, quads)
+    write_build(root, quads)
     assert run_named(root, "timeline", [], fmt="csv") == in_memory
     assert cache_folder(root).is_dir()
     assert run_named(root, "timeline", [], fmt="csv") == in_memory  # reused

@@ -22,6 +22,11 @@ def register(commands: Commands) -> None:
                    help="seconds the query may take, on the build or the endpoint")
     p.add_argument("--retries", type=int, default=2,
                    help="retries of a transient endpoint failure (endpoint only)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="evaluate on the build's store, neither reading nor writing the "
+                        "kept listings (.ctkg-cache/query-results: a paged query's whole "
+                        "ordered listing, up to 100,000 rows, kept by its first ask so "
+                        "that later pages are read from it)")
 
 
 def run_query(args: argparse.Namespace) -> int:
@@ -35,5 +40,6 @@ def run_query(args: argparse.Namespace) -> int:
         raise queryfile.fail("give a bundled query name or a .rq file (or --list)")
     sys.stdout.write(query.run_named(root, args.name, args.param, fmt=args.format,
                                      endpoint=args.endpoint, allow_network=args.allow_network,
-                                     timeout=args.timeout, retries=args.retries))
+                                     timeout=args.timeout, retries=args.retries,
+                                     cache=not args.no_cache))
     return 0

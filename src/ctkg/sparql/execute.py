@@ -66,14 +66,24 @@ def run_store(text: str, store: ox.Store, terms: dict[str, Term], source: str | 
     The worker hands back SPARQL JSON bytes, not pyoxigraph results: those are bound to
     the thread that made them (using one from another thread aborts the process).
     """
-    data = run_bounded(lambda: _evaluate(text, store, terms, source),
-                       timeout=timeout, source=source)
+    data = run_store_bytes(text, store, terms, source, timeout)
     return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
 
 
-def _evaluate(text: str, store: ox.Store, terms: dict[str, Term],
-              source: str | Path) -> bytes:
-    """The whole answer as SPARQL JSON results (CONSTRUCT/DESCRIBE as s, p, o solutions)."""
+def run_store_bytes(text: str, store: ox.Store, terms: dict[str, Term], source: str | Path,
+                    timeout: float = DEFAULT_TIMEOUT,
+                    results_format: ox.QueryResultsFormat = ox.QueryResultsFormat.JSON
+                    ) -> bytes:
+    """The whole answer serialized in ``results_format`` by the worker, within ``timeout``
+    seconds (:func:`run_store` parses JSON; the listing cache keeps TSV as it comes)."""
+    return run_bounded(lambda: _evaluate(text, store, terms, source, results_format),
+                       timeout=timeout, source=source)
+
+
+def _evaluate(text: str, store: ox.Store, terms: dict[str, Term], source: str | Path,
+              results_format: ox.QueryResultsFormat = ox.QueryResultsFormat.JSON) -> bytes:
+    """The whole answer as SPARQL results in ``results_format`` (CONSTRUCT/DESCRIBE as
+    s, p, o solutions)."""
     subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
     try:  # a VALUES block, as sent to an endpoint: the planner starts from the bound term
         text = inject_values(text, {n: str(t) for n, t in terms.items()})
@@ -84,7 +94,7 @@ def _evaluate(text: str, store: ox.Store, terms: dict[str, Term],
         # Oxigraph evaluates lazily: run it to the end here, where its errors are caught
         answer = triples_as_solutions(list(result)) if isinstance(result, ox.QueryTriples) \
             else result
-        data = answer.serialize(format=ox.QueryResultsFormat.JSON)
+        data = answer.serialize(format=results_format)
         assert data is not None  # no output given: the serializer returns the bytes
         return data
     except SyntaxError as exc:

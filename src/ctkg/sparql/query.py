@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from ctkg.paths import Layout
 from ctkg.sparql.bounded import DEFAULT_TIMEOUT
 from ctkg.sparql.execute import as_term, run_endpoint, run_store
+from ctkg.sparql.listing_cache import answer, plan
 from ctkg.sparql.paging import apply_paging
 from ctkg.sparql.queryfile import bind_params, fail, resolve_query
 from ctkg.sparql.results import Result, Row, render, rows_of
@@ -82,9 +83,12 @@ def run_query(query_text: str, *, store: ox.Store | None = None, endpoint: str |
 
 def run_named(root: Path, name: str, raw_params: Sequence[str], *, fmt: str = "table",
               endpoint: str | None = None, allow_network: bool = False,
-              timeout: float = DEFAULT_TIMEOUT, retries: int = 2) -> str:
+              timeout: float = DEFAULT_TIMEOUT, retries: int = 2, cache: bool = True) -> str:
     """Run a bundled query (or a ``.rq`` file) with ``NAME=VALUE`` parameters on the build
-    or an endpoint; the results rendered in ``fmt``."""
+    or an endpoint; the results rendered in ``fmt``.
+
+    A paged SELECT on the persistent store is answered from its kept listing
+    (:mod:`ctkg.sparql.listing_cache`) unless ``cache`` is false."""
     info = resolve_query(root, name)
     if info.network and not allow_network:
         raise fail(f"query {info.name} needs the network (it calls a remote SPARQL service);"
@@ -92,9 +96,20 @@ def run_named(root: Path, name: str, raw_params: Sequence[str], *, fmt: str = "t
     # refuse before reading parameters or loading anything (execute checks again, for API
     # callers; the check is idempotent on its own output)
     checked_text(info.text, allow_network=allow_network, source=info.path)
-    text, params = apply_paging(info.text, bind_params(info, raw_params), info.params)
-    store = None if endpoint else load_store(root)
-    result = execute(text, store=store, endpoint=endpoint, params=params,
-                     allow_network=allow_network, timeout=timeout, retries=retries,
-                     source=info.path)
+    terms = bind_params(info, raw_params)
+    text, params = apply_paging(info.text, terms, info.params)
+    opened: list[ox.Store] = []
+
+    def store() -> ox.Store:  # opened at most once, and not at all for a kept page
+        if not opened:
+            opened.append(load_store(root))
+        return opened[0]
+
+    listing = None if endpoint or not cache else plan(root, info, terms, text,
+                                                      allow_network=allow_network)
+    result = answer(listing, store, timeout=timeout, source=info.path) if listing else None
+    if result is None:
+        result = execute(text, store=None if endpoint else store(), endpoint=endpoint,
+                         params=params, allow_network=allow_network, timeout=timeout,
+                         retries=retries, source=info.path)
     return render(result, fmt)

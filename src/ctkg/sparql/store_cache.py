@@ -32,7 +32,7 @@ def cache_folder(root: Path) -> Path:
     return Path(root) / CACHE_DIR
 
 
-def _digest(kg: Path) -> str | None:
+def manifest_digest(kg: Path) -> str | None:
     """The manifest's SHA-256 of ``ctkg.nq``, or None (no manifest, or not a digest)."""
     try:
         files = json.loads((kg / "manifest.json").read_text("utf-8")).get("files", {})
@@ -44,14 +44,15 @@ def _digest(kg: Path) -> str | None:
     return value if ok else None
 
 
-def _stamp(nq: Path) -> dict[str, int]:
+def stamp(nq: Path) -> dict[str, int]:
+    """The size and modification time of ``nq``: a file replaced by hand changes them."""
     st = nq.stat()
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
 def _current(folder: Path, nq: Path) -> bool:
     try:
-        return bool(json.loads((folder / _MARK).read_text("utf-8")) == _stamp(nq))
+        return bool(json.loads((folder / _MARK).read_text("utf-8")) == stamp(nq))
     except (OSError, ValueError):
         return False
 
@@ -65,7 +66,7 @@ def _build(nq: Path, target: Path) -> None:
         store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store  # closes the database before it moves
-        (tmp / _MARK).write_text(json.dumps(_stamp(nq)), "utf-8")
+        (tmp / _MARK).write_text(json.dumps(stamp(nq)), "utf-8")
         if target.exists():  # stale stamp under the same digest: replace it
             old = target.parent / f".old-{uuid.uuid4().hex}"
             target.rename(old)
@@ -78,8 +79,9 @@ def _build(nq: Path, target: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _prune(folder: Path, keep: str) -> None:
-    """Remove the stores of earlier builds (and temp folders of crashed runs) but ``keep``."""
+def prune(folder: Path, keep: str) -> None:
+    """Remove the folders of earlier builds in ``folder`` (stores here, kept query results in
+    :mod:`ctkg.sparql.listing_cache`) but ``keep``; another command's ``.tmp-`` folder stays."""
     for child in folder.iterdir():
         if child.name != keep and child.is_dir() and not child.name.startswith(".tmp-"):
             shutil.rmtree(child, ignore_errors=True)
@@ -90,13 +92,13 @@ def cached_store(root: Path) -> ox.Store | None:
     None when the build has no manifest digest of ``ctkg.nq`` to key it by."""
     kg = Layout(Path(root)).kg
     nq = kg / "ctkg.nq"
-    digest = _digest(kg)
+    digest = manifest_digest(kg)
     if digest is None or not nq.is_file():
         return None
     target = cache_folder(root) / digest
     if not _current(target, nq):
         _build(nq, target)
-        _prune(target.parent, digest)
+        prune(target.parent, digest)
     try:
         return ox.Store.read_only(str(target))
     except OSError as exc:
