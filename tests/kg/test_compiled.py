@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from ctkg.errors import Problem
@@ -80,3 +81,18 @@ def test_a_compilation_travels_by_pickle_with_its_shared_graphs_in_order(
     assert (back.stats, back.keys, back.ctx) == (compiled.stats, compiled.keys, compiled.ctx)
     assert dict(back.sources) == dict(compiled.sources)
     assert [bytes(p.nq) for p in back.pieces] == [bytes(p.nq) for p in compiled.pieces]
+
+
+def test_load_leaves_out_the_shared_graphs_it_is_told_to(fixture_project: Path) -> None:
+    """A cold build's chunks (ctkg.kg.chunked) are loaded without the catalogue: every other
+    quad of the shared graphs and of the chosen documents is there, and nothing else."""
+    compiled = _compiled(fixture_project)
+    catalogue = graph_of("catalogue")
+    doc = sorted(compiled.by_doc)[0]
+    whole, chunk = ox.Store(), ox.Store()
+    compiled.load(whole, {doc})
+    compiled.load(chunk, {doc}, leave_out=[catalogue.value])
+    left_out = set(whole.quads_for_pattern(None, None, None, catalogue))
+    assert left_out and not set(chunk.quads_for_pattern(None, None, None, catalogue))
+    assert set(chunk) == set(whole) - left_out
+    assert set(chunk.quads_for_pattern(None, None, None, graph_of(doc)))
