@@ -4,7 +4,7 @@ the mentions of one document.
 
 Per size (synthetic corpora of 100 and 1,000 documents; one document of a 10-document
 corpus given 1,000, 2,000 and 4,000 extra valid Person mentions) it prints the median time
-of the validate stage (unit planning included, shown apart) with the Rust engine and with
+of the validate stage (its units made as the engine goes) with the Rust engine and with
 pySHACL, their ratio, and the growth ratio from the previous size of the same series.
 Each measurement runs the build's own read, compile and validate steps in a child process
 (jobs=1, no cache) and times the stage in CPU seconds by default (``--clock wall`` for
@@ -59,31 +59,27 @@ def add_mentions(root: Path, doc_id: str, n: int) -> None:
 
 
 def child(root: Path, engine: str, cpu: bool) -> None:
-    """One measurement, printed as JSON: the validate stage and the planning in it."""
+    """One measurement, printed as JSON: the validate stage."""
     from ctkg.errors import Problem
     from ctkg.kg import parallel, pipeline
     from ctkg.kg.compiled import compile_build
     from ctkg.paths import Layout
-    from ctkg.validate import partition
 
     warnings: list[Problem] = []
     read = pipeline._read_inputs(Layout(root), warnings)
     compiled = compile_build(read, 1, parallel.Cache(None), False, warnings)
     clock = time.process_time if cpu else time.perf_counter
     start = clock()
-    partition.plan(compiled.by_doc, compiled.shared, docs_per_unit=25, shared_chunks=4)
-    planning = clock() - start
-    start = clock()
     problems = pipeline._validate(read, compiled, 1, parallel.Cache(None), False, engine)
     validate = clock() - start
     errors = [str(p) for p in problems if p.severity == "error"]
     quads = sum(len(q) for q in compiled.by_doc.values()) + len(compiled.shared)
-    print(json.dumps({"validate": validate, "plan": planning, "errors": errors[:3],
+    print(json.dumps({"validate": validate, "errors": errors[:3],
                       "quads": quads}))
 
 
 def measure(root: Path, engine: str, repeat: int, timeout: float) -> dict[str, object]:
-    """Median validate and planning seconds of up to ``repeat`` child runs."""
+    """Median validate seconds of up to ``repeat`` child runs."""
     runs: list[dict[str, object]] = []
     for _ in range(repeat):
         try:
@@ -100,7 +96,6 @@ def measure(root: Path, engine: str, repeat: int, timeout: float) -> dict[str, o
     if any(r["errors"] for r in runs):
         sys.exit(f"the corpus is not valid ({engine}): {runs[0]['errors']}")
     return {"validate": statistics.median(float(r["validate"]) for r in runs),  # type: ignore[arg-type]
-            "plan": statistics.median(float(r["plan"]) for r in runs),  # type: ignore[arg-type]
             "quads": runs[0]["quads"], "n": len(runs)}
 
 
@@ -110,7 +105,7 @@ def _fmt(m: dict[str, object], key: str = "validate") -> str:
 
 def report(label: str, series: list[tuple[str, Path]], repeat: int, timeout: float) -> None:
     print(f"\n{label}")
-    print(f"{'size':>16} {'quads':>9} {'plan':>8} {'rust':>9} {'pyshacl':>10} "
+    print(f"{'size':>16} {'quads':>9} {'rust':>9} {'pyshacl':>10} "
           f"{'py/rust':>8} {'rust growth':>12} {'py growth':>10}")
     prev: dict[str, dict[str, object]] = {}
     for size, root in series:
@@ -122,7 +117,7 @@ def report(label: str, series: list[tuple[str, Path]], repeat: int, timeout: flo
                   else f"{float(m[e]['validate']) / float(prev[e]['validate']):.2f}x"  # type: ignore[arg-type]
                   for e in ENGINES}
         runs = "" if py.get("timeout") else f" (pyshacl n={py['n']})"
-        print(f"{size:>16} {rust['quads']!s:>9} {_fmt(rust, 'plan'):>8} {_fmt(rust):>9} "
+        print(f"{size:>16} {rust['quads']!s:>9} {_fmt(rust):>9} "
               f"{_fmt(py):>10} {ratio:>8} {growth['rust']:>12} {growth['pyshacl']:>10}{runs}",
               flush=True)
         prev = m

@@ -220,17 +220,6 @@ def _compile_many(todo: list[brat.Document], registry: Registry,
 
 # -- validating units --------------------------------------------------------------------------
 
-def validate_units(units: list[Unit], shapes_ttl: bytes, jobs: int, cache: Cache,
-                   show: bool, engine: str = "rust", executor: ExecutorFactory | None = None
-                   ) -> list[ShaclResult]:
-    """Every unit's SHACL results (``engine``: "rust" or "pyshacl"; on ``executor``'s workers
-    when given); a unit's results are cached under the hash of its data, the shapes, the
-    engine and the code (:class:`CachedUnits`)."""
-    cached = CachedUnits(units, shapes_ttl, engine, cache)
-    cached.store(validate_per_unit(cached.todo(), shapes_ttl, jobs, show, engine, executor))
-    return cached.results()
-
-
 class CachedUnits:
     """Units and their results, those found in the cache and those validated since: the
     caller may validate the others along with more work, in one pool of workers."""

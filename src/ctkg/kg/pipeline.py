@@ -45,7 +45,6 @@ from ctkg.kg.spool import Spool, reopen
 from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
 from ctkg.rdf.terms import graph_of
-from ctkg.validate import partition
 from ctkg.validate.event_times import check_claims, merge_claims, within
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
 from ctkg.validate.shacl_problems import shacl_problems
@@ -107,16 +106,11 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
     problems = check_claims(read.inputs.registry, compiled.iris, registry,
                             merge_claims(s.claims for s in summaries), compiled.sources,
                             places)
-    if partitionable(read.shapes) and cache.folder:
-        results = validate_documents(docs, compiled.shared, compiled.keys,
+    if partitionable(read.shapes):  # without a cache, the documents' ids stand for keys
+        keys = compiled.keys if cache.folder else {d: d for d in docs}
+        results = validate_documents(docs, compiled.shared, keys,
                                      read.inputs.layout.shapes.read_bytes(), jobs, cache,
                                      show, engine, executor, outward=outward)
-    elif partitionable(read.shapes):
-        plan = partition.plan(docs, compiled.shared, docs_per_unit=25,
-                              shared_chunks=4 * jobs)
-        shapes_ttl = read.inputs.layout.shapes.read_bytes()
-        results = parallel.validate_units(plan, shapes_ttl, jobs, cache, show, engine,
-                                          executor)
     elif engine == "rust":
         results = validate_ntriples(
             ox.serialize([q.triple for q in compiled.all_quads()],
