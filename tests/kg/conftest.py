@@ -27,6 +27,18 @@ def make_project(dest: Path) -> Path:
     return dest
 
 
+def add_planless_query(root: Path) -> None:
+    """A corpus QC query with no ``# reads:`` or ``# confirm:`` header: it may read any graph,
+    so only the whole store answers it."""
+    (root / "queries" / "qc" / "any-untitled-violation.rq").write_text(
+        "# title: A document without a title\n# severity: warning\n"
+        "# scope: corpus — reads every graph\n"
+        "PREFIX ctkg: <https://w3id.org/ctkg/ontology#>\n"
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        "SELECT ?d WHERE { ?d a ctkg:SourceDocument FILTER NOT EXISTS { ?d dcterms:title ?t } }\n",
+        encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture project (not built); do not modify it (copy it first)."""

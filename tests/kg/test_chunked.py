@@ -13,6 +13,7 @@ from ctkg.kg import back, chunked
 from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 from ctkg.synth import generate
+from tests.kg.conftest import add_planless_query
 from tests.paths import ROOT
 
 
@@ -77,15 +78,10 @@ def test_chunks_on_a_cold_cache_then_an_incremental_build(
 
 def test_a_corpus_query_without_a_plan_loads_the_whole_store(
         synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Such a query may read any graph: no chunks, the whole store, its rows as before."""
+    """Such a query may read any graph: no chunks, the whole store."""
     monkeypatch.setattr(chunked, "CHUNK", 4)
     root = tmp_path / "proj"
     shutil.copytree(synthetic, root)
-    (root / "queries" / "qc" / "any-untitled-violation.rq").write_text(
-        "# title: A document without a title\n# severity: warning\n"
-        "# scope: corpus — reads every graph\n# description: reads anything.\n"
-        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-        "SELECT ?doc WHERE { ?doc a <https://w3id.org/ctkg/ontology#Document> "
-        "FILTER NOT EXISTS { ?doc dcterms:title ?t } }\n", encoding="utf-8")
+    add_planless_query(root)
     result = build(Layout(root))
     assert result.whole is not None and "chunks" not in result.timings

@@ -13,6 +13,7 @@ import pytest
 from ctkg.kg import back
 from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
+from tests.kg.conftest import add_planless_query
 
 
 def test_counts_agree_with_the_store(fixture_project: Path) -> None:
@@ -75,13 +76,7 @@ def test_a_corpus_query_without_a_plan_needs_the_whole_store(fixture_project: Pa
     incremental build then loads the whole store, and its rows are the plain build's."""
     root = tmp_path / "proj"
     shutil.copytree(fixture_project, root)
-    (root / "queries" / "qc" / "any-untitled-violation.rq").write_text(
-        "# title: A document without a title\n# severity: warning\n"
-        "# scope: corpus — reads every graph\n"
-        "PREFIX ctkg: <https://w3id.org/ctkg/ontology#>\n"
-        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-        "SELECT ?d WHERE { ?d a ctkg:SourceDocument FILTER NOT EXISTS { ?d dcterms:title ?t } }\n",
-        encoding="utf-8")
+    add_planless_query(root)
     build(Layout(root), cache_dir=tmp_path / "cache")
     _edit(root)
     again = build(Layout(root), cache_dir=tmp_path / "cache")
