@@ -48,7 +48,7 @@ def applies(documents: dict[str, str], queries: Sequence[QCQuery]) -> bool:
 
 def keyed(documents: dict[str, str]) -> dict[str, str]:
     """Each document with a key, for a build without a cache (whose documents have none):
-    one named after the graph, which keys its results in this build's tables only."""
+    one made from the graph's name, which keys its results in this build's tables only."""
     return {g: k or digest("uncached", g) for g, k in documents.items()}
 
 
