@@ -9,9 +9,11 @@ shared graphs and the graphs of those few documents. The other documents' QC row
 facts (:mod:`ctkg.validate.qc_scope`) and table rows (:mod:`ctkg.kg.tablecache`) come from
 the cache, and both give the rows the whole store gives. Loading every quad took 10 s of a
 54 s incremental build at 10,000 documents, and the corpus QC and the tables read all of
-them again (18 s). Any other build loads the whole store, as does the rare incremental one
-whose cached rows say they read another document's graph; ``BuildResult.store`` loads it
-when first asked.
+them again (18 s). A build with more documents to run than a chunk (:mod:`ctkg.kg.chunked`:
+a cold cache, or none) first makes every document's results a chunk of documents at a
+time, then goes on the same way. Any other build loads the whole store, as does the rare
+one whose rows say they read another document's graph; ``BuildResult.store`` loads it when
+first asked.
 """
 
 from __future__ import annotations
