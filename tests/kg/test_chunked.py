@@ -85,3 +85,34 @@ def test_a_corpus_query_without_a_plan_loads_the_whole_store(
     add_planless_query(root)
     result = build(Layout(root))
     assert result.whole is not None and "chunks" not in result.timings
+
+
+def test_many_documents_still_asked_about_after_the_chunks_load_the_whole_store(
+        synthetic: Path, whole: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the corpus QC still asks about too many documents for a small store, the
+    whole store is loaded after the chunks, with the same files."""
+    monkeypatch.setattr(chunked, "CHUNK", 4)
+    monkeypatch.setattr(back, "SMALL_BELOW", 0)
+    loads = _loads(monkeypatch)
+    result = build(Layout(synthetic))
+    assert "chunks" in result.timings and loads == [None] and result.whole is not None
+    assert dict(result.files.items()) == whole
+
+
+def test_shared_rows_that_read_documents_stop_the_chunks(
+        synthetic: Path, whole: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Table rows of the shared graphs that read document nodes need the whole store: the
+    chunks make nothing and the whole store answers, with the same files."""
+    monkeypatch.setattr(chunked, "CHUNK", 4)
+    real = chunked.shared_rows
+
+    def crossing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = real(*args, **kwargs)
+        rows.cross = "planted: the shared graphs hold mentions"
+        return rows
+
+    monkeypatch.setattr(chunked, "shared_rows", crossing)
+    loads = _loads(monkeypatch)
+    result = build(Layout(synthetic))
+    assert "chunks" in result.timings and loads == [None] and result.whole is not None
+    assert dict(result.files.items()) == whole
