@@ -12,9 +12,11 @@ import pytest
 from ctkg.inputs import entity_iris, load_inputs
 from ctkg.kg.pipeline import BuildResult, build
 from ctkg.paths import Layout
+from ctkg.synth import generate
 from tests.paths import ROOT
 
 FIXTURE = ROOT / "tests" / "kg" / "fixtures"
+SYNTH_DOCS = 12  # the documents of ``synth12``
 
 
 def make_project(dest: Path) -> Path:
@@ -37,6 +39,23 @@ def add_planless_query(root: Path) -> None:
         "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
         "SELECT ?d WHERE { ?d a ctkg:SourceDocument FILTER NOT EXISTS { ?d dcterms:title ?t } }\n",
         encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def synth12(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 12-document synthetic project (:mod:`ctkg.synth`, seed 1), made once for the
+    session; do not modify it (``synth12_copy``)."""
+    root = tmp_path_factory.mktemp("synth12") / "proj"
+    generate(SYNTH_DOCS, 1, root, ROOT)
+    return root
+
+
+@pytest.fixture()
+def synth12_copy(synth12: Path, tmp_path: Path) -> Path:
+    """A copy of ``synth12`` for one test to change."""
+    root = tmp_path / "proj"
+    shutil.copytree(synth12, root)
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ graph) and the split (ctkg.validate.partition) validation.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,32 +21,17 @@ from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 from ctkg.rdf.terms import ctkg, graph_of, lit, oa
 from ctkg.rdf.turtle import parse_turtle
-from ctkg.synth import generate
 from ctkg.validate import partition as units
 from ctkg.validate.shacl import ShaclResult, validate_triples
-from tests.paths import ROOT
+from tests.kg.conftest import SYNTH_DOCS
 
-N_DOCS = 12
+N_DOCS = SYNTH_DOCS
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("synth") / "proj"
-    generate(N_DOCS, 1, root, ROOT)
-    return root
-
-
-@pytest.fixture()
-def project(corpus: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    shutil.copytree(corpus, root)
-    return root
-
-
-@pytest.fixture(scope="module")
-def plain_files(corpus: Path) -> dict[str, bytes]:
-    return build(Layout(corpus)).files
+def plain_files(synth12: Path) -> dict[str, bytes]:
+    return build(Layout(synth12)).files
 
 
 def _problems(root: Path, **kwargs: object) -> set[str]:
@@ -56,63 +40,63 @@ def _problems(root: Path, **kwargs: object) -> set[str]:
     return {str(p) for p in exc.value.problems}
 
 
-def test_parallel_and_cached_builds_are_byte_identical(corpus: Path, tmp_path: Path,
+def test_parallel_and_cached_builds_are_byte_identical(synth12: Path, tmp_path: Path,
                                                        plain_files: dict[str, bytes]) -> None:
-    assert build(Layout(corpus), jobs=2).files == plain_files
+    assert build(Layout(synth12), jobs=2).files == plain_files
     cache = tmp_path / "cache"
-    assert build(Layout(corpus), cache_dir=cache).files == plain_files
+    assert build(Layout(synth12), cache_dir=cache).files == plain_files
     assert any(cache.glob("compile/*.pickle")) and any(cache.glob("validate/*.pickle"))
-    assert build(Layout(corpus), jobs=2, cache_dir=cache).files == plain_files  # all hits
+    assert build(Layout(synth12), jobs=2, cache_dir=cache).files == plain_files  # all hits
 
 
 def test_incremental_after_editing_a_document_and_the_registry(
-        project: Path, tmp_path: Path, plain_files: dict[str, bytes]) -> None:
+        synth12_copy: Path, tmp_path: Path, plain_files: dict[str, bytes]) -> None:
     cache = tmp_path / "cache"
-    build(Layout(project), jobs=2, cache_dir=cache)
+    build(Layout(synth12_copy), jobs=2, cache_dir=cache)
     before = {p.name for p in cache.glob("compile/*.pickle")}
     shared = {p.name for p in cache.glob("shared-piece/*.pickle")}
     assert len(shared) == 3  # ontology, registry, catalogue (no Wikidata cache here)
-    txt = sorted((project / "data" / "corpus").glob("*.txt"))[3]
+    txt = sorted((synth12_copy / "data" / "corpus").glob("*.txt"))[3]
     original = txt.read_bytes()
     txt.write_text(txt.read_text(encoding="utf-8") + "One more sentence.\n", encoding="utf-8")
-    incremental = build(Layout(project), jobs=2, cache_dir=cache)
+    incremental = build(Layout(synth12_copy), jobs=2, cache_dir=cache)
     after = {p.name for p in cache.glob("compile/*.pickle")}
     assert len(after - before) == 1  # only the edited document was recompiled
     # the text's length is in the catalogue: that shared graph's piece only is rendered anew
     assert len({p.name for p in cache.glob("shared-piece/*.pickle")} - shared) == 1
-    assert incremental.files == build(Layout(project)).files
+    assert incremental.files == build(Layout(synth12_copy)).files
     assert incremental.files["ctkg.nq"] != plain_files["ctkg.nq"]  # the edit shows
     txt.write_bytes(original)  # reverted: every piece from the cache, today's bytes again
-    assert build(Layout(project), jobs=2, cache_dir=cache).files == plain_files
+    assert build(Layout(synth12_copy), jobs=2, cache_dir=cache).files == plain_files
 
-    registry = project / "data" / "registry.toml"
+    registry = synth12_copy / "data" / "registry.toml"
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text.replace('label = "Synthetic Publisher"',
                                      'label = "Synthetic Publisher"\nalt_labels = ["SP"]'),
                         encoding="utf-8")
-    incremental = build(Layout(project), cache_dir=cache)
-    assert incremental.files == build(Layout(project)).files
+    incremental = build(Layout(synth12_copy), cache_dir=cache)
+    assert incremental.files == build(Layout(synth12_copy)).files
     assert b'"SP"@en' in incremental.files["ctkg.nq"]
 
 
-def test_cache_is_invalidated_by_the_shapes(project: Path, tmp_path: Path) -> None:
+def test_cache_is_invalidated_by_the_shapes(synth12_copy: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    build(Layout(project), cache_dir=cache)
+    build(Layout(synth12_copy), cache_dir=cache)
     before = {p.name for p in cache.glob("validate/*.pickle")}
-    shapes = project / "ontology" / "shapes.ttl"
+    shapes = synth12_copy / "ontology" / "shapes.ttl"
     shapes.write_text(shapes.read_text(encoding="utf-8").replace(
         "Exactly one non-empty oa:exact string.", "Exactly one non-empty oa:exact text."),
         encoding="utf-8")
-    result = build(Layout(project), cache_dir=cache)
+    result = build(Layout(synth12_copy), cache_dir=cache)
     after = {p.name for p in cache.glob("validate/*.pickle")}
     assert not before & after  # every unit revalidated
-    assert result.files == build(Layout(project)).files
+    assert result.files == build(Layout(synth12_copy)).files
 
 
-def _plant(project: Path) -> None:
+def _plant(root: Path) -> None:
     """Three defects: a statement without a speaker, a mention beyond its text, and an
     event (in the registry) that ends before it starts."""
-    corpus = project / "data" / "corpus"
+    corpus = root / "data" / "corpus"
     first = sorted(corpus.glob("*.ann"))[0]
     lines = first.read_text(encoding="utf-8").splitlines()
     lines = [ln.replace(" Speaker:", " Occasion2:") if "\tStatement:" in ln else ln
@@ -124,20 +108,20 @@ def _plant(project: Path) -> None:
     type_, _start, _end = body.split(" ")
     lines[0] = f"{tid}\t{type_} 100000 100010\t{text}"
     second.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    registry = project / "data" / "registry.toml"
+    registry = root / "data" / "registry.toml"
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text.replace('granularity = "day"', 'end = "2001"\ngranularity = "day"',
                                      1), encoding="utf-8")
 
 
-def test_planted_annotation_defects_are_reported_alike(project: Path, tmp_path: Path) -> None:
-    _plant(project)
-    plain = _problems(project)
+def test_planted_annotation_defects_are_reported_alike(synth12_copy: Path, tmp_path: Path) -> None:
+    _plant(synth12_copy)
+    plain = _problems(synth12_copy)
     assert any("Speaker" in p for p in plain)
     assert any("100000" in p for p in plain)
     assert any("end 2001 is before start" in p for p in plain)
-    assert _problems(project, jobs=2) == plain
-    assert _problems(project, jobs=2, cache_dir=tmp_path / "cache") == plain
+    assert _problems(synth12_copy, jobs=2) == plain
+    assert _problems(synth12_copy, jobs=2, cache_dir=tmp_path / "cache") == plain
 
 
 def _split(quads: list[ox.Quad]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad]]:
@@ -156,8 +140,8 @@ def _key(results: list[ShaclResult]) -> set[tuple[object, ...]]:
     return {(r.severity, r.shape, r.focus_node, r.path, r.value, r.message) for r in results}
 
 
-def test_planted_shacl_defects_are_found_alike(corpus: Path) -> None:
-    quads = list(build(Layout(corpus)).quads)
+def test_planted_shacl_defects_are_found_alike(synth12: Path) -> None:
+    quads = list(build(Layout(synth12)).quads)
     doc0 = sorted(str(q.graph_name) for q in quads if "/graph/000" in str(q.graph_name))[0]
     statement = next(q.subject for q in quads if str(q.graph_name) == doc0
                      and q.predicate == ctkg("speaker") and "/statement/" in str(q.subject))
@@ -172,12 +156,12 @@ def test_planted_shacl_defects_are_found_alike(corpus: Path) -> None:
         ox.Quad(event, ctkg("endTime"), lit("2001", ox.NamedNode(XSD + "gYear")),
                 graph_of("registry")),  # ends before it starts
     ]
-    shapes = parse_turtle(Layout(corpus).shapes)
+    shapes = parse_turtle(Layout(synth12).shapes)
     plain = validate_triples((q.triple for q in quads), shapes)
     by_doc, shared = _split(quads)
     for per_unit, chunks in ((1, 3), (5, 2)):
         plan = units.plan(by_doc, shared, docs_per_unit=per_unit, shared_chunks=chunks)
-        split = units.run_units(plan, Layout(corpus).shapes.read_bytes())
+        split = units.run_units(plan, Layout(synth12).shapes.read_bytes())
         assert _key(split) == _key(plain)
     shown = {r.shape.rsplit("#", 1)[-1] for r in plain}
     assert {"StatementShape", "MentionShape", "EventTimeOrderShape"} <= shown
@@ -208,7 +192,7 @@ def test_windowed_map_keeps_order_and_a_bounded_window() -> None:
     assert out == [i * i for i in range(50)]
 
 
-def test_workers_start_from_a_fork_server_not_from_the_build(corpus: Path) -> None:
+def test_workers_start_from_a_fork_server_not_from_the_build(synth12: Path) -> None:
     """The pools' workers come from a fork server, so they hold none of the build's memory
     (forked, they counted and copied it); the command line still builds with them."""
     import subprocess
@@ -217,21 +201,21 @@ def test_workers_start_from_a_fork_server_not_from_the_build(corpus: Path) -> No
     from ctkg.kg.parallel import worker_context
 
     assert worker_context().get_start_method() in ("forkserver", "spawn")
-    done = subprocess.run([sys.executable, "-m", "ctkg", "build", "--root", str(corpus),
+    done = subprocess.run([sys.executable, "-m", "ctkg", "build", "--root", str(synth12),
                            "--jobs", "2", "--check"], capture_output=True, text=True,
                           timeout=300)
     # --check on a corpus never written: one "not current" verdict, printed once
     assert done.returncode != 0 and done.stderr.count("is not current") == 1, done.stderr
 
 
-def test_workers_write_the_cache_entries_the_build_would(corpus: Path, tmp_path: Path,
+def test_workers_write_the_cache_entries_the_build_would(synth12: Path, tmp_path: Path,
                                                          plain_files: dict[str, bytes]) -> None:
     """With ``--jobs``, each worker writes its documents' compile entries itself: the same
     entries as a build in one process writes, read back by the next build (all hits, none
     written again)."""
     one, two = tmp_path / "one", tmp_path / "two"
-    build(Layout(corpus), cache_dir=one)
-    assert build(Layout(corpus), jobs=2, cache_dir=two).files == plain_files
+    build(Layout(synth12), cache_dir=one)
+    assert build(Layout(synth12), jobs=2, cache_dir=two).files == plain_files
     entries = sorted(p.name for p in (two / "compile").glob("*.pickle"))
     assert len(entries) == N_DOCS
     assert entries == sorted(p.name for p in (one / "compile").glob("*.pickle"))
@@ -239,5 +223,5 @@ def test_workers_write_the_cache_entries_the_build_would(corpus: Path, tmp_path:
         mine = load_entry((two / "compile" / name).read_bytes())
         assert mine == load_entry((one / "compile" / name).read_bytes()), name
     written = {p: p.stat().st_mtime_ns for p in (two / "compile").glob("*.pickle")}
-    assert build(Layout(corpus), cache_dir=two).files == plain_files
+    assert build(Layout(synth12), cache_dir=two).files == plain_files
     assert {p: p.stat().st_mtime_ns for p in (two / "compile").glob("*.pickle")} == written

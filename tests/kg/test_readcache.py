@@ -27,24 +27,10 @@ from ctkg.kg.cache import Cache
 from ctkg.kg.compiled import Read
 from ctkg.kg.pipeline import _read_inputs, build
 from ctkg.paths import Layout
-from ctkg.synth import generate
+from tests.kg.conftest import SYNTH_DOCS
 from tests.paths import ROOT
 
-N_DOCS = 12
-
-
-@pytest.fixture(scope="module")
-def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("synth") / "proj"
-    generate(N_DOCS, 1, root, ROOT)
-    return root
-
-
-@pytest.fixture()
-def project(synth: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    shutil.copytree(synth, root)
-    return root
+N_DOCS = SYNTH_DOCS
 
 
 @pytest.fixture()
@@ -102,104 +88,104 @@ def test_committed_corpus_from_the_cache(tmp_path: Path, parsed: list[str]) -> N
     assert same(root, cache, parsed)[1] == []  # nothing changed: none
 
 
-def test_an_edited_text_is_the_only_document_parsed(project: Path, tmp_path: Path,
+def test_an_edited_text_is_the_only_document_parsed(synth12_copy: Path, tmp_path: Path,
                                                     parsed: list[str]) -> None:
     cache = tmp_path / "cache"
-    assert same(project, cache, parsed)[1] == _ids(project)
-    last = project / "data" / "corpus" / f"{N_DOCS - 1:05d}_synth.txt"
+    assert same(synth12_copy, cache, parsed)[1] == _ids(synth12_copy)
+    last = synth12_copy / "data" / "corpus" / f"{N_DOCS - 1:05d}_synth.txt"
     last.write_text(last.read_text(encoding="utf-8") + "One more sentence.\n",
                     encoding="utf-8")
-    assert same(project, cache, parsed)[1] == [last.stem]
-    assert same(project, cache, parsed)[1] == []
+    assert same(synth12_copy, cache, parsed)[1] == [last.stem]
+    assert same(synth12_copy, cache, parsed)[1] == []
 
 
-def test_an_error_planted_then_fixed(project: Path, tmp_path: Path, parsed: list[str]
+def test_an_error_planted_then_fixed(synth12_copy: Path, tmp_path: Path, parsed: list[str]
                                      ) -> None:
     cache = tmp_path / "cache"
-    same(project, cache, parsed)
-    ann = project / "data" / "corpus" / "00003_synth.ann"
+    same(synth12_copy, cache, parsed)
+    ann = synth12_copy / "data" / "corpus" / "00003_synth.ann"
     good = ann.read_text(encoding="utf-8")
     ann.write_text(good.replace("\tPerson ", "\tPersonne ", 1), encoding="utf-8")
-    problems, ids = same(project, cache, parsed)
+    problems, ids = same(synth12_copy, cache, parsed)
     assert ids == ["00003_synth"]
     assert any("unknown type 'Personne'" in p.message and p.file.endswith(ann.name)
                for p in problems)
     ann.write_text(good, encoding="utf-8")
-    problems, ids = same(project, cache, parsed)
+    problems, ids = same(synth12_copy, cache, parsed)
     assert ids == ["00003_synth"]
     assert not [p for p in problems if p.severity == "error"]
 
 
-def test_a_registry_entry_a_document_names_removed(project: Path, tmp_path: Path,
+def test_a_registry_entry_a_document_names_removed(synth12_copy: Path, tmp_path: Path,
                                                    parsed: list[str]) -> None:
     cache = tmp_path / "cache"
-    same(project, cache, parsed)
-    ann = (project / "data" / "corpus" / "00003_synth.ann").read_text(encoding="utf-8")
+    same(synth12_copy, cache, parsed)
+    ann = (synth12_copy / "data" / "corpus" / "00003_synth.ann").read_text(encoding="utf-8")
     slug = re.findall(r"CTKG:(synth-person-\d+)", ann)[0]
-    registry = project / "data" / "registry.toml"
+    registry = synth12_copy / "data" / "registry.toml"
     text = registry.read_text(encoding="utf-8")
     registry.write_text(re.sub(rf"\[{slug}\]\n(.+\n)*\n?", "", text), encoding="utf-8")
-    problems, ids = same(project, cache, parsed)
+    problems, ids = same(synth12_copy, cache, parsed)
     # every document's checks read the registry: all are checked again
-    assert ids == _ids(project)
+    assert ids == _ids(synth12_copy)
     assert any(f"unknown registry slug {slug!r}" in p.message for p in problems)
     registry.write_text(text, encoding="utf-8")
     # the first entry is still there (a build prunes the cache at its end, not the reading)
-    assert same(project, cache, parsed)[1] == []
+    assert same(synth12_copy, cache, parsed)[1] == []
 
 
-def test_a_cycle_across_two_documents(project: Path, tmp_path: Path, parsed: list[str]
+def test_a_cycle_across_two_documents(synth12_copy: Path, tmp_path: Path, parsed: list[str]
                                       ) -> None:
     """Document 0 says event 1 follows up event 0; an edit of document 11 says the reverse:
     the cycle is reported at document 0's line, which the cache gave."""
     cache = tmp_path / "cache"
-    same(project, cache, parsed)
-    corpus = project / "data" / "corpus"
+    same(synth12_copy, cache, parsed)
+    corpus = synth12_copy / "data" / "corpus"
     for ext in ("txt", "ann"):
         text = (corpus / f"00000_synth.{ext}").read_text(encoding="utf-8")
         if ext == "ann":
             assert "R6\tfollowUpOf Arg1:E1 Arg2:E3\n" in text
             text = text.replace("R6\tfollowUpOf Arg1:E1 Arg2:E3", "R6\tfollowUpOf Arg1:E3 Arg2:E1")
         (corpus / f"00011_synth.{ext}").write_text(text, encoding="utf-8")
-    problems, ids = same(project, cache, parsed)
+    problems, ids = same(synth12_copy, cache, parsed)
     assert ids == ["00011_synth"]
     [cycle] = [p for p in problems if "time-order cycle" in p.message]
     assert cycle.file.endswith("00000_synth.ann")
 
 
-def test_a_document_a_note_names_removed(project: Path, tmp_path: Path, parsed: list[str]
+def test_a_document_a_note_names_removed(synth12_copy: Path, tmp_path: Path, parsed: list[str]
                                          ) -> None:
     """Whether ``evidence=`` names a document of the collection is part of its checks."""
-    corpus = project / "data" / "corpus"
+    corpus = synth12_copy / "data" / "corpus"
     ann = corpus / "00002_synth.ann"
     ann.write_text(ann.read_text(encoding="utf-8") + "#9\tAnnotatorNotes T1\tevidence="
                    "00011_synth\n", encoding="utf-8")
     cache = tmp_path / "cache"
-    problems, _ = same(project, cache, parsed)
+    problems, _ = same(synth12_copy, cache, parsed)
     assert not [p for p in problems if "evidence" in p.message]
     for ext in ("txt", "ann"):
         (corpus / f"00011_synth.{ext}").unlink()
-    problems, ids = same(project, cache, parsed)
+    problems, ids = same(synth12_copy, cache, parsed)
     assert ids == ["00002_synth"]
     assert any("evidence '00011_synth' is not a document of the collection" in p.message
                for p in problems)
 
 
-def test_an_edited_conf_file(project: Path, tmp_path: Path, parsed: list[str]) -> None:
+def test_an_edited_conf_file(synth12_copy: Path, tmp_path: Path, parsed: list[str]) -> None:
     cache = tmp_path / "cache"
-    same(project, cache, parsed)
-    conf = project / "data" / "corpus" / "annotation.conf"
+    same(synth12_copy, cache, parsed)
+    conf = synth12_copy / "data" / "corpus" / "annotation.conf"
     conf.write_text(conf.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    problems, ids = same(project, cache, parsed)
+    problems, ids = same(synth12_copy, cache, parsed)
     assert ids == []
     assert any(p.file.endswith("annotation.conf") for p in problems)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "cut short", "empty"])
-def test_a_damaged_entry_is_a_miss(project: Path, tmp_path: Path, parsed: list[str],
+def test_a_damaged_entry_is_a_miss(synth12_copy: Path, tmp_path: Path, parsed: list[str],
                                    damage: str) -> None:
     cache = tmp_path / "cache"
-    same(project, cache, parsed)
+    same(synth12_copy, cache, parsed)
     entries = sorted(cache.glob(f"{readcache.KIND}/*.pickle")) + sorted(
         cache.glob(f"{readcache.INPUTS}/*.pickle"))
     assert len(entries) == 2
@@ -207,35 +193,35 @@ def test_a_damaged_entry_is_a_miss(project: Path, tmp_path: Path, parsed: list[s
         data = entry.read_bytes()
         entry.write_bytes({"garbage": b"\x80\x05not a pickle" + data[:50],
                            "cut short": data[:len(data) // 2], "empty": b""}[damage])
-    assert same(project, cache, parsed)[1] == _ids(project)
-    assert same(project, cache, parsed)[1] == []  # written again
+    assert same(synth12_copy, cache, parsed)[1] == _ids(synth12_copy)
+    assert same(synth12_copy, cache, parsed)[1] == []  # written again
 
 
-def test_a_failed_build_leaves_the_cache_true(project: Path, tmp_path: Path) -> None:
+def test_a_failed_build_leaves_the_cache_true(synth12_copy: Path, tmp_path: Path) -> None:
     """A build that stops on an error, then the error fixed: the cached build's files are
     the plain build's."""
     cache = tmp_path / "cache"
-    build(Layout(project), cache_dir=cache)
-    ann = project / "data" / "corpus" / "00005_synth.ann"
+    build(Layout(synth12_copy), cache_dir=cache)
+    ann = synth12_copy / "data" / "corpus" / "00005_synth.ann"
     good = ann.read_text(encoding="utf-8")
     ann.write_text(good + "R99\tpartOf Arg1:T1 Arg2:T404\n", encoding="utf-8")
     with pytest.raises(CTKGError) as exc:
-        build(Layout(project), cache_dir=cache)
+        build(Layout(synth12_copy), cache_dir=cache)
     assert any("T404" in p.message for p in exc.value.problems)
     ann.write_text(good, encoding="utf-8")
-    cached = build(Layout(project), cache_dir=cache).files
-    plain = build(Layout(project)).files
+    cached = build(Layout(synth12_copy), cache_dir=cache).files
+    plain = build(Layout(synth12_copy)).files
     assert sorted(cached) == sorted(plain)
     assert all(cached[name] == plain[name] for name in plain)
 
 
 def test_an_incremental_build_parses_the_edited_document_only(
-        project: Path, tmp_path: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+        synth12_copy: Path, tmp_path: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
         ) -> None:
     """No later stage reads the annotations of a document the cache found (they would be
     parsed then: DeferredDocument)."""
     cache = tmp_path / "cache"
-    build(Layout(project), cache_dir=cache)
+    build(Layout(synth12_copy), cache_dir=cache)
     parsed.clear()
     deferred: list[str] = []
     parse = DeferredDocument._parse
@@ -245,11 +231,11 @@ def test_an_incremental_build_parses_the_edited_document_only(
         parse(self)
 
     monkeypatch.setattr(DeferredDocument, "_parse", recorded)
-    last = project / "data" / "corpus" / f"{N_DOCS - 1:05d}_synth.txt"
+    last = synth12_copy / "data" / "corpus" / f"{N_DOCS - 1:05d}_synth.txt"
     last.write_text(last.read_text(encoding="utf-8") + "One more sentence.\n",
                     encoding="utf-8")
-    files = build(Layout(project), cache_dir=cache).files
+    files = build(Layout(synth12_copy), cache_dir=cache).files
     assert parsed == [last.stem]
     assert deferred == []
-    plain = build(Layout(project)).files
+    plain = build(Layout(synth12_copy)).files
     assert all(files[name] == plain[name] for name in plain)
