@@ -104,12 +104,8 @@ def test_every_corpus_query_has_a_plan() -> None:
         assert plan_of(q) is not None, f"{q.name}: '# reads:' or '# confirm:' in its header"
 
 
-def test_the_committed_build() -> None:
-    nq = ROOT / "data" / "kg" / "ctkg.nq"
-    if not nq.is_file():
-        pytest.skip("no build: data/kg/ctkg.nq is absent (run python build.py)")
-    whole = ox.Store()
-    whole.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+def test_the_committed_build(committed_store: ox.Store) -> None:
+    whole = committed_store
     docs = _docs(whole)
     documents, cache = {g: f"key-{g}" for g in docs}, DictCache()
     _cold(whole, documents, cache)

@@ -144,11 +144,7 @@ def test_terms_flagged_are_exactly_the_undeclared_and_unknown_ones() -> None:
                                       "technology/drones")]
 
 
-def test_same_rows_as_the_plain_query_on_the_build() -> None:
-    nq = ROOT / "data" / "kg" / "ctkg.nq"
-    if not nq.is_file():
-        pytest.skip("no build: data/kg/ctkg.nq is absent (run python build.py)")
-    store = ox.Store()
-    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+def test_same_rows_as_the_plain_query_on_the_build(committed_store: ox.Store) -> None:
+    store = committed_store
     for name in PLAIN:
         assert _both_forms(store, FAST[name]) == _both_forms(store, PLAIN[name]), name

@@ -76,12 +76,6 @@ def _assert_scopes_hold(store: ox.Store) -> None:
         [(r.name, r.rows) for r in per_doc] == [(r.name, r.rows) for r in one_pass]
 
 
-def _store(path: Path) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    return store
-
-
 def test_some_queries_are_document_scoped_and_every_scope_says_why() -> None:
     assert {q.name for q in DOCUMENT} >= {"undeclared-term-violation",
                                          "unknown-concept-violation"}
@@ -97,11 +91,8 @@ def test_with_graph_column() -> None:
     assert with_graph_column("PREFIX x: <y>\nSELECT ?a {}") == "PREFIX x: <y>\nSELECT ?graph ?a {}"
 
 
-def test_scopes_hold_on_the_build() -> None:
-    nq = ROOT / "data" / "kg" / "ctkg.nq"
-    if not nq.is_file():
-        pytest.skip("no build: data/kg/ctkg.nq is absent (run python build.py)")
-    _assert_scopes_hold(_store(nq))
+def test_scopes_hold_on_the_build(committed_store: ox.Store) -> None:
+    _assert_scopes_hold(committed_store)
 
 
 @pytest.fixture(scope="module")
