@@ -25,7 +25,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pyoxigraph as ox
 
 from ctkg.kg.compiled import Compiled
-from ctkg.kg.parallel import digest
 from ctkg.kg.tablecache import TablePlan, row_key, shared_key_of
 from ctkg.kg.tablerows import DocRows, SharedRows, document_rows, shared_rows
 from ctkg.rdf.namespaces import GRAPH_NS
@@ -48,8 +47,9 @@ def applies(documents: dict[str, str], queries: Sequence[QCQuery]) -> bool:
 
 def keyed(documents: dict[str, str]) -> dict[str, str]:
     """Each document with a key, for a build without a cache (whose documents have none):
-    one made from the graph's name, which keys its results in this build's tables only."""
-    return {g: k or digest("uncached", g) for g, k in documents.items()}
+    its graph's name, which keys its results in this build's tables only (as the document
+    ids do in the validation of such a build)."""
+    return {g: k or g for g, k in documents.items()}
 
 
 def run_chunks(compiled: Compiled, queries: Sequence[QCQuery], documents: dict[str, str],
