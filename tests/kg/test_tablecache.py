@@ -19,7 +19,7 @@ from ctkg.kg.tablecache import plan_tables, table_data, tables_todo
 from ctkg.kg.tablemeta import render_tables, render_tables_partly
 from ctkg.paths import Layout
 from ctkg.rdf.namespaces import CTKG_NS, GRAPH_NS, ID_NS, RDF_NS
-from ctkg.rdf.terms import LOCAL_STARTS, local_starts
+from ctkg.rdf.terms import LOCAL_STARTS, local_starts, natural_key
 from ctkg.synth import generate
 from tests.paths import ROOT
 
@@ -264,6 +264,18 @@ def test_blocks_that_overlap_are_sorted_again() -> None:
     assert tablerows.merge(blocks, {}) == b"a2,x\r\na3,z\r\na10,y\r\n"
     apart = [tablerows._block([("b1", "x")]), tablerows._block([("a1", "y"), ("a9", "z")])]
     assert tablerows.merge(apart, {}) == b"a1,y\r\na9,z\r\nb1,x\r\n"
+
+
+def test_blocks_are_ordered_by_the_natural_keys_they_keep() -> None:
+    """A block keeps its first and last cells' natural keys (the merge reads those, not the
+    cells): a10's block after a9's, joined as they are; blocks that touch are sorted again."""
+    nine, ten = tablerows._block([("a9", "x")]), tablerows._block([("a10", "y"), ("a11", "z")])
+    assert nine[3:] == (natural_key("a9"), natural_key("a9"))
+    assert ten[3:] == (natural_key("a10"), natural_key("a11"))
+    assert tablerows.merge([ten, nine], {}) == b"a9,x\r\na10,y\r\na11,z\r\n"
+    same = tablerows._block([("a10", "w")])
+    assert tablerows.merge([ten, same], {}) == b"a10,w\r\na10,y\r\na11,z\r\n"
+    assert tablerows._block([])[0] == b"" and tablerows.merge([tablerows._block([])], {}) == b""
 
 
 def test_a_few_new_row_sets_are_written_apart_from_the_entry(

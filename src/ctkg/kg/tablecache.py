@@ -77,12 +77,16 @@ class TablePlan:
         """The last build's row sets: the entry, updated by those made since."""
         return {**self.base, **self.delta}
 
+    @cached_property
+    def row_keys(self) -> dict[str, str]:
+        """Each document graph's :func:`row_key` ('' for none), digested once a build."""
+        return {g: row_key(k) for g, k in self.documents.items()}
+
     @property
     def todo(self) -> list[str]:
         """The document graphs whose rows are not in the cache: the store must hold them."""
         stored = self.stored
-        return [g for g, k in self.documents.items()
-                if not isinstance(stored.get(row_key(k)), DocRows)]
+        return [g for g, k in self.row_keys.items() if not isinstance(stored.get(k), DocRows)]
 
     @property
     def needs_whole(self) -> bool:
@@ -128,8 +132,8 @@ def table_data(store: ox.Store, plan: TablePlan, whole: bool = True,
         return None
     rows: dict[str, DocRows] = {}
     todo = []
-    for graph, key in plan.documents.items():
-        hit = plan.stored.get(row_key(key)) if key else None
+    for graph, key in plan.row_keys.items():
+        hit = plan.stored.get(key) if key else None
         if isinstance(hit, DocRows) and hit.labels_digest == shared.labels_digest:
             rows[graph] = hit
         else:
@@ -138,9 +142,9 @@ def table_data(store: ox.Store, plan: TablePlan, whole: bool = True,
         return None
     plan.runs += len(todo)
     rows.update(document_rows(store, todo, shared, keys, batch=_batch(len(todo), plan, whole)))
-    for graph, key in plan.documents.items():
+    for graph, key in plan.row_keys.items():
         if key:
-            plan.fresh[row_key(key)] = rows[graph]
+            plan.fresh[key] = rows[graph]
     _save(plan)
     if any(r.cross for r in rows.values()):
         return None

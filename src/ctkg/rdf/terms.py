@@ -139,8 +139,11 @@ def quad_key(quad: ox.Quad) -> str:
 _DIGITS = re.compile(r"(\d+)")
 
 
+NaturalKey = tuple[tuple[tuple[int, int | str], ...], str]  # what natural_key returns
+
+
 @lru_cache(maxsize=1 << 18)  # the dumps sort the same IRIs again and again
-def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+def natural_key(text: str) -> NaturalKey:
     """Sort key of a name with numbers in it by their value: T9 before T10, E2 before E10
     (then the text itself, so that "E02" and "E2" still have a fixed order)."""
     parts = _DIGITS.split(text)
