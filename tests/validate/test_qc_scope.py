@@ -85,6 +85,21 @@ def test_some_queries_are_document_scoped_and_every_scope_says_why() -> None:
             assert "GRAPH ?graph" in q.text, f"{q.name}: candidates in GRAPH ?graph {{ }}"
 
 
+def test_row_keys_are_digested_once_and_stay_the_same_when_the_memo_is_cleared(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo of row keys gives what the digest gives, tells documents and query texts
+    apart, and starts again when full (a regression test of the memo, not of speed)."""
+    monkeypatch.setattr(qc_scope, "_ROW_KEYS", {})
+    monkeypatch.setattr(qc_scope, "_ROW_KEYS_MAX", 2)
+    a = QCQuery("a", Path("a.rq"), "A", "error", "", "SELECT ?s WHERE { ?s ?p ?o }")
+    b = QCQuery("b", Path("b.rq"), "B", "error", "", "SELECT ?o WHERE { ?s ?p ?o }")
+    first = [qc_scope.row_key(k, q) for k in ("k1", "k2") for q in (a, b)]
+    assert len(set(first)) == 4
+    assert len(qc_scope._ROW_KEYS) <= 2  # cleared when full
+    qc_scope._ROW_KEYS.clear()
+    assert [qc_scope.row_key(k, q) for k in ("k1", "k2") for q in (a, b)] == first
+
+
 def test_with_graph_column() -> None:
     assert with_graph_column("SELECT DISTINCT ?a WHERE {}") == \
         "SELECT DISTINCT ?graph ?a WHERE {}"

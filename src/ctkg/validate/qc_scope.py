@@ -65,8 +65,21 @@ class RowCache(Protocol):
 def row_key(document_key: str, query: QCQuery) -> str:
     """A document's rows of a query: its compile key (inputs, shared inputs, code) plus the
     query's text (hashed once per text: a build asks for every document and query, 180,000
-    keys at 10,000 documents, which took 1.5 s when each hashed the whole text)."""
-    return hashlib.sha256(f"{document_key}\n{_text_digest(query.text)}".encode()).hexdigest()
+    keys at 10,000 documents, which took 1.5 s when each hashed the whole text). Each key
+    is digested once a process (:data:`_ROW_KEYS`): a build asks for it three times (what
+    to load, what is missing, the rows)."""
+    pair = (document_key, query.text)
+    key = _ROW_KEYS.get(pair)
+    if key is None:
+        if len(_ROW_KEYS) >= _ROW_KEYS_MAX:
+            _ROW_KEYS.clear()
+        key = _ROW_KEYS[pair] = hashlib.sha256(
+            f"{document_key}\n{_text_digest(query.text)}".encode()).hexdigest()
+    return key
+
+
+_ROW_KEYS: dict[tuple[str, str], str] = {}
+_ROW_KEYS_MAX = 1 << 18  # keys kept (20 MB); more documents x queries digest again
 
 
 @lru_cache(maxsize=256)
