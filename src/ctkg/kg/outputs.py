@@ -36,17 +36,19 @@ from ctkg.kg.void import render_void
 from ctkg.paths import Layout
 
 
-def input_files(layout: Layout) -> list[Path]:
-    """Every file the build reads (its hash goes into the manifest). The corpus folder is
-    listed with ``os.scandir``, whose entries know their type: a ``glob`` and an
-    ``is_file`` per file took 1-2 s at 10,000 documents."""
-    files: list[Path] = []
+def input_files(layout: Layout) -> list[str]:
+    """Every file the build reads (its hash goes into the manifest), as path strings. The
+    corpus folder is listed with ``os.scandir``, whose entries know their type and path: a
+    ``glob`` and an ``is_file`` per file took 1-2 s at 10,000 documents, and making,
+    hashing and sorting a ``Path`` per file another second."""
+    files: list[str] = []
     if layout.corpus.is_dir():
         with os.scandir(layout.corpus) as entries:
-            files = [layout.corpus / e.name for e in entries if e.is_file()]
-    files += sorted(layout.ontology_dir.glob("*.ttl")) + sorted(layout.qc_queries.glob("*.rq"))
-    files += [p for p in (layout.registry, layout.catalogue, layout.links,
-                          layout.wikidata_cache) if p.is_file()]
+            files = [e.path for e in entries if e.is_file()]
+    files += map(str, sorted(layout.ontology_dir.glob("*.ttl")))
+    files += map(str, sorted(layout.qc_queries.glob("*.rq")))
+    files += [str(p) for p in (layout.registry, layout.catalogue, layout.links,
+                               layout.wikidata_cache) if p.is_file()]
     return sorted(set(files))
 
 
@@ -75,7 +77,7 @@ def render_files(layout: Layout, quads: Iterable[ox.Quad], pieces: Sequence[Piec
                                     issued=release_date(layout.root / "CHANGELOG.md"))
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]
     files["build-report.md"] = render_report(stats, docs, shown_warnings, notes)
-    read = {path: digest for d in docs
+    read = {str(path): digest for d in docs
             for path, digest in ((d.txt_path, d.txt_sha256), (d.ann_path, d.ann_sha256))
             if digest}  # the corpus files, hashed as they were read
     files[MANIFEST] = render_manifest(inputs_sha256(layout.root, input_files(layout), read),
