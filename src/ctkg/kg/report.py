@@ -47,20 +47,25 @@ def _relative(text: str, root: Path) -> str:
 
 
 def render_manifest(inputs: str, graph_counts: Mapping[str, int],
-                    files: Mapping[str, bytes]) -> bytes:
+                    files: Mapping[str, bytes], names: Iterable[str] | None = None) -> bytes:
+    """``manifest.json``: the inputs' hash, each graph's triples and the SHA-256 of the
+    files ``names`` (default: every file of ``files``)."""
     manifest = {
         "version": __version__,
         "inputs_sha256": inputs,
         "graphs": {g: {"triples": n} for g, n in sorted(graph_counts.items())},
-        "files": {name: sha256_of(files, name) for name in sorted(files)},
+        "files": {name: sha256_of(files, name) for name in sorted(
+            files if names is None else names)},
     }
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
 
 
-def render_checksums(files: Mapping[str, bytes]) -> bytes:
-    """``SHA256SUMS``: one ``<hash>  <path>`` line per file (GNU coreutils' text form)."""
-    return "".join(f"{sha256_of(files, name)}  {name}\n" for name in sorted(files)
-                   if name != CHECKSUMS).encode()
+def render_checksums(files: Mapping[str, bytes], names: Iterable[str] | None = None
+                     ) -> bytes:
+    """``SHA256SUMS``: one ``<hash>  <path>`` line per file (GNU coreutils' text form) of
+    ``names`` (default: every file of ``files``), but itself."""
+    return "".join(f"{sha256_of(files, name)}  {name}\n" for name in sorted(
+        files if names is None else names) if name != CHECKSUMS).encode()
 
 
 _COUNTED = {ctkg(c).value: c for c in ("Mention", "Assertion", "Statement")}
