@@ -118,15 +118,14 @@ def test_recovery_puts_back_the_old_release_after_a_crash_between_the_renames(
 
 def test_every_file_is_hashed_as_it_is_written(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """The hashes come from the bytes written, chunk by chunk; big files go two at a time
-    (here every file is big), and more than a batch of chunks is written in order."""
-    monkeypatch.setattr(atomic, "BIG", 1)
+    """The hashes come from the bytes written, chunk by chunk; files named ``together`` go
+    two at a time, and more than a batch of chunks is written in order."""
     monkeypatch.setattr(atomic, "BATCH", 10)
     files: dict[str, bytes | list[bytes]] = {
         "a.ttl": [b"0123456789" * 3, b"", b"abc"] + [bytes([65 + i]) * i for i in range(40)],
         "b.nq": b"plain bytes\n", "c.jsonld": [b"{}\n"]}
     folder = tmp_path / "kg"
-    digests = replace_folder(folder, files, owned=set(files))
+    digests = replace_folder(folder, files, owned=set(files), together=["a.ttl", "c.jsonld"])
     for name, data in files.items():
         joined = data if isinstance(data, bytes) else b"".join(data)
         assert (folder / name).read_bytes() == joined
@@ -158,3 +157,18 @@ def test_files_made_from_the_hashes_are_written_before_the_switch(tmp_path: Path
     assert _content(folder) == before
     recover_folder(folder)
     assert _content(folder) == before
+
+
+def test_each_value_is_read_once_in_name_order(tmp_path: Path) -> None:
+    """The site's pages are made as they are read, in name order (ctkg.site.parallel):
+    each value is read once, when its file is written, in that order."""
+    read: list[str] = []
+
+    class Pages(dict[str, bytes]):
+        def __getitem__(self, name: str) -> bytes:
+            read.append(name)
+            return super().__getitem__(name)
+
+    pages = Pages({f"p{i}.html": b"<p>%d</p>" % i for i in (3, 1, 2)} | {"d/x.css": b""})
+    replace_folder(tmp_path / "site", pages, owned=set(pages) | {"d"}, sync=False)
+    assert read == sorted(pages)

@@ -96,14 +96,13 @@ def recover_folder(folder: Path) -> None:
 
 
 Content = bytes | Sequence[bytes | SupportsBytes]
-BIG = 1 << 20  # files from this size are written two at a time (small ones in order)
 BATCH = 1 << 22  # bytes of chunks gathered for one write (at most IOV_MAX chunks)
 
 
 def replace_folder(folder: Path, files: Mapping[str, Content], *, owned: set[str],
                    sync: bool = True,
-                   then: Callable[[dict[str, str]], Mapping[str, Content]] | None = None
-                   ) -> dict[str, str]:
+                   then: Callable[[dict[str, str]], Mapping[str, Content]] | None = None,
+                   together: Sequence[str] = ()) -> dict[str, str]:
     """Make ``folder`` hold exactly ``files`` (each as bytes, or as a sequence of chunks
     written one after the other): after any single failure it is all old or all new.
     Returns every written file's SHA-256 (hex), hashed as it was written: each byte is
@@ -118,10 +117,13 @@ def replace_folder(folder: Path, files: Mapping[str, Content], *, owned: set[str
     The new release is written and fsynced in a sibling ``.new`` folder, then switched in by
     two renames (old folder aside, new folder in); an interrupted switch is finished or undone
     by :func:`recover_folder`, which every call runs first. ``owned`` names every file a
-    release may hold: a folder holding anything else is refused rather than deleted. Files
-    of :data:`BIG` bytes or more are written, hashed and fsynced two at a time (hashing,
-    reading and writing let go of the GIL): the fsyncs of one overlap the writing of the
-    next, and every fsync is done before the switch, as before.
+    release may hold: a folder holding anything else is refused rather than deleted.
+
+    Each value is read once, when its file is written: first the files named in
+    ``together``, two at a time in that order (hashing, reading and writing let go of the
+    GIL, and one file's fsync overlaps the writing of the next: every fsync is still done
+    before the switch), then the others one by one in name order (the site's pages are made
+    as they are read, in that order: :mod:`ctkg.site.parallel`).
     """
     recover_folder(folder)
     if folder.exists():
@@ -131,9 +133,9 @@ def replace_folder(folder: Path, files: Mapping[str, Content], *, owned: set[str
                                    f"({', '.join(foreign)}): move them or write elsewhere")
     new, old = _sibling(folder, "new"), _sibling(folder, "old")
     new.mkdir(parents=True)
-    digests = _write_all(new, files, sync)
+    digests = _write_all(new, files, sync, [n for n in together if n in files])
     if then is not None:
-        digests.update(_write_all(new, then(dict(digests)), sync))
+        digests.update(_write_all(new, then(dict(digests)), sync, []))
     _fsync_dir(new)
     if folder.exists():
         os.rename(folder, old)
@@ -143,26 +145,20 @@ def replace_folder(folder: Path, files: Mapping[str, Content], *, owned: set[str
     return digests
 
 
-def _write_all(new: Path, files: Mapping[str, Content], sync: bool) -> dict[str, str]:
-    """Write ``files`` into ``new``: the big ones two at a time, largest first, then the
-    small ones in name order; their SHA-256 by name."""
+def _write_all(new: Path, files: Mapping[str, Content], sync: bool, together: list[str]
+               ) -> dict[str, str]:
+    """Write ``files`` into ``new`` (``together`` two at a time first); their SHA-256."""
     for name in files:
         (new / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. tables/x.csv
-    sizes = {name: _size(files[name]) for name in files}
-    big = sorted((n for n in files if sizes[n] >= BIG), key=lambda n: (-sizes[n], n))
     digests: dict[str, str] = {}
-    if len(big) > 1:
+    if len(together) > 1:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="ctkg-write") as pool:
-            done = [pool.submit(_write_one, new / n, files[n], sync) for n in big]
-            digests.update(zip(big, (f.result() for f in done), strict=True))
+            done = [pool.submit(_write_one, new / n, files[n], sync) for n in together]
+            digests.update(zip(together, (f.result() for f in done), strict=True))
     for name in sorted(files):
         if name not in digests:
             digests[name] = _write_one(new / name, files[name], sync)
     return digests
-
-
-def _size(data: Content) -> int:
-    return len(data) if isinstance(data, bytes) else sum(map(len, data))  # type: ignore[arg-type]
 
 
 def _write_one(path: Path, data: Content, sync: bool) -> str:

@@ -17,7 +17,7 @@ from ctkg import __version__
 from ctkg.annotations.brief import DocBrief
 from ctkg.atomic import replace_folder
 from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.kg.files import Files, chunks_of, same_as_file
+from ctkg.kg.files import Files, chunks_of, same_as_file, size_of
 from ctkg.kg.gcpause import gc_paused
 from ctkg.kg.graphstats import DatasetStats
 from ctkg.kg.jsonld import render_context
@@ -137,6 +137,9 @@ def stale_outputs(files: Mapping[str, bytes], out: Path) -> list[str]:
             if not same_as_file(out / name, chunks_of(files, name))]
 
 
+BIG = 1 << 20  # files of this size or more are written two at a time
+
+
 def write_outputs(files: Mapping[str, bytes], out: Path) -> None:
     """Replace the release in ``out`` by a build's files, all at once: after any single
     failure ``out`` holds the old release or the new one, never a mix (:mod:`ctkg.atomic`).
@@ -158,7 +161,9 @@ def _write_outputs(files: Mapping[str, bytes], out: Path) -> None:
         files.note_sha256(digests)
         return {name: files.chunks(name) for name in sorted(later)}
 
-    replace_folder(out, first, owned=owned, then=then)
+    big = sorted((n for n in first if size_of(files, n) >= BIG), key=lambda n: (
+        -size_of(files, n), n))  # the dumps: two at a time, largest first
+    replace_folder(out, first, owned=owned, then=then, together=big)
 
 
 def load_dataset(layout: Layout) -> ox.Store:
