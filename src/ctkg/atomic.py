@@ -96,7 +96,10 @@ def recover_folder(folder: Path) -> None:
 
 
 Content = bytes | Sequence[bytes | SupportsBytes]
-BATCH = 1 << 22  # bytes of chunks gathered for one write (at most IOV_MAX chunks)
+# bytes of chunks gathered for one write (at most IOV_MAX chunks). Measured on the dumps
+# of 2,000 documents (CPU of writing and hashing them): a write per chunk 0.54-0.62 s,
+# 64 KiB 0.46-0.50 s, 256 KiB 0.43-0.51 s, 4 MiB 0.56-0.89 s (the batch falls out of cache)
+BATCH = 1 << 18
 
 
 def replace_folder(folder: Path, files: Mapping[str, Content], *, owned: set[str],
