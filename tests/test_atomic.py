@@ -9,6 +9,8 @@ in turn and check what a reader finds then, and after the next run's recovery.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -112,3 +114,61 @@ def test_recovery_puts_back_the_old_release_after_a_crash_between_the_renames(
     recover_folder(folder)
     assert _content(folder) == OLD
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kg"]
+
+
+def test_every_file_is_hashed_as_it_is_written(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hashes come from the bytes written, chunk by chunk; files named ``together`` go
+    two at a time, and more than a batch of chunks is written in order."""
+    monkeypatch.setattr(atomic, "BATCH", 10)
+    files: dict[str, bytes | list[bytes]] = {
+        "a.ttl": [b"0123456789" * 3, b"", b"abc"] + [bytes([65 + i]) * i for i in range(40)],
+        "b.nq": b"plain bytes\n", "c.jsonld": [b"{}\n"]}
+    folder = tmp_path / "kg"
+    digests = replace_folder(folder, files, owned=set(files), together=["a.ttl", "c.jsonld"])
+    for name, data in files.items():
+        joined = data if isinstance(data, bytes) else b"".join(data)
+        assert (folder / name).read_bytes() == joined
+        assert digests[name] == hashlib.sha256(joined).hexdigest()
+
+
+def test_files_made_from_the_hashes_are_written_before_the_switch(tmp_path: Path) -> None:
+    """``then`` gets every hash and its files go into the same release; if it fails, the
+    old release stays."""
+    folder = tmp_path / "kg"
+    replace_folder(folder, OLD, owned=OWNED)
+    first = {k: v for k, v in NEW.items() if k != "manifest.json"}
+
+    def then(digests: dict[str, str]) -> dict[str, bytes]:
+        assert set(digests) == set(first)
+        return {"manifest.json": json.dumps(digests, sort_keys=True).encode()}
+
+    digests = replace_folder(folder, first, owned=OWNED, then=then)
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    assert manifest == {n: hashlib.sha256(d).hexdigest() for n, d in first.items()}
+    assert set(digests) == set(first) | {"manifest.json"}
+
+    def broken(_digests: dict[str, str]) -> dict[str, bytes]:
+        raise OSError("injected: the manifest could not be made")
+
+    before = _content(folder)
+    with pytest.raises(OSError):
+        replace_folder(folder, OLD, owned=OWNED, then=broken)
+    assert _content(folder) == before
+    recover_folder(folder)
+    assert _content(folder) == before
+
+
+def test_each_value_is_read_once_in_name_order(tmp_path: Path) -> None:
+    """The site's pages are made as they are read, in name order (ctkg.site.parallel):
+    each value is read once, when its file is written, in that order."""
+    read: list[str] = []
+
+    class Pages(dict[str, bytes]):
+        def __getitem__(self, name: str) -> bytes:
+            read.append(name)
+            return super().__getitem__(name)
+
+    pages = Pages({f"p{i}.html": b"<p>%d</p>" % i for i in (3, 1, 2)} | {"d/x.css": b""})
+    replace_folder(tmp_path / "site", pages, owned=set(pages) | {"d"}, sync=False)
+    assert read == sorted(pages)

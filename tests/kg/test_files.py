@@ -80,3 +80,33 @@ def test_hash_all_hashes_side_by_side_as_one_by_one() -> None:
         assert files.sha256(name) == hashlib.sha256(files[name]).hexdigest()
     files.hash_all(["small.txt"])  # one file: hashed here, no thread
     assert files._sha256["small.txt"] == hashlib.sha256(b"abc\n").hexdigest()
+
+
+def test_a_later_file_is_made_once_when_first_asked_for() -> None:
+    """VoID, the manifest and SHA256SUMS are made from the others' hashes: not before."""
+    files, made = _files(), []
+
+    def make() -> bytes:
+        made.append(1)
+        return sha256_of(files, "ctkg.nq").encode()
+
+    files.set_later("sums", make)
+    assert files.later() == {"sums"} and not made
+    assert sorted(files) == ["ctkg.nq", "small.txt", "sums"]  # named before it is made
+    assert files["sums"] == hashlib.sha256(files["ctkg.nq"]).hexdigest().encode()
+    assert files.chunks("sums") == (files["sums"],) and made == [1] and not files.later()
+    files.set_later("sums", lambda: b"again")
+    assert files.contents()["sums"] == b"again" and not files.later()
+    files.set_later("sums", make)
+    files["sums"] = b"set"  # replaced before it was made: never made
+    assert files["sums"] == b"set" and made == [1]
+
+
+def test_hashes_noted_by_a_writer_are_used() -> None:
+    """A writer that hashed the bytes as it wrote them hands the hashes over; not for a file
+    still to be made (its bytes are not known yet) or not in the build."""
+    files = _files()
+    files.set_later("later", lambda: b"x")
+    files.note_sha256({"ctkg.nq": "f" * 64, "later": "e" * 64, "other": "d" * 64})
+    assert files.sha256("ctkg.nq") == "f" * 64
+    assert files.sha256("later") == hashlib.sha256(b"x").hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 
 from ctkg.errors import CTKGError
 from ctkg.kg.outputs import stale_outputs, write_outputs
-from ctkg.kg.pipeline import BuildResult
+from ctkg.kg.pipeline import BuildResult, build
+from ctkg.paths import Layout
 
 
 def test_a_release_is_written_and_then_current(result: BuildResult, tmp_path: Path) -> None:
@@ -53,3 +55,20 @@ def test_foreign_files_in_the_output_folder_are_not_deleted(result: BuildResult,
     with pytest.raises(CTKGError, match="holds files the build does not write"):
         write_outputs(result.files, out)
     assert (out / "mine.txt").is_file()
+
+
+def test_the_checksums_written_are_those_of_the_files_written(fixture_project: Path,
+                                                              tmp_path: Path) -> None:
+    """A fresh build written at once (VoID, the manifest and SHA256SUMS made from the hashes
+    taken as the others were written) gives the bytes of one whose files were all made
+    first (every hash taken from the files in memory)."""
+    written, made = build(Layout(fixture_project)), build(Layout(fixture_project))
+    assert written.files.later() == {"void.ttl", "manifest.json", "SHA256SUMS"}
+    eager = {name: made.files[name] for name in made.files}
+    out = tmp_path / "kg"
+    write_outputs(written.files, out)
+    assert {p.relative_to(out).as_posix(): p.read_bytes()
+            for p in out.rglob("*") if p.is_file()} == eager
+    for line in (out / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest

@@ -9,7 +9,7 @@ A chunk may be a :class:`ctkg.kg.spool.Span`, read back from its spool as it is 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,23 +19,51 @@ Content = bytes | tuple[Blob, ...]
 
 
 class Files(MutableMapping[str, bytes]):
-    """Output name -> bytes, where a value may be kept as chunks (:meth:`set_chunks`)."""
+    """Output name -> bytes, where a value may be kept as chunks (:meth:`set_chunks`) or
+    made when first asked for (:meth:`set_later`)."""
 
     def __init__(self, files: Mapping[str, bytes] | None = None) -> None:
         self._data: dict[str, Content] = dict(files or {})
         self._sha256: dict[str, str] = {}  # hashed once: VoID, the manifest, SHA256SUMS
+        self._later: dict[str, Callable[[], bytes]] = {}
 
     def __getitem__(self, name: str) -> bytes:
-        value = self._data[name]
+        value = self._value(name)
         return value if isinstance(value, bytes) else b"".join(map(bytes, value))
 
     def __setitem__(self, name: str, value: bytes) -> None:
+        self._later.pop(name, None)
         self._data[name] = value
         self._sha256.pop(name, None)
 
     def __delitem__(self, name: str) -> None:
+        self._later.pop(name, None)
         del self._data[name]
         self._sha256.pop(name, None)
+
+    def set_later(self, name: str, make: Callable[[], bytes]) -> None:
+        """``name``'s bytes are ``make()``, called when first asked for: the files made from
+        the others' hashes (VoID, the manifest, ``SHA256SUMS``), so that a writer that
+        hashes the dumps as it writes them can note their hashes first
+        (:meth:`note_sha256`) and the dumps are read once."""
+        self._data[name] = b""  # its place in the order of names
+        self._sha256.pop(name, None)
+        self._later[name] = make
+
+    def later(self) -> set[str]:
+        """The names whose bytes are not made yet."""
+        return set(self._later)
+
+    def note_sha256(self, digests: Mapping[str, str]) -> None:
+        """The SHA-256 of files whose bytes were hashed elsewhere (as they were written)."""
+        self._sha256.update((n, d) for n, d in digests.items()
+                            if n in self._data and n not in self._later)
+
+    def _value(self, name: str) -> Content:
+        make = self._later.pop(name, None)
+        if make is not None:
+            self._data[name] = make()
+        return self._data[name]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
@@ -80,12 +108,12 @@ class Files(MutableMapping[str, bytes]):
         return sum(map(len, self.chunks(name)))
 
     def chunks(self, name: str) -> Sequence[Blob]:
-        value = self._data[name]
+        value = self._value(name)
         return (value,) if isinstance(value, bytes) else value
 
     def contents(self) -> dict[str, Content]:
         """Every file as bytes or chunks, for a writer (:func:`ctkg.atomic.replace_folder`)."""
-        return dict(self._data)
+        return {name: self._value(name) for name in list(self._data)}
 
 
 def chunks_of(files: Mapping[str, bytes], name: str) -> Sequence[Blob]:

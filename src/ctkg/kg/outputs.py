@@ -17,7 +17,8 @@ from ctkg import __version__
 from ctkg.annotations.brief import DocBrief
 from ctkg.atomic import replace_folder
 from ctkg.errors import CTKGError, Problem, display_path
-from ctkg.kg.files import Files, chunks_of, same_as_file
+from ctkg.kg.files import Files, chunks_of, same_as_file, size_of
+from ctkg.kg.gcpause import gc_paused
 from ctkg.kg.graphstats import DatasetStats
 from ctkg.kg.jsonld import render_context
 from ctkg.kg.pieces import Piece
@@ -36,17 +37,19 @@ from ctkg.kg.void import render_void
 from ctkg.paths import Layout
 
 
-def input_files(layout: Layout) -> list[Path]:
-    """Every file the build reads (its hash goes into the manifest). The corpus folder is
-    listed with ``os.scandir``, whose entries know their type: a ``glob`` and an
-    ``is_file`` per file took 1-2 s at 10,000 documents."""
-    files: list[Path] = []
+def input_files(layout: Layout) -> list[str]:
+    """Every file the build reads (its hash goes into the manifest), as path strings. The
+    corpus folder is listed with ``os.scandir``, whose entries know their type and path: a
+    ``glob`` and an ``is_file`` per file took 1-2 s at 10,000 documents, and making,
+    hashing and sorting a ``Path`` per file another second."""
+    files: list[str] = []
     if layout.corpus.is_dir():
         with os.scandir(layout.corpus) as entries:
-            files = [layout.corpus / e.name for e in entries if e.is_file()]
-    files += sorted(layout.ontology_dir.glob("*.ttl")) + sorted(layout.qc_queries.glob("*.rq"))
-    files += [p for p in (layout.registry, layout.catalogue, layout.links,
-                          layout.wikidata_cache) if p.is_file()]
+            files = [e.path for e in entries if e.is_file()]
+    files += map(str, sorted(layout.ontology_dir.glob("*.ttl")))
+    files += map(str, sorted(layout.qc_queries.glob("*.rq")))
+    files += [str(p) for p in (layout.registry, layout.catalogue, layout.links,
+                               layout.wikidata_cache) if p.is_file()]
     return sorted(set(files))
 
 
@@ -70,17 +73,28 @@ def render_files(layout: Layout, quads: Iterable[ox.Quad], pieces: Sequence[Piec
         tables = render_tables(quads, store, spool)
     for name, data in tables.items():
         files.set_chunks(name, [data])
-    files.hash_all(name for name in files if name.startswith("ctkg."))  # the dumps, at once
-    files["void.ttl"] = render_void(stats, (d.doc_id for d in docs), files,
-                                    issued=release_date(layout.root / "CHANGELOG.md"))
+    # VoID, the manifest and SHA256SUMS hold the others' hashes: made when first asked for,
+    # after write_outputs has hashed the dumps as it wrote them (else they are hashed then)
+    doc_ids = [d.doc_id for d in docs]
+    issued = release_date(layout.root / "CHANGELOG.md")
+    files.set_later("void.ttl", lambda: render_void(stats, doc_ids, _hashed(files),
+                                                    issued=issued))
     shown_warnings = [str(w) for w in root_relative(layout.root, warnings)]
     files["build-report.md"] = render_report(stats, docs, shown_warnings, notes)
-    read = {path: digest for d in docs
+    read = {str(path): digest for d in docs
             for path, digest in ((d.txt_path, d.txt_sha256), (d.ann_path, d.ann_sha256))
             if digest}  # the corpus files, hashed as they were read
-    files[MANIFEST] = render_manifest(inputs_sha256(layout.root, input_files(layout), read),
-                                      stats.graph_counts, files)
-    files[CHECKSUMS] = render_checksums(files)
+    inputs = inputs_sha256(layout.root, input_files(layout), read)
+    listed = sorted(files)  # the manifest lists these, SHA256SUMS these and the manifest
+    files.set_later(MANIFEST, lambda: render_manifest(inputs, stats.graph_counts,
+                                                      _hashed(files), listed))
+    files.set_later(CHECKSUMS, lambda: render_checksums(_hashed(files), [*listed, MANIFEST]))
+    return files
+
+
+def _hashed(files: Files) -> Files:
+    """``files`` with the dumps hashed (side by side, those not hashed yet)."""
+    files.hash_all(name for name in files if name.startswith("ctkg."))
     return files
 
 
@@ -123,12 +137,33 @@ def stale_outputs(files: Mapping[str, bytes], out: Path) -> list[str]:
             if not same_as_file(out / name, chunks_of(files, name))]
 
 
+BIG = 1 << 20  # files of this size or more are written two at a time
+
+
 def write_outputs(files: Mapping[str, bytes], out: Path) -> None:
     """Replace the release in ``out`` by a build's files, all at once: after any single
     failure ``out`` holds the old release or the new one, never a mix (:mod:`ctkg.atomic`).
-    The dumps are written chunk by chunk, never joined."""
-    contents = files.contents() if isinstance(files, Files) else dict(files)
-    replace_folder(out, contents, owned=set(files) | {n.split("/")[0] for n in files})
+    The dumps are written chunk by chunk, never joined, and hashed as they are written:
+    VoID, the manifest and ``SHA256SUMS``, made from those hashes, are made then."""
+    with gc_paused():  # the build's objects are many: a collection here walks them all
+        _write_outputs(files, out)
+
+
+def _write_outputs(files: Mapping[str, bytes], out: Path) -> None:
+    owned = set(files) | {n.split("/")[0] for n in files}
+    if not isinstance(files, Files):
+        replace_folder(out, dict(files), owned=owned)
+        return
+    later = files.later()  # made from the hashes of the others, noted as they are written
+    first = {name: files.chunks(name) for name in files if name not in later}
+
+    def then(digests: dict[str, str]) -> dict[str, Sequence[Blob]]:
+        files.note_sha256(digests)
+        return {name: files.chunks(name) for name in sorted(later)}
+
+    big = sorted((n for n in first if size_of(files, n) >= BIG), key=lambda n: (
+        -size_of(files, n), n))  # the dumps: two at a time, largest first
+    replace_folder(out, first, owned=owned, then=then, together=big)
 
 
 def load_dataset(layout: Layout) -> ox.Store:

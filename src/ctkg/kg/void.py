@@ -14,6 +14,7 @@ from ctkg.kg.files import sha256_of, size_of
 from ctkg.kg.gcpause import gc_paused
 from ctkg.kg.graphstats import DatasetStats, GraphFigures, GraphStats, figures, is_iri
 from ctkg.kg.jsonld import CONTEXT_PREFIXES
+from ctkg.kg.voidbulk import plan, splice
 from ctkg.rdf.namespaces import (
     CTKG_NS,
     DCAT_NS,
@@ -79,18 +80,20 @@ def _partition_iri(kind: str, term: ox.NamedNode) -> ox.NamedNode:
 
 
 def render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[str, bytes],
-                issued: str | None = None) -> bytes:
+                issued: str | None = None, text: bool = True) -> bytes:
     """VoID + DCAT description of the dataset: the union of all graphs, one ``void:subset``
     per named graph, the dumps and tables with their SHA-256 (``stats``: the build's
     figures, :func:`ctkg.kg.graphstats.dataset_stats`; ``files``: the release's other
     files). ``void:sparqlEndpoint`` is left out: the release is files; ``ctkg serve`` adds
-    its own at ``/.well-known/void``."""
+    its own at ``/.well-known/void``. ``text``: the graphs' subsets and the sources
+    written as text (:mod:`ctkg.kg.voidbulk`; False: every triple by pyoxigraph, the
+    reference)."""
     with gc_paused():
-        return _render_void(stats, documents, files, issued)
+        return _render_void(stats, documents, files, issued, text)
 
 
 def _render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[str, bytes],
-                 issued: str | None) -> bytes:
+                 issued: str | None, text: bool) -> bytes:
     ds = ident("void/dataset")
     union = stats.union
     out: list[Spo] = [
@@ -112,9 +115,23 @@ def _render_void(stats: DatasetStats, documents: Iterable[str], files: Mapping[s
     if issued:
         out.append((ds, _dct("issued"), ox.Literal(issued, datatype=XSD_DATE)))
     out += [(ds, _v("exampleResource"), e) for e in example_resources(union.mentioned)]
-    out += _subsets(ds, stats.graphs) + _partitions(ds, union) + _distributions(ds, files)
-    out += [(ds, _dct("source"), ident(f"document/{doc}")) for doc in sorted(set(documents))]
+    out += _partitions(ds, union) + _distributions(ds, files)
+    docs = sorted(set(documents))
+    bulk = plan(stats.graphs, docs, VOID_PREFIXES) if text else None
+    if bulk is not None:  # the first graph and document rendered, the others spliced in
+        first = bulk.graphs[0][0]
+        rendered = render_ttl((ox.Triple(s, p, o) for s, p, o in out + _subsets(
+            ds, {first: stats.graphs[first]}) + _sources(ds, bulk.documents[:1])),
+            VOID_PREFIXES)
+        spliced = splice(rendered, bulk)
+        if spliced is not None:
+            return spliced
+    out += _subsets(ds, stats.graphs) + _sources(ds, docs)
     return render_ttl((ox.Triple(s, p, o) for s, p, o in out), VOID_PREFIXES)
+
+
+def _sources(ds: ox.NamedNode, documents: Iterable[str]) -> list[Spo]:
+    return [(ds, _dct("source"), ident(f"document/{doc}")) for doc in documents]
 
 
 def _stats(ds: ox.NamedNode, stats: GraphFigures) -> list[Spo]:
