@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from ctkg.kg import parallel
 from ctkg.kg.docgraphs import DocGraphs, joined_triples
+from ctkg.kg.shared_units import Contribution, Contributions, KeyedSharedUnits, SharedSide
 from ctkg.rdf.terms import graph_of
 from ctkg.validate.partition import (
     SharedIndex,
@@ -57,6 +58,8 @@ class _Neighbours:
         # a shared graph that describes a document's own node (none does so far) makes
         # local terms count: then a document's terms are read from its quads
         self.local_keys = any(is_local(t) for t in index.desc)
+        self.side: SharedSide | None = None  # with the contributions, when a build is plain
+        self.found: Mapping[str, Contribution] = {}
 
     def key(self, terms: Iterable[object]) -> list[str]:
         """The digests of the shared descriptions a document's unit takes in (``terms``:
@@ -70,6 +73,14 @@ class _Neighbours:
             out.append(d)
         return sorted(out)
 
+    def keyed(self, doc_id: str, shape_key: str, doc_key: str) -> str:
+        """A document's key from its contribution's terms (:func:`_keyed` set them): the
+        digests of the shared descriptions its unit takes in, without reading a term."""
+        assert self.side is not None
+        digest = self.side.digest
+        found = [d for d in map(digest, self.found[doc_id].terms) if d]
+        return parallel.digest(shape_key, "keyed", doc_key, *sorted(found))
+
     def terms(self, docs: DocGraphs, doc_id: str) -> Iterable[object]:
         if self.local_keys:
             quads = docs[doc_id]
@@ -82,24 +93,33 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
                        engine: str, executor: parallel.ExecutorFactory | None = None,
                        shared_chunks: int = 64, outward: list[ox.Triple] | None = None
                        ) -> list[ShaclResult]:
-    """Every unit's results: the shared units (from the documents' summaries: ``outward``,
-    their triples about shared nodes, if the caller has them; cached by their data), then
-    each document's, looked up under :class:`_Neighbours` keys before its unit is built
-    (and its quads read), the documents not found validated ``DOCS_PER_UNIT`` to a unit."""
-    if outward is None:
-        outward = joined_triples(summary.outward for summary in docs.summaries())
+    """Every unit's results: the shared units, then each document's, looked up under
+    :class:`_Neighbours` keys before its unit is built (and its quads read), the documents
+    not found validated ``DOCS_PER_UNIT`` to a unit. With a cache, the shared units are
+    looked up by what they are made of (:mod:`ctkg.kg.shared_units`) and only those not
+    found are built; else (or when the build is not plain) they are built from the
+    documents' summaries (``outward``, their triples about shared nodes, if the caller has
+    them) and cached by their data."""
     index = SharedIndex(shared)
     shape_key = parallel.digest(shapes_ttl, engine, parallel.code_version())
     neighbours = _Neighbours(index)
-    units = shared_units_of(outward, docs.local_types(outward, shared), index, shared_chunks)
-    shared_units = parallel.CachedUnits(units, shapes_ttl, engine, cache)
+    shared_units: KeyedSharedUnits | parallel.CachedUnits | None = _keyed(
+        docs, shared, doc_keys, index, shape_key, cache, shared_chunks, neighbours)
+    if shared_units is None:
+        if outward is None:
+            outward = joined_triples(summary.outward for summary in docs.summaries())
+        units = shared_units_of(outward, docs.local_types(outward, shared), index,
+                                shared_chunks)
+        shared_units = parallel.CachedUnits(units, shapes_ttl, engine, cache)
     found: dict[str, list[ShaclResult]] = {}
     keys: dict[str, str] = {}
     todo: list[str] = []
     table = _Results(cache, shape_key)
     for doc_id in docs:
-        keys[doc_id] = parallel.digest(shape_key, doc_keys[doc_id],
-                                       *neighbours.key(neighbours.terms(docs, doc_id)))
+        keys[doc_id] = neighbours.keyed(doc_id, shape_key, doc_keys[doc_id]) \
+            if neighbours.side is not None \
+            else parallel.digest(shape_key, doc_keys[doc_id],
+                                 *neighbours.key(neighbours.terms(docs, doc_id)))
         hit = table.get(keys[doc_id])
         if hit is not None:
             found[doc_id] = hit
@@ -125,6 +145,25 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
             table.put(keys[doc_id], found[doc_id])
     table.save()
     return results + [r for d in sorted(found) for r in found[d]]
+
+
+def _keyed(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
+           index: SharedIndex, shape_key: str, cache: parallel.Cache, chunks: int,
+           neighbours: _Neighbours) -> KeyedSharedUnits | None:
+    """The shared units by their inputs' keys (noting what the documents' keys read in
+    ``neighbours``), when the build has a cache and is plain; else None."""
+    if cache.folder is None or neighbours.local_keys:
+        return None
+    n = max(1, chunks)
+    table = Contributions(cache, n)
+    found = table.of(docs, doc_keys)
+    table.save()
+    side = SharedSide(shared, n)
+    plain = {d: c for d, c in found.items() if c is not None}
+    if not side.plain or len(plain) != len(found):
+        return None
+    neighbours.side, neighbours.found = side, plain
+    return KeyedSharedUnits(docs, side, plain, index, shape_key, cache)
 
 
 class _Results:

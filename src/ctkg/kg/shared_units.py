@@ -1,0 +1,238 @@
+"""The shared SHACL units of a cached build, looked up by what they are made of.
+
+Why: a shared unit (:mod:`ctkg.validate.partition`) holds the shared nodes of a chunk with
+every document's triples about them, so keying it by its data meant building every unit
+from every document's outward triples, and typing the local nodes they point to, at each
+build (3.9 of an incremental build's 6.8 s profiled at 10,000 documents) to find them all
+in the cache. Here a chunk's key is a digest of what its data is made of:
+
+- each document's *contribution*: its outward N-Triples lines whose subject falls in the
+  chunk and its summary's types (a function of its compile key: kept in one cache entry
+  by that key, so an unchanged document is a lookup), and the shared descriptions of the
+  IRIs its outward triples point to;
+- the shared graphs' description of each subject in the chunk and of what it points to;
+- the class hierarchy, the shapes, the engine and the code.
+
+A subject's chunk is a hash of its IRI (not its place in the sorted subjects: a new
+subject would move every later one), so an edit misses only the chunks whose inputs it
+changes (a text edit: the chunk of its catalogue entry), and only those are built, from
+the documents that contribute to them. Exact when every document's outward triples point
+only to its own local nodes, which its summary types, no summary types another document's
+node and no shared graph names a local node (*plain*); otherwise the units are built from
+every document (:func:`ctkg.validate.partition.shared_units_of`) and keyed by their data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import chain
+
+import pyoxigraph as ox
+
+from ctkg.kg import parallel
+from ctkg.kg.docgraphs import DocGraphs, DocSummary, joined_triples
+from ctkg.rdf.terms import local_starts
+from ctkg.validate.partition import SharedIndex, Unit, is_local_iri, shared_unit
+from ctkg.validate.shacl import ShaclResult
+
+_NT = re.compile(rb"^((\S+) \S+ (.*) \.)$", re.M)  # N-Triples: line, subject, object
+_NQ = re.compile(rb"^((\S+) \S+ (.*) <[^>]*> \.)$", re.M)  # N-Quads in a named graph
+_SUBCLASS = b" <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+
+
+def chunk_of(token: bytes, n: int) -> int:
+    """The chunk of the subject written ``token`` (``<iri>``): stable across processes."""
+    return zlib.crc32(token) % n
+
+
+def _sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _local(token: bytes) -> bool:
+    return token.startswith(b"<") and is_local_iri(token[1:-1].decode())
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One document's share of the shared units' keys (and of its own unit's key)."""
+
+    chunks: tuple[tuple[int, bytes], ...]  # (chunk, digest of its lines there and its types)
+    objects: tuple[bytes, ...]  # the shared IRIs its outward triples point to, written <iri>
+    terms: tuple[bytes, ...]  # the IRIs of its DocSummary.terms, written <iri>
+
+
+def contribution(doc_id: str, summary: DocSummary, n: int) -> Contribution | None:
+    """``doc_id``'s contribution from its summary, or None when it is not plain (see the
+    module docstring)."""
+    own = tuple(b"<" + s.encode() for s in local_starts(doc_id))
+    types = summary.types
+    for line in types.splitlines():
+        if not line.startswith(own):
+            return None
+    lines: dict[int, list[bytes]] = {}
+    objects: set[bytes] = set()
+    found = _NT.findall(summary.outward)
+    if len(found) != summary.outward.count(b"\n"):
+        return None
+    for line, s, o in found:
+        if s.startswith(b"_:") or o.startswith(b"_:"):
+            return None  # a blank node's label is the parser's
+        lines.setdefault(chunk_of(s, n), []).append(line)
+        if o.startswith(b"<"):
+            if not _local(o):
+                objects.add(o)
+            elif not o.startswith(own):
+                return None
+    head = _sha(types)
+    terms = sorted(str(t).encode() for t in summary.terms if isinstance(t, ox.NamedNode))
+    return Contribution(tuple((c, _sha(head + b"\n".join(lines[c]))) for c in sorted(lines)),
+                        tuple(sorted(objects)), tuple(terms))
+
+
+class SharedSide:
+    """The shared graphs' N-Quads lines by subject: a digest of each subject's description
+    and each chunk's shared part of its key. Not plain when a shared graph names a local
+    node or a blank node."""
+
+    def __init__(self, shared: list[ox.Quad], n: int) -> None:
+        data = ox.serialize(shared, format=ox.RdfFormat.N_QUADS) or b""
+        found = _NQ.findall(data)
+        self.lines: dict[bytes, list[bytes]] = {}
+        self.points: dict[bytes, set[bytes]] = {}
+        hierarchy: list[bytes] = []
+        for line, s, o in found:
+            self.lines.setdefault(s, []).append(line)
+            if o.startswith((b"<", b"_:")):
+                self.points.setdefault(s, set()).add(o)
+            if _SUBCLASS in line:
+                hierarchy.append(line)
+        pointed = set().union(*self.points.values())
+        self.plain = len(found) == data.count(b"\n") and not any(
+            t.startswith(b"_:") or _local(t) for t in chain(self.lines, pointed))
+        self.n = n
+        self.hierarchy = _sha(b"\n".join(sorted(hierarchy)))
+        self._digests: dict[bytes, bytes] = {}
+
+    def digest(self, token: bytes) -> bytes:
+        """The digest of the description of ``token`` (empty if it has none)."""
+        d = self._digests.get(token)
+        if d is None:
+            lines = self.lines.get(token)
+            d = self._digests[token] = _sha(b"\n".join(sorted(lines))) if lines else b""
+        return d
+
+    def parts(self) -> list[list[bytes]]:
+        """Each chunk's shared part: per subject, its description's digest and those of
+        the IRIs it points to."""
+        out: list[list[bytes]] = [[] for _ in range(self.n)]
+        for s in sorted(self.lines):
+            out[chunk_of(s, self.n)].append(self.digest(s) + b"".join(
+                sorted(self.digest(o) for o in self.points.get(s, ()))))
+        return out
+
+
+class Contributions:
+    """Each document's :class:`Contribution` under its compile key, in one cache entry for
+    the whole build (``shared-contrib``, named by the code and the chunks); written when
+    its keys changed (a contribution is a function of its document's compile)."""
+
+    KIND = "shared-contrib"
+
+    def __init__(self, cache: parallel.Cache, n: int) -> None:
+        self.cache, self.n = cache, n
+        self.name = parallel.digest(self.KIND, str(n), parallel.code_version())
+        stored = cache.get(self.KIND, self.name)
+        self.stored: dict[str, Contribution | None] = stored if isinstance(stored, dict) \
+            else {}
+        self.fresh: dict[str, Contribution | None] = {}
+
+    def of(self, docs: DocGraphs, doc_keys: Mapping[str, str]) -> dict[str, Contribution | None]:
+        """Every document's contribution, by document id."""
+        out: dict[str, Contribution | None] = {}
+        for doc_id in docs:
+            key = doc_keys[doc_id]
+            if key in self.stored:
+                found = self.stored[key]
+            else:
+                found = contribution(doc_id, docs.summary(doc_id), self.n)
+            out[doc_id] = self.fresh[key] = found
+        return out
+
+    def save(self) -> None:
+        if self.fresh.keys() != self.stored.keys():
+            self.cache.put(self.KIND, self.name, self.fresh)
+
+
+class KeyedSharedUnits:
+    """The shared units of a plain build under their input keys: those found in the cache,
+    and the others built (from their contributing documents only) for the caller to
+    validate with more work (the interface of :class:`ctkg.kg.parallel.CachedUnits`)."""
+
+    KIND = "validate"  # as the units keyed by their data (parallel.CachedUnits)
+
+    def __init__(self, docs: DocGraphs, side: SharedSide, found: Mapping[str, Contribution],
+                 index: SharedIndex, shape_key: str, cache: parallel.Cache) -> None:
+        n, self.cache = side.n, cache
+        head = parallel.digest("shared-unit-inputs", shape_key, str(n)).encode() \
+            + side.hierarchy
+        parts = side.parts()
+        hashers = [hashlib.sha256(head + b"".join(parts[c])) for c in range(n)]
+        for con in found.values():
+            seen = _sha(b"".join(side.digest(o) for o in con.objects))
+            for c, dig in con.chunks:
+                hashers[c].update(dig + seen)
+        # a chunk without a subject has no unit
+        used = {c for c in range(n) if parts[c]} | {c for con in found.values()
+                                                    for c, _ in con.chunks}
+        self.keys = {c: hashers[c].hexdigest() for c in sorted(used)}
+        self.out: dict[int, list[ShaclResult]] = {}
+        for c, key in self.keys.items():
+            hit = cache.get(self.KIND, key)
+            if isinstance(hit, list):
+                self.out[c] = hit
+        self.missing = [c for c in self.keys if c not in self.out]
+        self.units = _build(docs, found, set(self.missing), index, n) if self.missing else {}
+
+    def todo(self) -> list[Unit]:
+        return [self.units[c] for c in self.missing]
+
+    def store(self, found: Iterable[list[ShaclResult]]) -> None:
+        for c, res in zip(self.missing, found, strict=True):
+            self.out[c] = res
+            self.cache.put(self.KIND, self.keys[c], res)
+
+    def results(self) -> list[ShaclResult]:
+        return [r for c in self.keys for r in self.out[c]]
+
+
+def _build(docs: DocGraphs, found: Mapping[str, Contribution], missing: set[int],
+           index: SharedIndex, n: int) -> dict[int, Unit]:
+    """The units of the ``missing`` chunks, from the documents that contribute to them."""
+    todo = [d for d, con in found.items() if any(c in missing for c, _ in con.chunks)]
+    summaries = [docs.summary(d) for d in todo]
+    chunk: dict[object, int] = {}
+
+    def of(term: object) -> int:
+        c = chunk.get(term)
+        if c is None:
+            c = chunk[term] = chunk_of(str(term).encode(), n)
+        return c
+
+    by_subject: dict[object, list[ox.Triple]] = {
+        s: list(d) for s, d in index.desc.items() if of(s) in missing}
+    for t in joined_triples(s.outward for s in summaries):
+        if of(t.subject) in missing:
+            by_subject.setdefault(t.subject, []).append(t)
+    local_types: dict[object, list[ox.Triple]] = {}
+    for t in joined_triples(s.types for s in summaries):
+        local_types.setdefault(t.subject, []).append(t)
+    parts: dict[int, list[object]] = {}
+    for s in by_subject:
+        parts.setdefault(of(s), []).append(s)
+    return {c: shared_unit(parts[c], by_subject, local_types, index)
+            for c in sorted(parts)}
