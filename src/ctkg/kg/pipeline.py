@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from itertools import chain
@@ -44,7 +45,7 @@ from ctkg.kg.result import Clock, Front, stop_on_errors
 from ctkg.kg.spool import Spool, reopen
 from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
-from ctkg.rdf.terms import graph_of
+from ctkg.rdf.terms import ctkg, graph_of
 from ctkg.validate.event_times import check_claims, merge_claims, within
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
 from ctkg.validate.shacl_problems import shacl_problems
@@ -100,8 +101,7 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
     docs = compiled.by_doc
     # what the whole-build checks read of the documents: their summaries (ctkg.kg.docgraphs)
     summaries = list(docs.summaries())
-    outward = joined_triples(s.outward for s in summaries)
-    places = within(chain(compiled.shared, outward,
+    places = within(chain(compiled.shared, _containment(s.outward for s in summaries),
                           joined_triples(s.places for s in summaries)))
     problems = check_claims(read.inputs.registry, compiled.iris, registry,
                             merge_claims(s.claims for s in summaries), compiled.sources,
@@ -110,7 +110,7 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
         keys = compiled.keys if cache.folder else {d: d for d in docs}
         results = validate_documents(docs, compiled.shared, keys,
                                      read.inputs.layout.shapes.read_bytes(), jobs, cache,
-                                     show, engine, executor, outward=outward)
+                                     show, engine, executor)
     elif engine == "rust":
         results = validate_ntriples(
             ox.serialize([q.triple for q in compiled.all_quads()],
@@ -122,6 +122,15 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
 
 
 _REGISTRY = graph_of("registry")
+_CONTAINED_IN = b" <%s> " % ctkg("containedInPlace").value.encode()
+
+
+def _containment(parts: Iterable[bytes]) -> list[ox.Triple]:
+    """The ``ctkg:containedInPlace`` triples (and maybe a few more) of the documents'
+    outward N-Triples, parsing only the lines that name it: the places need no more of
+    them (parsing every document's took 0.25 s at 10,000 documents)."""
+    return joined_triples(b"\n".join(line for line in p.splitlines() if _CONTAINED_IN in line)
+                          for p in parts if _CONTAINED_IN in p)
 
 
 def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,

@@ -28,20 +28,22 @@ import hashlib
 import re
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from ctkg.kg import parallel
 from ctkg.kg.docgraphs import DocGraphs, DocSummary, joined_triples
-from ctkg.rdf.terms import local_starts
+from ctkg.rdf.terms import LOCAL_STARTS, local_starts
 from ctkg.validate.partition import SharedIndex, Unit, is_local_iri, shared_unit
 from ctkg.validate.shacl import ShaclResult
 
 _NT = re.compile(rb"^((\S+) \S+ (.*) \.)$", re.M)  # N-Triples: line, subject, object
 _NQ = re.compile(rb"^((\S+) \S+ (.*) <[^>]*> \.)$", re.M)  # N-Quads in a named graph
 _SUBCLASS = b" <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+_LOCAL = tuple(b"<" + start.encode() for start in LOCAL_STARTS)
+_SIZE = 16  # bytes of a contribution's digest per chunk
 
 
 def chunk_of(token: bytes, n: int) -> int:
@@ -54,21 +56,24 @@ def _sha(data: bytes) -> bytes:
 
 
 def _local(token: bytes) -> bool:
-    return token.startswith(b"<") and is_local_iri(token[1:-1].decode())
+    return token.startswith(_LOCAL) and is_local_iri(token[1:-1].decode())
 
 
-@dataclass(frozen=True)
-class Contribution:
-    """One document's share of the shared units' keys (and of its own unit's key)."""
+class Contribution(NamedTuple):
+    """One document's share of the shared units' keys (and of its own unit's key), kept
+    compact: 10,000 of them are read and written at each incremental build."""
 
-    chunks: tuple[tuple[int, bytes], ...]  # (chunk, digest of its lines there and its types)
-    objects: tuple[bytes, ...]  # the shared IRIs its outward triples point to, written <iri>
-    terms: tuple[bytes, ...]  # the IRIs of its DocSummary.terms, written <iri>
+    chunks: bytes  # the chunks its outward triples' subjects fall in, one byte each
+    digests: bytes  # per chunk, _SIZE bytes: a digest of its lines there and its types
+    objects: tuple[bytes, ...]  # the shared IRIs its outward triples point to, as <iri>
+    terms: tuple[bytes, ...]  # the IRIs of its DocSummary.terms, as <iri>
 
 
-def contribution(doc_id: str, summary: DocSummary, n: int) -> Contribution | None:
+def contribution(doc_id: str, summary: DocSummary, n: int,
+                 intern: dict[bytes, bytes] | None = None) -> Contribution | None:
     """``doc_id``'s contribution from its summary, or None when it is not plain (see the
-    module docstring)."""
+    module docstring); ``intern`` makes equal tokens one object (pickled once)."""
+    assert n <= 256
     own = tuple(b"<" + s.encode() for s in local_starts(doc_id))
     types = summary.types
     for line in types.splitlines():
@@ -89,9 +94,27 @@ def contribution(doc_id: str, summary: DocSummary, n: int) -> Contribution | Non
             elif not o.startswith(own):
                 return None
     head = _sha(types)
+    chunks = sorted(lines)
+    pool = {} if intern is None else intern
     terms = sorted(str(t).encode() for t in summary.terms if isinstance(t, ox.NamedNode))
-    return Contribution(tuple((c, _sha(head + b"\n".join(lines[c]))) for c in sorted(lines)),
-                        tuple(sorted(objects)), tuple(terms))
+    return Contribution(bytes(chunks),
+                        b"".join(_sha(head + b"\n".join(lines[c]))[:_SIZE] for c in chunks),
+                        tuple(pool.setdefault(o, o) for o in sorted(objects)),
+                        tuple(pool.setdefault(t, t) for t in terms))
+
+
+class _Digests(dict[bytes, bytes]):
+    """Subject token -> the digest of its shared description (b"" when it has none), each
+    made when first asked for."""
+
+    def __init__(self, lines: Mapping[bytes, list[bytes]]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def __missing__(self, token: bytes) -> bytes:
+        lines = self.lines.get(token)
+        d = self[token] = _sha(b"\n".join(sorted(lines))) if lines else b""
+        return d
 
 
 class SharedSide:
@@ -116,23 +139,16 @@ class SharedSide:
             t.startswith(b"_:") or _local(t) for t in chain(self.lines, pointed))
         self.n = n
         self.hierarchy = _sha(b"\n".join(sorted(hierarchy)))
-        self._digests: dict[bytes, bytes] = {}
-
-    def digest(self, token: bytes) -> bytes:
-        """The digest of the description of ``token`` (empty if it has none)."""
-        d = self._digests.get(token)
-        if d is None:
-            lines = self.lines.get(token)
-            d = self._digests[token] = _sha(b"\n".join(sorted(lines))) if lines else b""
-        return d
+        self.digests = _Digests(self.lines)
 
     def parts(self) -> list[list[bytes]]:
         """Each chunk's shared part: per subject, its description's digest and those of
         the IRIs it points to."""
+        digest = self.digests.__getitem__
         out: list[list[bytes]] = [[] for _ in range(self.n)]
         for s in sorted(self.lines):
-            out[chunk_of(s, self.n)].append(self.digest(s) + b"".join(
-                sorted(self.digest(o) for o in self.points.get(s, ()))))
+            out[chunk_of(s, self.n)].append(digest(s) + b"".join(
+                sorted(map(digest, self.points.get(s, ())))))
         return out
 
 
@@ -150,6 +166,7 @@ class Contributions:
         self.stored: dict[str, Contribution | None] = stored if isinstance(stored, dict) \
             else {}
         self.fresh: dict[str, Contribution | None] = {}
+        self.intern: dict[bytes, bytes] = {}
 
     def of(self, docs: DocGraphs, doc_keys: Mapping[str, str]) -> dict[str, Contribution | None]:
         """Every document's contribution, by document id."""
@@ -159,7 +176,7 @@ class Contributions:
             if key in self.stored:
                 found = self.stored[key]
             else:
-                found = contribution(doc_id, docs.summary(doc_id), self.n)
+                found = contribution(doc_id, docs.summary(doc_id), self.n, self.intern)
             out[doc_id] = self.fresh[key] = found
         return out
 
@@ -181,15 +198,15 @@ class KeyedSharedUnits:
         head = parallel.digest("shared-unit-inputs", shape_key, str(n)).encode() \
             + side.hierarchy
         parts = side.parts()
-        hashers = [hashlib.sha256(head + b"".join(parts[c])) for c in range(n)]
+        digest = side.digests.__getitem__
         for con in found.values():
-            seen = _sha(b"".join(side.digest(o) for o in con.objects))
-            for c, dig in con.chunks:
-                hashers[c].update(dig + seen)
+            seen = _sha(b"".join(map(digest, con.objects)))
+            digests = con.digests
+            for i, c in enumerate(con.chunks):
+                parts[c].append(digests[i * _SIZE:(i + 1) * _SIZE] + seen)
         # a chunk without a subject has no unit
-        used = {c for c in range(n) if parts[c]} | {c for con in found.values()
-                                                    for c, _ in con.chunks}
-        self.keys = {c: hashers[c].hexdigest() for c in sorted(used)}
+        self.keys = {c: hashlib.sha256(head + b"".join(parts[c])).hexdigest()
+                     for c in range(n) if parts[c]}
         self.out: dict[int, list[ShaclResult]] = {}
         for c, key in self.keys.items():
             hit = cache.get(self.KIND, key)
@@ -213,7 +230,7 @@ class KeyedSharedUnits:
 def _build(docs: DocGraphs, found: Mapping[str, Contribution], missing: set[int],
            index: SharedIndex, n: int) -> dict[int, Unit]:
     """The units of the ``missing`` chunks, from the documents that contribute to them."""
-    todo = [d for d, con in found.items() if any(c in missing for c, _ in con.chunks)]
+    todo = [d for d, con in found.items() if any(c in missing for c in con.chunks)]
     summaries = [docs.summary(d) for d in todo]
     chunk: dict[object, int] = {}
 

@@ -26,6 +26,7 @@ them into terms and serializing them again took 1.3 ms a document, more than val
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from itertools import chain
 
@@ -77,9 +78,9 @@ class _Neighbours:
         """A document's key from its contribution's terms (:func:`_keyed` set them): the
         digests of the shared descriptions its unit takes in, without reading a term."""
         assert self.side is not None
-        digest = self.side.digest
-        found = [d for d in map(digest, self.found[doc_id].terms) if d]
-        return parallel.digest(shape_key, "keyed", doc_key, *sorted(found))
+        described = b"".join(map(self.side.digests.__getitem__, self.found[doc_id].terms))
+        return hashlib.sha256(b"%s\0keyed\0%s\0%s" % (shape_key.encode(), doc_key.encode(),
+                                                       described)).hexdigest()
 
     def terms(self, docs: DocGraphs, doc_id: str) -> Iterable[object]:
         if self.local_keys:
