@@ -128,18 +128,29 @@ class SharedSide:
         self.lines: dict[bytes, list[bytes]] = {}
         self.points: dict[bytes, set[bytes]] = {}
         hierarchy: list[bytes] = []
+        self.classes: set[bytes] = set()  # the subjects of the hierarchy's lines
         for line, s, o in found:
             self.lines.setdefault(s, []).append(line)
             if o.startswith((b"<", b"_:")):
                 self.points.setdefault(s, set()).add(o)
             if _SUBCLASS in line:
                 hierarchy.append(line)
+                self.classes.add(s)
         pointed = set().union(*self.points.values())
         self.plain = len(found) == data.count(b"\n") and not any(
             t.startswith(b"_:") or _local(t) for t in chain(self.lines, pointed))
         self.n = n
         self.hierarchy = _sha(b"\n".join(sorted(hierarchy)))
         self.digests = _Digests(self.lines)
+
+    def index(self, needs: Iterable[bytes]) -> SharedIndex:
+        """A :class:`SharedIndex` of the descriptions of ``needs`` (those described), and
+        of every node of the class hierarchy (whole, as any node's): what building the
+        units of an edit takes in, without reading every shared quad (0.2 s at 10,000
+        documents)."""
+        wanted = set(needs) | self.classes
+        data = b"\n".join(line for s in sorted(wanted) for line in self.lines.get(s, ()))
+        return SharedIndex(ox.parse(data + b"\n", format=ox.RdfFormat.N_QUADS))
 
     def parts(self) -> list[list[bytes]]:
         """Each chunk's shared part: per subject, its description's digest and those of
@@ -193,8 +204,9 @@ class KeyedSharedUnits:
     KIND = "validate"  # as the units keyed by their data (parallel.CachedUnits)
 
     def __init__(self, docs: DocGraphs, side: SharedSide, found: Mapping[str, Contribution],
-                 index: SharedIndex, shape_key: str, cache: parallel.Cache) -> None:
+                 shape_key: str, cache: parallel.Cache) -> None:
         n, self.cache = side.n, cache
+        self.docs, self.side, self.found = docs, side, found
         head = parallel.digest("shared-unit-inputs", shape_key, str(n)).encode() \
             + side.hierarchy
         parts = side.parts()
@@ -213,7 +225,23 @@ class KeyedSharedUnits:
             if isinstance(hit, list):
                 self.out[c] = hit
         self.missing = [c for c in self.keys if c not in self.out]
-        self.units = _build(docs, found, set(self.missing), index, n) if self.missing else {}
+        self.units: dict[int, Unit] = {}
+
+    def needs(self) -> set[bytes]:
+        """The shared nodes whose descriptions the units to build take in: their subjects
+        and what these point to."""
+        missing, n = set(self.missing), self.side.n
+        if not missing:
+            return set()
+        out = {s for s in self.side.lines if chunk_of(s, n) in missing}
+        out = out.union(*(self.side.points.get(s, ()) for s in out))
+        return out.union(*(con.objects for con in self.found.values()
+                           if not missing.isdisjoint(con.chunks)))
+
+    def build(self, index: SharedIndex) -> None:
+        """Build the units not found (``index``: with at least :meth:`needs`)."""
+        if self.missing:
+            self.units = _build(self.docs, self.found, set(self.missing), index, self.side.n)
 
     def todo(self) -> list[Unit]:
         return [self.units[c] for c in self.missing]
@@ -230,7 +258,7 @@ class KeyedSharedUnits:
 def _build(docs: DocGraphs, found: Mapping[str, Contribution], missing: set[int],
            index: SharedIndex, n: int) -> dict[int, Unit]:
     """The units of the ``missing`` chunks, from the documents that contribute to them."""
-    todo = [d for d, con in found.items() if any(c in missing for c in con.chunks)]
+    todo = [d for d, con in found.items() if not missing.isdisjoint(con.chunks)]
     summaries = [docs.summary(d) for d in todo]
     chunk: dict[object, int] = {}
 

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from ctkg.kg import parallel
 from ctkg.kg.docgraphs import DocGraphs, joined_triples
-from ctkg.kg.shared_units import Contribution, Contributions, KeyedSharedUnits, SharedSide
+from ctkg.kg.shared_units import Contributions, KeyedSharedUnits, SharedSide
 from ctkg.rdf.terms import graph_of
 from ctkg.validate.partition import (
     SharedIndex,
@@ -59,8 +59,6 @@ class _Neighbours:
         # a shared graph that describes a document's own node (none does so far) makes
         # local terms count: then a document's terms are read from its quads
         self.local_keys = any(is_local(t) for t in index.desc)
-        self.side: SharedSide | None = None  # with the contributions, when a build is plain
-        self.found: Mapping[str, Contribution] = {}
 
     def key(self, terms: Iterable[object]) -> list[str]:
         """The digests of the shared descriptions a document's unit takes in (``terms``:
@@ -74,14 +72,6 @@ class _Neighbours:
             out.append(d)
         return sorted(out)
 
-    def keyed(self, doc_id: str, shape_key: str, doc_key: str) -> str:
-        """A document's key from its contribution's terms (:func:`_keyed` set them): the
-        digests of the shared descriptions its unit takes in, without reading a term."""
-        assert self.side is not None
-        described = b"".join(map(self.side.digests.__getitem__, self.found[doc_id].terms))
-        return hashlib.sha256(b"%s\0keyed\0%s\0%s" % (shape_key.encode(), doc_key.encode(),
-                                                       described)).hexdigest()
-
     def terms(self, docs: DocGraphs, doc_id: str) -> Iterable[object]:
         if self.local_keys:
             quads = docs[doc_id]
@@ -89,46 +79,80 @@ class _Neighbours:
         return docs.summary(doc_id).terms
 
 
+class _Plan:
+    """How a build's units are found: the shared units and each document's key."""
+
+    def __init__(self, docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
+                 shapes_ttl: bytes, engine: str, shape_key: str, cache: parallel.Cache,
+                 chunks: int) -> None:
+        self.docs, self.doc_keys, self.shape_key = docs, doc_keys, shape_key
+        self.keyed = _keyed(docs, shared, doc_keys, shape_key, cache, chunks)
+        self.shared_units: KeyedSharedUnits | parallel.CachedUnits
+        if self.keyed is not None:
+            self.local_keys = False
+            self._index: SharedIndex | None = None
+            self.shared_units = self.keyed
+            return
+        self._index = index = SharedIndex(shared)
+        self.neighbours = _Neighbours(index)
+        self.local_keys = self.neighbours.local_keys
+        outward = joined_triples(summary.outward for summary in docs.summaries())
+        units = shared_units_of(outward, docs.local_types(outward, shared), index, chunks)
+        self.shared_units = parallel.CachedUnits(units, shapes_ttl, engine, cache)
+
+    def key(self, doc_id: str) -> str:
+        """The key of a document's results: its compile key, and the descriptions of the
+        shared nodes it names (from its contribution's terms when keyed: no term read)."""
+        if self.keyed is None:
+            neighbours = self.neighbours
+            return parallel.digest(self.shape_key, self.doc_keys[doc_id],
+                                   *neighbours.key(neighbours.terms(self.docs, doc_id)))
+        digests = self.keyed.side.digests
+        described = b"".join(map(digests.__getitem__, self.keyed.found[doc_id].terms))
+        return hashlib.sha256(b"%s\0keyed\0%s\0%s" % (
+            self.shape_key.encode(), self.doc_keys[doc_id].encode(), described)).hexdigest()
+
+    def index(self, todo: Iterable[str]) -> SharedIndex:
+        """The shared descriptions the units to build take in (when keyed, those of the
+        nodes the ``todo`` documents name and of the shared units to build only)."""
+        if self._index is None:
+            assert self.keyed is not None
+            found = self.keyed.found
+            self._index = self.keyed.side.index(
+                self.keyed.needs().union(*(found[d].terms for d in todo)))
+            self.keyed.build(self._index)
+        return self._index
+
+
 def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
                        shapes_ttl: bytes, jobs: int, cache: parallel.Cache, show: bool,
                        engine: str, executor: parallel.ExecutorFactory | None = None,
-                       shared_chunks: int = 64, outward: list[ox.Triple] | None = None
-                       ) -> list[ShaclResult]:
-    """Every unit's results: the shared units, then each document's, looked up under
-    :class:`_Neighbours` keys before its unit is built (and its quads read), the documents
+                       shared_chunks: int = 64) -> list[ShaclResult]:
+    """Every unit's results: the shared units, then each document's, looked up under its
+    key (:meth:`_Plan.key`) before its unit is built (and its quads read), the documents
     not found validated ``DOCS_PER_UNIT`` to a unit. With a cache, the shared units are
     looked up by what they are made of (:mod:`ctkg.kg.shared_units`) and only those not
     found are built; else (or when the build is not plain) they are built from the
-    documents' summaries (``outward``, their triples about shared nodes, if the caller has
-    them) and cached by their data."""
-    index = SharedIndex(shared)
+    documents' summaries and cached by their data."""
     shape_key = parallel.digest(shapes_ttl, engine, parallel.code_version())
-    neighbours = _Neighbours(index)
-    shared_units: KeyedSharedUnits | parallel.CachedUnits | None = _keyed(
-        docs, shared, doc_keys, index, shape_key, cache, shared_chunks, neighbours)
-    if shared_units is None:
-        if outward is None:
-            outward = joined_triples(summary.outward for summary in docs.summaries())
-        units = shared_units_of(outward, docs.local_types(outward, shared), index,
-                                shared_chunks)
-        shared_units = parallel.CachedUnits(units, shapes_ttl, engine, cache)
+    plan = _Plan(docs, shared, doc_keys, shapes_ttl, engine, shape_key, cache,
+                 max(1, shared_chunks))
     found: dict[str, list[ShaclResult]] = {}
     keys: dict[str, str] = {}
     todo: list[str] = []
     table = _Results(cache, shape_key)
     for doc_id in docs:
-        keys[doc_id] = neighbours.keyed(doc_id, shape_key, doc_keys[doc_id]) \
-            if neighbours.side is not None \
-            else parallel.digest(shape_key, doc_keys[doc_id],
-                                 *neighbours.key(neighbours.terms(docs, doc_id)))
+        keys[doc_id] = plan.key(doc_id)
         hit = table.get(keys[doc_id])
         if hit is not None:
             found[doc_id] = hit
         else:
             todo.append(doc_id)
+    index = plan.index(todo)
+    shared_units = plan.shared_units
     batches = [todo[i:i + DOCS_PER_UNIT] for i in range(0, len(todo), DOCS_PER_UNIT)]
     focus: dict[str, set[str]] = {}  # each document's focus nodes, to tell its results apart
-    fresh_units = (_unit(docs, batch, index, neighbours, focus)
+    fresh_units = (_unit(docs, batch, index, plan.local_keys, focus)
                    for batch in batches)  # built as the workers go
     todo_shared = shared_units.todo()
     total = len(todo_shared) + len(batches)
@@ -149,13 +173,11 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
 
 
 def _keyed(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
-           index: SharedIndex, shape_key: str, cache: parallel.Cache, chunks: int,
-           neighbours: _Neighbours) -> KeyedSharedUnits | None:
-    """The shared units by their inputs' keys (noting what the documents' keys read in
-    ``neighbours``), when the build has a cache and is plain; else None."""
-    if cache.folder is None or neighbours.local_keys:
+           shape_key: str, cache: parallel.Cache, n: int) -> KeyedSharedUnits | None:
+    """The shared units by their inputs' keys, when the build has a cache and is plain;
+    else None."""
+    if cache.folder is None:
         return None
-    n = max(1, chunks)
     table = Contributions(cache, n)
     found = table.of(docs, doc_keys)
     table.save()
@@ -163,8 +185,7 @@ def _keyed(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
     plain = {d: c for d, c in found.items() if c is not None}
     if not side.plain or len(plain) != len(found):
         return None
-    neighbours.side, neighbours.found = side, plain
-    return KeyedSharedUnits(docs, side, plain, index, shape_key, cache)
+    return KeyedSharedUnits(docs, side, plain, shape_key, cache)
 
 
 class _Results:
@@ -195,11 +216,11 @@ class _Results:
             self.cache.put(self.KIND, self.name, self.fresh)
 
 
-def _unit(docs: DocGraphs, batch: list[str], index: SharedIndex, neighbours: _Neighbours,
+def _unit(docs: DocGraphs, batch: list[str], index: SharedIndex, local_keys: bool,
           focus: dict[str, set[str]]) -> Unit:
     """One unit for the documents of ``batch`` (each one's focus nodes noted in ``focus``),
     made of their N-Quads lines and the shared descriptions that their keys count."""
-    if neighbours.local_keys:  # a shared graph describes local nodes: read from the quads
+    if local_keys:  # a shared graph describes local nodes: read from the quads
         quads = [q for d in batch for q in docs[d]]
         for d in batch:
             focus[d] = {q.subject.value for q in docs[d]  # type: ignore[union-attr]
