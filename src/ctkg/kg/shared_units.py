@@ -39,8 +39,10 @@ from ctkg.rdf.terms import LOCAL_STARTS, local_starts
 from ctkg.validate.partition import SharedIndex, Unit, is_local_iri, shared_unit
 from ctkg.validate.shacl import ShaclResult
 
-_NT = re.compile(rb"^((\S+) \S+ (.*) \.)$", re.M)  # N-Triples: line, subject, object
-_NQ = re.compile(rb"^((\S+) \S+ (.*) <[^>]*> \.)$", re.M)  # N-Quads in a named graph
+# N-Triples and N-Quads (in a named graph) lines: the line, its subject and object (a
+# literal with a space is matched by the second branch, after the first failed)
+_NT = re.compile(rb"^((\S+) \S+ (\S+|.*) \.)$", re.M)
+_NQ = re.compile(rb"^((\S+) \S+ (\S+|.*) <[^>]*> \.)$", re.M)
 _SUBCLASS = b" <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
 _LOCAL = tuple(b"<" + start.encode() for start in LOCAL_STARTS)
 _SIZE = 16  # bytes of a contribution's digest per chunk
@@ -79,20 +81,21 @@ def contribution(doc_id: str, summary: DocSummary, n: int,
     for line in types.splitlines():
         if not line.startswith(own):
             return None
+    outward = summary.outward
+    if outward.startswith(b"_:") or b" _:" in outward or b"\n_:" in outward:
+        return None  # a blank node (or a literal that looks like one): labels are the parser's
+    found = _NT.findall(outward)
+    if len(found) != outward.count(b"\n"):
+        return None
     lines: dict[int, list[bytes]] = {}
     objects: set[bytes] = set()
-    found = _NT.findall(summary.outward)
-    if len(found) != summary.outward.count(b"\n"):
-        return None
+    crc = zlib.crc32
     for line, s, o in found:
-        if s.startswith(b"_:") or o.startswith(b"_:"):
-            return None  # a blank node's label is the parser's
-        lines.setdefault(chunk_of(s, n), []).append(line)
-        if o.startswith(b"<"):
-            if not _local(o):
-                objects.add(o)
-            elif not o.startswith(own):
-                return None
+        lines.setdefault(crc(s) % n, []).append(line)
+        if o.startswith(b"<") and not o.startswith(own):
+            if _local(o):
+                return None  # another document's node
+            objects.add(o)
     head = _sha(types)
     chunks = sorted(lines)
     pool = {} if intern is None else intern
