@@ -76,7 +76,7 @@ def contribution(doc_id: str, summary: DocSummary, n: int,
     """``doc_id``'s contribution from its summary, or None when it is not plain (see the
     module docstring); ``intern`` makes equal tokens one object (pickled once)."""
     assert n <= 256
-    own = tuple(b"<" + s.encode() for s in local_starts(doc_id))
+    own = tuple(b"<" + start.encode() for start in local_starts(doc_id))
     types = summary.types
     for line in types.splitlines():
         if not line.startswith(own):
@@ -99,11 +99,13 @@ def contribution(doc_id: str, summary: DocSummary, n: int,
     head = _sha(types)
     chunks = sorted(lines)
     pool = {} if intern is None else intern
-    terms = sorted(str(t).encode() for t in summary.terms if isinstance(t, ox.NamedNode))
+    intern_ = pool.setdefault
+    # a blank node's term (_:label) names no shared description (the build is not plain)
+    terms = sorted(map(str.encode, map(str, summary.terms)))
     return Contribution(bytes(chunks),
                         b"".join(_sha(head + b"\n".join(lines[c]))[:_SIZE] for c in chunks),
-                        tuple(pool.setdefault(o, o) for o in sorted(objects)),
-                        tuple(pool.setdefault(t, t) for t in terms))
+                        tuple(intern_(o, o) for o in sorted(objects)),
+                        tuple(intern_(t, t) for t in terms))
 
 
 class _Digests(dict[bytes, bytes]):
@@ -273,8 +275,9 @@ def _build(docs: DocGraphs, found: Mapping[str, Contribution], missing: set[int]
 
     by_subject: dict[object, list[ox.Triple]] = {
         s: list(d) for s, d in index.desc.items() if of(s) in missing}
+    every = all(missing.issuperset(found[d].chunks) for d in todo)  # a cold build
     for t in joined_triples(s.outward for s in summaries):
-        if of(t.subject) in missing:
+        if every or of(t.subject) in missing:
             by_subject.setdefault(t.subject, []).append(t)
     local_types: dict[object, list[ox.Triple]] = {}
     for t in joined_triples(s.types for s in summaries):

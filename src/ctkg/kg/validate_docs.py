@@ -86,6 +86,7 @@ class _Plan:
                  shapes_ttl: bytes, engine: str, shape_key: str, cache: parallel.Cache,
                  chunks: int) -> None:
         self.docs, self.doc_keys, self.shape_key = docs, doc_keys, shape_key
+        self.shared = shared
         self.keyed = _keyed(docs, shared, doc_keys, shape_key, cache, chunks)
         self.shared_units: KeyedSharedUnits | parallel.CachedUnits
         if self.keyed is not None:
@@ -118,8 +119,12 @@ class _Plan:
         if self._index is None:
             assert self.keyed is not None
             found = self.keyed.found
-            self._index = self.keyed.side.index(
-                self.keyed.needs().union(*(found[d].terms for d in todo)))
+            side = self.keyed.side
+            # a cold build (most chunks to build) needs every description: indexed from
+            # the quads, without parsing their lines
+            self._index = SharedIndex(self.shared) \
+                if 2 * len(self.keyed.missing) > len(self.keyed.keys) \
+                else side.index(self.keyed.needs().union(*(found[d].terms for d in todo)))
             self.keyed.build(self._index)
         return self._index
 
