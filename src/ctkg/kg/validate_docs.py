@@ -8,9 +8,14 @@ the descriptions of those shared nodes; this key is computed without building th
 an incremental build builds and validates only the units of edited documents (and of
 documents whose shared neighbours changed, e.g. a catalogue entry). Building every unit to
 hash it took most of an incremental validation (20 of 24 s at 1,000 documents).
-The shared units need every document's facts about shared nodes: they are built from each
-document's summary (:mod:`ctkg.kg.docgraphs`), not its quads, and cached by their data
-(:class:`ctkg.kg.parallel.CachedUnits`).
+The shared units need every document's facts about shared nodes: with a cache they are
+looked up by what they are made of (:mod:`ctkg.kg.shared_units`: each document's
+contribution under its compile key, and the shared descriptions), and only those an edit
+changes are built, from the documents that contribute to them; a document's key then takes
+the shared nodes it names from its contribution too, without reading a term. Without a
+cache, or when a document's outward triples name another document's nodes, they are built
+from every document's summary (:mod:`ctkg.kg.docgraphs`), not its quads, and cached by
+their data (:class:`ctkg.kg.parallel.CachedUnits`).
 
 Documents are cached one by one (in one entry for the build) but validated
 ``DOCS_PER_UNIT`` to a unit: each engine run,
