@@ -8,9 +8,14 @@ the descriptions of those shared nodes; this key is computed without building th
 an incremental build builds and validates only the units of edited documents (and of
 documents whose shared neighbours changed, e.g. a catalogue entry). Building every unit to
 hash it took most of an incremental validation (20 of 24 s at 1,000 documents).
-The shared units need every document's facts about shared nodes: they are built from each
-document's summary (:mod:`ctkg.kg.docgraphs`), not its quads, and cached by their data
-(:class:`ctkg.kg.parallel.CachedUnits`).
+The shared units need every document's facts about shared nodes: with a cache they are
+looked up by what they are made of (:mod:`ctkg.kg.shared_units`: each document's
+contribution under its compile key, and the shared descriptions), and only those an edit
+changes are built, from the documents that contribute to them; a document's key then takes
+the shared nodes it names from its contribution too, without reading a term. Without a
+cache, or when a document's outward triples name another document's nodes, they are built
+from every document's summary (:mod:`ctkg.kg.docgraphs`), not its quads, and cached by
+their data (:class:`ctkg.kg.parallel.CachedUnits`).
 
 Documents are cached one by one (in one entry for the build) but validated
 ``DOCS_PER_UNIT`` to a unit: each engine run,
@@ -26,6 +31,7 @@ them into terms and serializing them again took 1.3 ms a document, more than val
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from itertools import chain
 
@@ -33,6 +39,7 @@ import pyoxigraph as ox
 
 from ctkg.kg import parallel
 from ctkg.kg.docgraphs import DocGraphs, joined_triples
+from ctkg.kg.shared_units import Contributions, KeyedSharedUnits, SharedSide
 from ctkg.rdf.terms import graph_of
 from ctkg.validate.partition import (
     SharedIndex,
@@ -77,37 +84,85 @@ class _Neighbours:
         return docs.summary(doc_id).terms
 
 
+class _Plan:
+    """How a build's units are found: the shared units and each document's key."""
+
+    def __init__(self, docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
+                 shapes_ttl: bytes, engine: str, shape_key: str, cache: parallel.Cache,
+                 chunks: int) -> None:
+        self.docs, self.doc_keys, self.shape_key = docs, doc_keys, shape_key
+        self.shared = shared
+        self.keyed = _keyed(docs, shared, doc_keys, shape_key, cache, chunks)
+        self.shared_units: KeyedSharedUnits | parallel.CachedUnits
+        if self.keyed is not None:
+            self.local_keys = False
+            self._index: SharedIndex | None = None
+            self.shared_units = self.keyed
+            return
+        self._index = index = SharedIndex(shared)
+        self.neighbours = _Neighbours(index)
+        self.local_keys = self.neighbours.local_keys
+        outward = joined_triples(summary.outward for summary in docs.summaries())
+        units = shared_units_of(outward, docs.local_types(outward, shared), index, chunks)
+        self.shared_units = parallel.CachedUnits(units, shapes_ttl, engine, cache)
+
+    def key(self, doc_id: str) -> str:
+        """The key of a document's results: its compile key, and the descriptions of the
+        shared nodes it names (from its contribution's terms when keyed: no term read)."""
+        if self.keyed is None:
+            neighbours = self.neighbours
+            return parallel.digest(self.shape_key, self.doc_keys[doc_id],
+                                   *neighbours.key(neighbours.terms(self.docs, doc_id)))
+        digests = self.keyed.side.digests
+        described = b"".join(map(digests.__getitem__, self.keyed.found[doc_id].terms))
+        return hashlib.sha256(b"%s\0keyed\0%s\0%s" % (
+            self.shape_key.encode(), self.doc_keys[doc_id].encode(), described)).hexdigest()
+
+    def index(self, todo: Iterable[str]) -> SharedIndex:
+        """The shared descriptions the units to build take in (when keyed, those of the
+        nodes the ``todo`` documents name and of the shared units to build only)."""
+        if self._index is None:
+            assert self.keyed is not None
+            found = self.keyed.found
+            side = self.keyed.side
+            # a cold build (most chunks to build) needs every description: indexed from
+            # the quads, without parsing their lines
+            self._index = SharedIndex(self.shared) \
+                if 2 * len(self.keyed.missing) > len(self.keyed.keys) \
+                else side.index(self.keyed.needs().union(*(found[d].terms for d in todo)))
+            self.keyed.build(self._index)
+        return self._index
+
+
 def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
                        shapes_ttl: bytes, jobs: int, cache: parallel.Cache, show: bool,
                        engine: str, executor: parallel.ExecutorFactory | None = None,
-                       shared_chunks: int = 64, outward: list[ox.Triple] | None = None
-                       ) -> list[ShaclResult]:
-    """Every unit's results: the shared units (from the documents' summaries: ``outward``,
-    their triples about shared nodes, if the caller has them; cached by their data), then
-    each document's, looked up under :class:`_Neighbours` keys before its unit is built
-    (and its quads read), the documents not found validated ``DOCS_PER_UNIT`` to a unit."""
-    if outward is None:
-        outward = joined_triples(summary.outward for summary in docs.summaries())
-    index = SharedIndex(shared)
+                       shared_chunks: int = 64) -> list[ShaclResult]:
+    """Every unit's results: the shared units, then each document's, looked up under its
+    key (:meth:`_Plan.key`) before its unit is built (and its quads read), the documents
+    not found validated ``DOCS_PER_UNIT`` to a unit. With a cache, the shared units are
+    looked up by what they are made of (:mod:`ctkg.kg.shared_units`) and only those not
+    found are built; else (or when the build is not plain) they are built from the
+    documents' summaries and cached by their data."""
     shape_key = parallel.digest(shapes_ttl, engine, parallel.code_version())
-    neighbours = _Neighbours(index)
-    units = shared_units_of(outward, docs.local_types(outward, shared), index, shared_chunks)
-    shared_units = parallel.CachedUnits(units, shapes_ttl, engine, cache)
+    plan = _Plan(docs, shared, doc_keys, shapes_ttl, engine, shape_key, cache,
+                 max(1, shared_chunks))
     found: dict[str, list[ShaclResult]] = {}
     keys: dict[str, str] = {}
     todo: list[str] = []
     table = _Results(cache, shape_key)
     for doc_id in docs:
-        keys[doc_id] = parallel.digest(shape_key, doc_keys[doc_id],
-                                       *neighbours.key(neighbours.terms(docs, doc_id)))
+        keys[doc_id] = plan.key(doc_id)
         hit = table.get(keys[doc_id])
         if hit is not None:
             found[doc_id] = hit
         else:
             todo.append(doc_id)
+    index = plan.index(todo)
+    shared_units = plan.shared_units
     batches = [todo[i:i + DOCS_PER_UNIT] for i in range(0, len(todo), DOCS_PER_UNIT)]
     focus: dict[str, set[str]] = {}  # each document's focus nodes, to tell its results apart
-    fresh_units = (_unit(docs, batch, index, neighbours, focus)
+    fresh_units = (_unit(docs, batch, index, plan.local_keys, focus)
                    for batch in batches)  # built as the workers go
     todo_shared = shared_units.todo()
     total = len(todo_shared) + len(batches)
@@ -125,6 +180,22 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
             table.put(keys[doc_id], found[doc_id])
     table.save()
     return results + [r for d in sorted(found) for r in found[d]]
+
+
+def _keyed(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
+           shape_key: str, cache: parallel.Cache, n: int) -> KeyedSharedUnits | None:
+    """The shared units by their inputs' keys, when the build has a cache and is plain;
+    else None."""
+    if cache.folder is None:
+        return None
+    table = Contributions(cache, n)
+    found = table.of(docs, doc_keys)
+    table.save()
+    side = SharedSide(shared, n)
+    plain = {d: c for d, c in found.items() if c is not None}
+    if not side.plain or len(plain) != len(found):
+        return None
+    return KeyedSharedUnits(docs, side, plain, shape_key, cache)
 
 
 class _Results:
@@ -155,11 +226,11 @@ class _Results:
             self.cache.put(self.KIND, self.name, self.fresh)
 
 
-def _unit(docs: DocGraphs, batch: list[str], index: SharedIndex, neighbours: _Neighbours,
+def _unit(docs: DocGraphs, batch: list[str], index: SharedIndex, local_keys: bool,
           focus: dict[str, set[str]]) -> Unit:
     """One unit for the documents of ``batch`` (each one's focus nodes noted in ``focus``),
     made of their N-Quads lines and the shared descriptions that their keys count."""
-    if neighbours.local_keys:  # a shared graph describes local nodes: read from the quads
+    if local_keys:  # a shared graph describes local nodes: read from the quads
         quads = [q for d in batch for q in docs[d]]
         for d in batch:
             focus[d] = {q.subject.value for q in docs[d]  # type: ignore[union-attr]

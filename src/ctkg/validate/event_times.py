@@ -107,15 +107,25 @@ def check_claims(registry: Registry, iris: Mapping[str, ox.NamedNode],
     """:func:`check_event_times` on the documents' claims (:func:`claims`)."""
     values = registry_values(registry_quads)
     where = display_path(registry.path)
-    problems: list[Problem] = []
-    for slug, entry in registry.entries.items():
-        node = iris[slug].value
-        reg = values.get(node, {})
-        docs = {p: found.get((node, p), []) for p in SUMMARY}
-        for message, claim, severity in _disagreements(reg, docs, places or {}):
-            origin = f" ({sources[claim.assertion]})" \
-                if claim is not None and claim.assertion in sources else ""
-            problems.append(Problem(where, entry.line, f"{slug}: {message}{origin}", severity))
+    return [p for slug, entry in registry.entries.items()
+            for p in check_entry(slug, entry.line, iris[slug].value, values, found, sources,
+                                 places, where)]
+
+
+def check_entry(slug: str, line: int | None, node: str,
+                values: Mapping[str, Mapping[str, object]],
+                found: Mapping[tuple[str, str], list[Claim]], sources: Mapping[str, Source],
+                places: Mapping[str, set[str]] | None, where: str) -> list[Problem]:
+    """:func:`check_claims` of one registry entry (``slug`` at ``line`` of ``where``, its
+    IRI ``node``): a function of the registry's values for it, the claims about it, their
+    sources and the places, so that a build can keep each entry's problems."""
+    reg = values.get(node, {})
+    docs = {p: found.get((node, p), []) for p in SUMMARY}
+    problems = []
+    for message, claim, severity in _disagreements(reg, docs, places or {}):
+        origin = f" ({sources[claim.assertion]})" \
+            if claim is not None and claim.assertion in sources else ""
+        problems.append(Problem(where, line, f"{slug}: {message}{origin}", severity))
     return problems
 
 

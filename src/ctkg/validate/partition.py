@@ -198,23 +198,28 @@ def shared_units_of(outward: Iterable[ox.Triple], local_types: dict[object, list
         by_subject.setdefault(t.subject, []).append(t)
     subjects = sorted(by_subject, key=iri_of)
     n = max(1, chunks)
-    units: list[Unit] = []
-    for i in range(n):
-        part = subjects[i::n]
-        if not part:
-            continue
-        triples: set[ox.Triple] = set(index.hierarchy)
-        objects: set[object] = set()
-        for s in part:
-            for t in by_subject[s]:
-                triples.add(t)
-                if isinstance(t.object, ox.NamedNode):
-                    objects.add(t.object)
-        index.neighbourhood(objects, triples)
-        for o in objects:
-            triples.update(local_types.get(o, ()))
-        units.append(replace(_unit(triples, part), seen=seen_of(triples, set(part))))
-    return units
+    return [shared_unit(subjects[i::n], by_subject, local_types, index)
+            for i in range(n) if subjects[i::n]]
+
+
+def shared_unit(part: Iterable[object], by_subject: Mapping[object, Iterable[ox.Triple]],
+                local_types: Mapping[object, Iterable[ox.Triple]], index: SharedIndex
+                ) -> Unit:
+    """The unit of the shared nodes ``part``: their triples (``by_subject``: every graph's),
+    the hierarchy, and the shared description and the rdf:type (``local_types``, of local
+    nodes) of every IRI they point to."""
+    part = list(part)
+    triples: set[ox.Triple] = set(index.hierarchy)
+    objects: set[object] = set()
+    for s in part:
+        for t in by_subject[s]:
+            triples.add(t)
+            if isinstance(t.object, ox.NamedNode):
+                objects.add(t.object)
+    index.neighbourhood(objects, triples)
+    for o in objects:
+        triples.update(local_types.get(o, ()))
+    return replace(_unit(triples, part), seen=seen_of(triples, set(part)))
 
 
 def seen_of(triples: Iterable[ox.Triple], focus: set[object]) -> frozenset[str]:
