@@ -27,6 +27,7 @@ from ctkg.errors import CTKGError
 from ctkg.inputs import entity_iris, read_inputs
 from ctkg.kg import parallel
 from ctkg.kg.distributed import cluster, parse_scheduler
+from ctkg.kg.docgraphs import decoded
 from ctkg.kg.jsonld import ctkg_terms, jsonld_context
 from ctkg.kg.outputs import stale_outputs
 from ctkg.kg.pipeline import build
@@ -71,7 +72,7 @@ def test_compiled_documents_and_their_sources_are_those_of_a_local_compile(
                                        client.get_executor, ctx))
     assert remote == local
     # each document's dump pieces and summary came back
-    assert all(pieces and summary.outward for *_, pieces, summary in remote)
+    assert all(pieces and decoded(summary).outward for *_, pieces, summary in remote)
     assert any(str(s).startswith("data/corpus/") for _, (own, _other), _, _, _ in remote
                for s in pickle.loads(own).values())  # the sources, pickled by the worker
 

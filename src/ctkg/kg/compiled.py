@@ -16,16 +16,16 @@ import pyoxigraph as ox
 from ctkg.annotations import brat
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import Inputs, entity_iris
-from ctkg.kg import parallel
+from ctkg.kg import compilecache, parallel
 from ctkg.kg.containment import wikidata_containment
-from ctkg.kg.docgraphs import DocGraphs
+from ctkg.kg.docgraphs import DocGraphs, DocSummary
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.kg.graphstats import Combiner, DatasetStats, dataset_stats
 from ctkg.kg.jsonld import ctkg_terms, jsonld_context
 from ctkg.kg.pieces import Piece, spooled
 from ctkg.kg.render import render_pieces
 from ctkg.kg.sourcemap import SourceMap
-from ctkg.kg.spool import Spool
+from ctkg.kg.spool import Blob, Spool
 from ctkg.paths import Layout
 from ctkg.rdf.sources import Source
 from ctkg.rdf.terms import graph_of, ident
@@ -138,21 +138,37 @@ def compile_build(read: Read, jobs: int, cache: parallel.Cache, show: bool,
     problems: list[Problem] = []
     shared_key = _shared_key(layout) if cache.folder else ""
     ctx = jsonld_context(ctkg_terms(inputs.ontology.triples))
+    ctx_repr = repr(ctx)
     # each document's compile key, read once: the compile, validation and QC caches use it
     keys = {d.doc_id: parallel.document_key(d, inputs.catalogue, shared_key)
             for d in read.docs} if cache.folder else {}
-    for doc_id, found, trouble, mine, summary in parallel.compile_all(
-            read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show,
-            executor, ctx, keys if cache.folder else None):
-        problems += trouble
-        sources.add_packed(doc_id, found)
-        if spool is not None:
-            mine = [spooled(p, spool) for p in mine]
-        mine = figures.fold(mine)
-        docs.add(doc_id, mine, summary)
+    merged = compilecache.Incremental(
+        cache, compilecache.name(shared_key, ctx_repr) if cache.folder else "",
+        {d: parallel.compile_key(k, ctx_repr) for d, k in keys.items()})
+    order = sorted(read.docs, key=lambda d: d.doc_id)
+    fresh = parallel.compile_all(
+        [d for d in order if d.doc_id not in merged.hits], inputs.registry, inputs.catalogue,
+        iris, jobs, cache, shared_key, show, executor, ctx, keys if cache.folder else None)
+    graphs: list[str] = []  # the documents' graphs, in the order they came
+    summary: DocSummary | Blob
+    for d in order:
+        hit = merged.hit(d.doc_id)
+        if hit is not None:
+            found, mine, summary = hit
+        else:
+            doc_id, found, trouble, mine, summary = next(fresh)
+            assert doc_id == d.doc_id
+            problems += trouble
+            mine = merged.fresh(doc_id, found, mine, summary)
+            if spool is not None:
+                mine = [spooled(p, spool) for p in mine]
+        sources.add_packed(d.doc_id, found)
+        docs.add(d.doc_id, mine, summary)
+        graphs += (p.graph for p in mine)
         pieces += mine
     if problems:
         raise CTKGError(problems)
+    figures.combined = merged.finish(graphs)
     _entry_sources(read.inputs, iris, sources)
     if not layout.wikidata_cache.is_file():
         warnings.append(Problem(display_path(layout.wikidata_cache), None, "no offline "
