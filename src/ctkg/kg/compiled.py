@@ -24,6 +24,7 @@ from ctkg.kg.graphstats import Combiner, DatasetStats, dataset_stats
 from ctkg.kg.jsonld import ctkg_terms, jsonld_context
 from ctkg.kg.pieces import Piece, spooled
 from ctkg.kg.render import render_pieces
+from ctkg.kg.sharedpieces import shared_pieces
 from ctkg.kg.sourcemap import SourceMap
 from ctkg.kg.spool import Blob, Spool
 from ctkg.paths import Layout
@@ -178,7 +179,7 @@ def compile_build(read: Read, jobs: int, cache: parallel.Cache, show: bool,
               *catalogue_quads(inputs.catalogue, iris, read.lengths, layout.catalogue),
               *to_quads(inputs.wikidata_cache, "wikidata"),
               *wikidata_containment(inputs.registry, inputs.links, inputs.wikidata_cache, iris)]
-    mine = _shared_pieces(shared, ctx, cache)
+    mine = shared_pieces(shared, ctx, cache)
     if spool is not None:
         mine = [spooled(p, spool) for p in mine]
     pieces = _whole_pieces(pieces, mine, shared, docs, ctx)
@@ -211,30 +212,6 @@ class _Figures:
             return self.combined.result()
         except ValueError:
             return dataset_stats(quads())
-
-
-def _shared_pieces(shared: list[ox.Quad], ctx: dict[str, object], cache: parallel.Cache
-                   ) -> list[Piece]:
-    """The shared graphs' pieces, each cached under a digest of its quads (an edit to a
-    document's annotations leaves them all as they were; rendering them took 4-7 s at
-    10,000 documents, most of it the catalogue)."""
-    if not cache.folder:
-        return render_pieces(shared, ctx)
-    graphs: dict[str, list[ox.Quad]] = {}
-    for q in shared:
-        graphs.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
-    out: list[Piece] = []
-    code = parallel.code_version()
-    for graph, quads in sorted(graphs.items()):
-        lines = sorted(set((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-                           .splitlines()))
-        key = parallel.digest(code, repr(ctx), graph, *lines)
-        hit = cache.get("shared-piece", key)
-        if not isinstance(hit, list):
-            hit = render_pieces(quads, ctx)
-            cache.put("shared-piece", key, hit)
-        out += hit
-    return out
 
 
 def _whole_pieces(pieces: list[Piece], shared_pieces: list[Piece], shared: list[ox.Quad],
