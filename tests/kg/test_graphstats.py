@@ -205,6 +205,13 @@ def test_a_tally_takes_a_graph_out_as_if_it_had_never_been_added() -> None:
     want = combine({**graphs, D1.value: edited})
     assert tally.combiner(graphs).result() == want
     assert list(tally.combiner([REG.value, D1.value]).graphs)[:2] == [REG.value, D1.value]
+    # the shared graphs are added to its combiner as they come: a triple both a document
+    # and the registry state (EVENT a CLS) counts once in the union
+    tally.remove(REG.value, graphs[REG.value])
+    combined = tally.combiner(graphs)
+    combined.add(REG.value, graphs[REG.value])
+    assert combined.result() == want
+    tally.add(REG.value, graphs[REG.value])
     for graph, stats in [*graphs.items(), (D1.value, edited)]:  # all out: nothing left
         if graph != D1.value or stats is edited:
             tally.remove(graph, stats)

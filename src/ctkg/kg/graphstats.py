@@ -22,6 +22,7 @@ gigabyte; the graphs' sets of every term about 0.4 GB.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -232,6 +233,8 @@ class Combiner:
         self._foreign: set[tuple[str, str, str]] = set()
         self._strays: set[str] = set()
         self._again: str | None = None  # a graph added twice: its figures would count twice
+        # predicate -> digests of foreign triples beyond ``_foreign`` (a Tally's)
+        self.tallied: dict[str, Counter[bytes]] = {}
 
     def add(self, graph: str, stats: GraphStats) -> None:
         if graph in self.graphs:
@@ -262,7 +265,10 @@ class Combiner:
             raise ValueError(f"{stray} is named outside its document's graph: count the "
                              "graphs without the split")
         union = self.union
-        union.properties.update(p for _s, p, _o in self._foreign)
+        tallied = self.tallied
+        union.properties.update(p for s, p, o in self._foreign
+                                if not tallied or _pair(s, o) not in tallied.get(p, ()))
+        union.properties.update({p: len(pairs) for p, pairs in tallied.items()})
         union.triples = sum(union.properties.values())
         self._foreign = set()
         return DatasetStats(self.graphs, union)
@@ -280,7 +286,9 @@ class Tally:
         self.subjects: Counter[str] = Counter()
         self.objects: Counter[str] = Counter()
         self.classes: dict[str, Counter[str]] = {}
-        self.foreign: Counter[tuple[str, str, str]] = Counter()
+        # predicate -> a digest of each distinct (subject, object) of its foreign triples
+        # (a tuple of three strings per triple made the tally 21 MB at 10,000 documents)
+        self.foreign: dict[str, Counter[bytes]] = {}
         self.strays: Counter[str] = Counter()
         self.own_subjects = self.own_objects = 0
         self.own_members: Counter[str] = Counter()
@@ -296,7 +304,8 @@ class Tally:
         self.objects.update(stats.objects)
         for cls, members in stats.classes.items():
             self.classes.setdefault(cls, Counter()).update(members)
-        self.foreign.update(stats.foreign)
+        for subject, predicate, obj in stats.foreign:
+            self.foreign.setdefault(predicate, Counter())[_pair(subject, obj)] += 1
         self.strays.update(stats.strays)
         self.own_subjects += stats.own_subjects
         self.own_objects += stats.own_objects
@@ -315,7 +324,10 @@ class Tally:
             _take(self.classes[cls], members)
             if not self.classes[cls]:
                 del self.classes[cls]
-        _take(self.foreign, stats.foreign)
+        for subject, predicate, obj in stats.foreign:
+            _take(self.foreign[predicate], [_pair(subject, obj)])
+            if not self.foreign[predicate]:
+                del self.foreign[predicate]
         _take(self.strays, stats.strays)
         self.own_subjects -= stats.own_subjects
         self.own_objects -= stats.own_objects
@@ -337,13 +349,19 @@ class Tally:
         union.own_members = Counter(self.own_members)
         union.mentioned = Counter(self.mentioned)
         union.properties = Counter(self.owned)
-        out._foreign, out._strays = set(self.foreign), set(self.strays)
+        out.tallied = self.foreign  # read by its result(), not changed
+        out._strays = set(self.strays)
         graphs = self.graphs
         out.graphs = {g: graphs[g] for g in order if g in graphs}
         out.graphs.update((g, f) for g, f in graphs.items() if g not in out.graphs)
         again = [g for g, n in self.parts.items() if n > 1]
         out._again = min(again) if again else None
         return out
+
+
+def _pair(subject: str, obj: str) -> bytes:
+    """A 128-bit digest of a triple's subject and object (its predicate is its key)."""
+    return hashlib.blake2b(f"{len(subject)}:{subject}{obj}".encode(), digest_size=16).digest()
 
 
 def _take(counts: Counter[Any], items: Iterable[Any]) -> None:
