@@ -173,8 +173,7 @@ class Incremental:
                 path = usable(cache, rec)
                 if path is not None:
                     self.hits[doc_id] = path
-        if self.hits:  # their entries are this build's too: not pruned
-            cache.used.update(Path(p) for p in self.hits.values())
+        cache.keep(self.hits.values())  # their entries are this build's too: not pruned
 
     def _take_out_stale(self) -> bool:
         """Take the figures of the documents counted under another key, or gone, out of

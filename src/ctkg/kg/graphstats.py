@@ -233,8 +233,10 @@ class Combiner:
         self._foreign: set[tuple[str, str, str]] = set()
         self._strays: set[str] = set()
         self._again: str | None = None  # a graph added twice: its figures would count twice
-        # predicate -> digests of foreign triples beyond ``_foreign`` (a Tally's)
+        # predicate -> digests of foreign triples beyond ``_foreign``, and their subjects
+        # (a Tally's)
         self.tallied: dict[str, Counter[bytes]] = {}
+        self.tallied_subjects: Counter[str] = Counter()
 
     def add(self, graph: str, stats: GraphStats) -> None:
         if graph in self.graphs:
@@ -265,9 +267,9 @@ class Combiner:
             raise ValueError(f"{stray} is named outside its document's graph: count the "
                              "graphs without the split")
         union = self.union
-        tallied = self.tallied
+        tallied, subjects = self.tallied, self.tallied_subjects
         union.properties.update(p for s, p, o in self._foreign
-                                if not tallied or _pair(s, o) not in tallied.get(p, ()))
+                                if s not in subjects or _pair(s, o) not in tallied.get(p, ()))
         union.properties.update({p: len(pairs) for p, pairs in tallied.items()})
         union.triples = sum(union.properties.values())
         self._foreign = set()
@@ -349,7 +351,7 @@ class Tally:
         union.own_members = Counter(self.own_members)
         union.mentioned = Counter(self.mentioned)
         union.properties = Counter(self.owned)
-        out.tallied = self.foreign  # read by its result(), not changed
+        out.tallied, out.tallied_subjects = self.foreign, self.subjects  # read, not changed
         out._strays = set(self.strays)
         graphs = self.graphs
         out.graphs = {g: graphs[g] for g in order if g in graphs}
