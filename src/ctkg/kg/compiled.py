@@ -1,5 +1,7 @@
 """The build's compile stage: every document's graph (in parallel, cached) and the shared
-graphs, kept as dump pieces and summaries (:mod:`ctkg.kg.docgraphs`), not as quads.
+graphs, kept as dump pieces and summaries (:mod:`ctkg.kg.docgraphs`), not as quads. With a
+cache, the unchanged documents come from one merged entry (:mod:`ctkg.kg.compilecache`)
+and the shared graphs' pieces from per-subject blocks (:mod:`ctkg.kg.sharedpieces`).
 
 Split from :mod:`ctkg.kg.pipeline`, which runs the stages in order.
 """
@@ -190,10 +192,12 @@ def compile_build(read: Read, jobs: int, cache: parallel.Cache, show: bool,
 
 class _Figures:
     """Each graph's figures folded into the dataset's as its piece arrives, the piece then
-    kept without them (the graphs' sets of terms took 0.3 GB at 10,000 documents). They
-    are counted again from the quads when they cannot be combined: a graph that comes twice
-    (stated by several parts, it is rendered again whole: :func:`_whole_pieces`) or names
-    another document's nodes (:class:`ctkg.kg.graphstats.Combiner`)."""
+    kept without them (the graphs' sets of terms took 0.3 GB at 10,000 documents); the
+    documents' are the merged entry's tally (:mod:`ctkg.kg.compilecache`), the shared
+    graphs' are folded into its combiner. They are counted again from the quads when they
+    cannot be combined: a graph that comes twice (stated by several parts, it is rendered
+    again whole: :func:`_whole_pieces`) or names another document's nodes
+    (:class:`ctkg.kg.graphstats.Combiner`)."""
 
     def __init__(self) -> None:
         self.combined = Combiner()
