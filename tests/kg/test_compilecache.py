@@ -174,6 +174,15 @@ def test_missing_document_entries_are_not_served_from_the_merged_entry(
     entries[0].unlink()  # an unchanged document's: read by the merged entry's record
     entries[1].write_bytes(entries[1].read_bytes()[:100])  # cut short
     assert _cached(synth12_copy, cache) == _plain(synth12_copy)
+    # an entry written again (as after it was lost): its runs may be elsewhere
+    entry = sorted((cache / "compile").glob("*.pickle"))[2]
+    data = entry.read_bytes()
+    entry.unlink()
+    entry.write_bytes(data)
+    records = compilecache.load(Cache(cache), _merged_entry(cache).stem).records
+    (doc,) = [d for d, rec in records.items() if rec[0] == entry.stem]
+    assert compilecache.usable(Cache(cache), records[doc]) is None
+    assert _cached(synth12_copy, cache) == _plain(synth12_copy)
     # the old entry of an edited document is gone: its figures cannot be taken out
     _text(synth12_copy)
     for path in (cache / "compile").glob("*.pickle"):

@@ -10,8 +10,9 @@ the :class:`ctkg.kg.graphstats.Tally` of every document's figures, from which an
 document's old figures are taken out and its new ones added.
 
 The per-document entries stay the truth: a record is used only for the document's current
-compile key, and only if its entry is still there with the size it had; the pieces, sources
-and summary are read from that entry (spans of it), and the entry is kept by the build.
+compile key, and only if its entry is still there with the size and time of writing it had;
+the pieces, sources and summary are read from that entry (spans of it), and the entry is
+kept by the build.
 The tally takes out the figures of an edited or removed document by reading its old entry
 (still there: the cache is pruned at the end of the build); if that fails, or many
 documents changed, or the merged entry does not load or its checksum does not match, the
@@ -36,12 +37,12 @@ from ctkg.kg.spool import Blob, FileSpan
 from ctkg.rdf.sources import Sources
 
 KIND = "compile-merged"
-_FORMAT = "1"
+_FORMAT = "2"
 # inline bytes, or (offset, length) of a run of the document's own entry
 Place = bytes | tuple[int, int]
 _PieceMeta = tuple[str, tuple[Place, ...], frozenset[Signature], tuple[tuple[str, str], ...]]
-# compile key, size of its entry, sources (place, others), pieces, summary's place
-Record = tuple[str, int, Place, Sources, tuple[_PieceMeta, ...], Place]
+# compile key, (size, mtime) of its entry, sources (place, others), pieces, summary's place
+Record = tuple[str, tuple[int, int], Place, Sources, tuple[_PieceMeta, ...], Place]
 _BLOBS = ("trig", "ttl", "nq", "jsonld")
 
 
@@ -95,13 +96,20 @@ def old_stats(cache: parallel.Cache, key: str) -> list[tuple[str, GraphStats]] |
     return out if len(out) == len(pieces) else None
 
 
-def usable(cache: parallel.Cache, record: Record) -> str | None:
-    """The path of a record's entry, if it is there with the size it had."""
-    path = entry_path(cache, record[0])
+def _stamp(path: str) -> tuple[int, int] | None:
+    """An entry's size and time of writing (an entry written again, as after it was lost,
+    may hold its runs elsewhere)."""
     try:
-        return path if os.stat(path).st_size == record[1] else None
+        found = os.stat(path)
     except OSError:
         return None
+    return found.st_size, found.st_mtime_ns
+
+
+def usable(cache: parallel.Cache, record: Record) -> str | None:
+    """The path of a record's entry, if it is there as it was when recorded."""
+    path = entry_path(cache, record[0])
+    return path if _stamp(path) == record[1] else None
 
 
 def _place(blob: Blob, path: str) -> Place | None:
@@ -122,13 +130,10 @@ def record(key: str, path: str, packed: Packed, pieces: list[Piece], summary: ob
         if any(x is None for x in places):
             return None
         metas.append((p.graph, places, p.signatures, p.prefixes))  # type: ignore[arg-type]
-    if sources is None or told is None:
+    stamp = _stamp(path)
+    if sources is None or told is None or stamp is None:
         return None
-    try:
-        size = os.stat(path).st_size
-    except OSError:
-        return None
-    return (key, size, sources, packed[1], tuple(metas), told)
+    return (key, stamp, sources, packed[1], tuple(metas), told)
 
 
 def _blob(place: Place, path: str) -> Blob:
@@ -213,10 +218,10 @@ class Incremental:
         rec = record(key, entry_path(self.cache, key), packed, pieces, summary) \
             if self.cache.folder else None
         if rec is not None:
-            _k, size, src, others, metas, told = rec
+            _k, stamp, src, others, metas, told = rec
             metas = tuple((g, places, _canon(sigs), _canon(prefixes))  # type: ignore[misc]
                           for g, places, sigs, prefixes in metas)
-            merged.records[doc_id] = (_k, size, src, others, metas, told)
+            merged.records[doc_id] = (_k, stamp, src, others, metas, told)
             self.changed = True
         elif merged.records.pop(doc_id, None) is not None:
             self.changed = True
