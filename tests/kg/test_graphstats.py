@@ -12,6 +12,7 @@ import pytest
 from ctkg.kg.graphstats import (
     Combiner,
     GraphFigures,
+    Tally,
     combine,
     dataset_stats,
     figures,
@@ -186,3 +187,45 @@ def test_a_graph_added_twice_cannot_be_combined() -> None:
     folded.add(D1.value, graphs[D1.value])
     with pytest.raises(ValueError, match="came in two parts"):
         folded.result()
+
+
+def test_a_tally_takes_a_graph_out_as_if_it_had_never_been_added() -> None:
+    """An incremental build takes an edited document's old figures out of the tally and
+    adds its new ones (ctkg.kg.compilecache): the same result as adding the graphs it
+    holds, one by one."""
+    graphs = per_graph(documents())
+    edited = per_graph([ox.Quad(M1, RDF_TYPE, CLS, D1), ox.Quad(M1, P, A, D1)])[D1.value]
+    tally = Tally()
+    for graph, stats in graphs.items():
+        tally.add(graph, stats)
+    tally.remove(D1.value, graphs[D1.value])
+    assert tally.combiner(graphs).result() == combine(
+        {g: s for g, s in graphs.items() if g != D1.value})
+    tally.add(D1.value, edited)
+    want = combine({**graphs, D1.value: edited})
+    assert tally.combiner(graphs).result() == want
+    assert list(tally.combiner([REG.value, D1.value]).graphs)[:2] == [REG.value, D1.value]
+    # the shared graphs are added to its combiner as they come: a triple both a document
+    # and the registry state (EVENT a CLS) counts once in the union
+    tally.remove(REG.value, graphs[REG.value])
+    combined = tally.combiner(graphs)
+    combined.add(REG.value, graphs[REG.value])
+    assert combined.result() == want
+    tally.add(REG.value, graphs[REG.value])
+    for graph, stats in [*graphs.items(), (D1.value, edited)]:  # all out: nothing left
+        if graph != D1.value or stats is edited:
+            tally.remove(graph, stats)
+    assert pickle.loads(pickle.dumps(tally)).combiner([]).result() == Combiner().result()
+    with pytest.raises(KeyError):  # what was not added cannot be taken out
+        tally.remove(D2.value, graphs[D2.value])
+
+
+def test_a_tally_with_a_graph_added_twice_cannot_be_combined() -> None:
+    graphs = per_graph(documents())
+    tally = Tally()
+    for graph, stats in [*graphs.items(), (D1.value, graphs[D1.value])]:
+        tally.add(graph, stats)
+    with pytest.raises(ValueError, match="came in two parts"):
+        tally.combiner(graphs).result()
+    with pytest.raises(KeyError):  # whose figures would stay is not known
+        tally.remove(D1.value, graphs[D1.value])

@@ -16,8 +16,10 @@ import pyoxigraph as ox
 import pytest
 
 from ctkg.errors import CTKGError
+from ctkg.kg.docgraphs import decoded
 from ctkg.kg.entries import loads as load_entry
 from ctkg.kg.pipeline import build
+from ctkg.kg.sharedpieces import Blocks
 from ctkg.paths import Layout
 from ctkg.rdf.terms import ctkg, graph_of, lit, oa
 from ctkg.rdf.turtle import parse_turtle
@@ -54,7 +56,7 @@ def test_incremental_after_editing_a_document_and_the_registry(
     cache = tmp_path / "cache"
     build(Layout(synth12_copy), jobs=2, cache_dir=cache)
     before = {p.name for p in cache.glob("compile/*.pickle")}
-    shared = {p.name for p in cache.glob("shared-piece/*.pickle")}
+    shared = _shared_entries(cache)
     assert len(shared) == 3  # ontology, registry, catalogue (no Wikidata cache here)
     txt = sorted((synth12_copy / "data" / "corpus").glob("*.txt"))[3]
     original = txt.read_bytes()
@@ -62,8 +64,15 @@ def test_incremental_after_editing_a_document_and_the_registry(
     incremental = build(Layout(synth12_copy), jobs=2, cache_dir=cache)
     after = {p.name for p in cache.glob("compile/*.pickle")}
     assert len(after - before) == 1  # only the edited document was recompiled
-    # the text's length is in the catalogue: that shared graph's piece only is rendered anew
-    assert len({p.name for p in cache.glob("shared-piece/*.pickle")} - shared) == 1
+    # the text's length is in the catalogue: that shared graph's entry alone changes, and
+    # in it the block of the edited text's subject alone
+    now = _shared_entries(cache)
+    changed = [n for n in now if now[n] != shared.get(n)]
+    assert now.keys() == shared.keys() and len(changed) == 1
+    old, new = load_entry(shared[changed[0]]), load_entry(now[changed[0]])
+    assert isinstance(new, Blocks) and isinstance(old, Blocks)
+    assert {s for s in new.blocks if new.blocks[s] != old.blocks.get(s)} == {
+        f"https://w3id.org/ctkg/id/document/{txt.stem}"}
     assert incremental.files == build(Layout(synth12_copy)).files
     assert incremental.files["ctkg.nq"] != plain_files["ctkg.nq"]  # the edit shows
     txt.write_bytes(original)  # reverted: every piece from the cache, today's bytes again
@@ -77,6 +86,12 @@ def test_incremental_after_editing_a_document_and_the_registry(
     incremental = build(Layout(synth12_copy), cache_dir=cache)
     assert incremental.files == build(Layout(synth12_copy)).files
     assert b'"SP"@en' in incremental.files["ctkg.nq"]
+
+
+def _shared_entries(cache: Path) -> dict[str, bytes]:
+    """The shared graphs' cache entries (whole pieces, or blocks per subject)."""
+    return {p.name: p.read_bytes() for kind in ("shared-piece", "shared-blocks")
+            for p in cache.glob(f"{kind}/*.pickle")}
 
 
 def test_cache_is_invalidated_by_the_shapes(synth12_copy: Path, tmp_path: Path) -> None:
@@ -219,9 +234,10 @@ def test_workers_write_the_cache_entries_the_build_would(synth12: Path, tmp_path
     entries = sorted(p.name for p in (two / "compile").glob("*.pickle"))
     assert len(entries) == N_DOCS
     assert entries == sorted(p.name for p in (one / "compile").glob("*.pickle"))
-    for name in entries:
-        mine = load_entry((two / "compile" / name).read_bytes())
-        assert mine == load_entry((one / "compile" / name).read_bytes()), name
+    for name in entries:  # a summary is pickled (its sets in the order of its process)
+        *mine, summary = load_entry((two / "compile" / name).read_bytes())
+        *theirs, their_summary = load_entry((one / "compile" / name).read_bytes())
+        assert mine == theirs and decoded(summary) == decoded(their_summary), name
     written = {p: p.stat().st_mtime_ns for p in (two / "compile").glob("*.pickle")}
     assert build(Layout(synth12), cache_dir=two).files == plain_files
     assert {p: p.stat().st_mtime_ns for p in (two / "compile").glob("*.pickle")} == written

@@ -1,5 +1,7 @@
 """The build's compile stage: every document's graph (in parallel, cached) and the shared
-graphs, kept as dump pieces and summaries (:mod:`ctkg.kg.docgraphs`), not as quads.
+graphs, kept as dump pieces and summaries (:mod:`ctkg.kg.docgraphs`), not as quads. With a
+cache, the unchanged documents come from one merged entry (:mod:`ctkg.kg.compilecache`)
+and the shared graphs' pieces from per-subject blocks (:mod:`ctkg.kg.sharedpieces`).
 
 Split from :mod:`ctkg.kg.pipeline`, which runs the stages in order.
 """
@@ -16,16 +18,17 @@ import pyoxigraph as ox
 from ctkg.annotations import brat
 from ctkg.errors import CTKGError, Problem, display_path
 from ctkg.inputs import Inputs, entity_iris
-from ctkg.kg import parallel
+from ctkg.kg import compilecache, parallel
 from ctkg.kg.containment import wikidata_containment
-from ctkg.kg.docgraphs import DocGraphs
+from ctkg.kg.docgraphs import DocGraphs, DocSummary
 from ctkg.kg.graphs import catalogue_quads, registry_quads, to_quads
 from ctkg.kg.graphstats import Combiner, DatasetStats, dataset_stats
 from ctkg.kg.jsonld import ctkg_terms, jsonld_context
 from ctkg.kg.pieces import Piece, spooled
 from ctkg.kg.render import render_pieces
+from ctkg.kg.sharedpieces import shared_pieces
 from ctkg.kg.sourcemap import SourceMap
-from ctkg.kg.spool import Spool
+from ctkg.kg.spool import Blob, Spool
 from ctkg.paths import Layout
 from ctkg.rdf.sources import Source
 from ctkg.rdf.terms import graph_of, ident
@@ -138,21 +141,37 @@ def compile_build(read: Read, jobs: int, cache: parallel.Cache, show: bool,
     problems: list[Problem] = []
     shared_key = _shared_key(layout) if cache.folder else ""
     ctx = jsonld_context(ctkg_terms(inputs.ontology.triples))
+    ctx_repr = repr(ctx)
     # each document's compile key, read once: the compile, validation and QC caches use it
     keys = {d.doc_id: parallel.document_key(d, inputs.catalogue, shared_key)
             for d in read.docs} if cache.folder else {}
-    for doc_id, found, trouble, mine, summary in parallel.compile_all(
-            read.docs, inputs.registry, inputs.catalogue, iris, jobs, cache, shared_key, show,
-            executor, ctx, keys if cache.folder else None):
-        problems += trouble
-        sources.add_packed(doc_id, found)
-        if spool is not None:
-            mine = [spooled(p, spool) for p in mine]
-        mine = figures.fold(mine)
-        docs.add(doc_id, mine, summary)
+    merged = compilecache.Incremental(
+        cache, compilecache.name(shared_key, ctx_repr) if cache.folder else "",
+        {d: parallel.compile_key(k, ctx_repr) for d, k in keys.items()})
+    order = sorted(read.docs, key=lambda d: d.doc_id)
+    fresh = parallel.compile_all(
+        [d for d in order if d.doc_id not in merged.hits], inputs.registry, inputs.catalogue,
+        iris, jobs, cache, shared_key, show, executor, ctx, keys if cache.folder else None)
+    graphs: list[str] = []  # the documents' graphs, in the order they came
+    summary: DocSummary | Blob
+    for d in order:
+        hit = merged.hit(d.doc_id)
+        if hit is not None:
+            found, mine, summary = hit
+        else:
+            doc_id, found, trouble, mine, summary = next(fresh)
+            assert doc_id == d.doc_id
+            problems += trouble
+            mine = merged.fresh(doc_id, found, mine, summary)
+            if spool is not None:
+                mine = [spooled(p, spool) for p in mine]
+        sources.add_packed(d.doc_id, found)
+        docs.add(d.doc_id, mine, summary)
+        graphs += (p.graph for p in mine)
         pieces += mine
     if problems:
         raise CTKGError(problems)
+    figures.combined = merged.finish(graphs)
     _entry_sources(read.inputs, iris, sources)
     if not layout.wikidata_cache.is_file():
         warnings.append(Problem(display_path(layout.wikidata_cache), None, "no offline "
@@ -162,7 +181,7 @@ def compile_build(read: Read, jobs: int, cache: parallel.Cache, show: bool,
               *catalogue_quads(inputs.catalogue, iris, read.lengths, layout.catalogue),
               *to_quads(inputs.wikidata_cache, "wikidata"),
               *wikidata_containment(inputs.registry, inputs.links, inputs.wikidata_cache, iris)]
-    mine = _shared_pieces(shared, ctx, cache)
+    mine = shared_pieces(shared, ctx, cache)
     if spool is not None:
         mine = [spooled(p, spool) for p in mine]
     pieces = _whole_pieces(pieces, mine, shared, docs, ctx)
@@ -173,10 +192,12 @@ def compile_build(read: Read, jobs: int, cache: parallel.Cache, show: bool,
 
 class _Figures:
     """Each graph's figures folded into the dataset's as its piece arrives, the piece then
-    kept without them (the graphs' sets of terms took 0.3 GB at 10,000 documents). They
-    are counted again from the quads when they cannot be combined: a graph that comes twice
-    (stated by several parts, it is rendered again whole: :func:`_whole_pieces`) or names
-    another document's nodes (:class:`ctkg.kg.graphstats.Combiner`)."""
+    kept without them (the graphs' sets of terms took 0.3 GB at 10,000 documents); the
+    documents' are the merged entry's tally (:mod:`ctkg.kg.compilecache`), the shared
+    graphs' are folded into its combiner. They are counted again from the quads when they
+    cannot be combined: a graph that comes twice (stated by several parts, it is rendered
+    again whole: :func:`_whole_pieces`) or names another document's nodes
+    (:class:`ctkg.kg.graphstats.Combiner`)."""
 
     def __init__(self) -> None:
         self.combined = Combiner()
@@ -195,30 +216,6 @@ class _Figures:
             return self.combined.result()
         except ValueError:
             return dataset_stats(quads())
-
-
-def _shared_pieces(shared: list[ox.Quad], ctx: dict[str, object], cache: parallel.Cache
-                   ) -> list[Piece]:
-    """The shared graphs' pieces, each cached under a digest of its quads (an edit to a
-    document's annotations leaves them all as they were; rendering them took 4-7 s at
-    10,000 documents, most of it the catalogue)."""
-    if not cache.folder:
-        return render_pieces(shared, ctx)
-    graphs: dict[str, list[ox.Quad]] = {}
-    for q in shared:
-        graphs.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
-    out: list[Piece] = []
-    code = parallel.code_version()
-    for graph, quads in sorted(graphs.items()):
-        lines = sorted(set((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-                           .splitlines()))
-        key = parallel.digest(code, repr(ctx), graph, *lines)
-        hit = cache.get("shared-piece", key)
-        if not isinstance(hit, list):
-            hit = render_pieces(quads, ctx)
-            cache.put("shared-piece", key, hit)
-        out += hit
-    return out
 
 
 def _whole_pieces(pieces: list[Piece], shared_pieces: list[Piece], shared: list[ox.Quad],

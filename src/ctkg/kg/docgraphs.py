@@ -10,6 +10,11 @@ summarizes it (:func:`summarize`); the summary travels and is cached with the co
 A document's quads are read back from its N-Quads piece only where they are needed: to
 build the SHACL unit of an edited document, or to place a violation.
 
+A summary comes as an object or pickled (a :class:`ctkg.kg.spool.Blob`: the cache entry's
+run, :mod:`ctkg.kg.entries`), unpickled when it is first asked for: an incremental build
+that takes an unchanged document from the build's merged entry (:mod:`ctkg.kg.compilecache`)
+does not read its summary unless a check asks for it.
+
 Exact in every case: a graph that types another document's nodes carries those triples in
 its summary, and a node that another document's triples point to has its types read from
 its own document's quads (:meth:`DocGraphs.local_types`).
@@ -17,6 +22,7 @@ its own document's quads (:meth:`DocGraphs.local_types`).
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -24,6 +30,7 @@ from itertools import chain
 import pyoxigraph as ox
 
 from ctkg.kg.pieces import Piece
+from ctkg.kg.spool import Blob
 from ctkg.rdf.terms import RDF_TYPE, ctkg, local_starts
 from ctkg.validate.event_times import Claim, claims
 from ctkg.validate.partition import is_local, local_doc
@@ -44,6 +51,16 @@ class DocSummary:
     terms: frozenset[object] = frozenset()  # every subject and object that is not a local node
     places: bytes = b""  # N-Triples: containedInPlace of local nodes (none so far)
     claims: Claims = field(default_factory=dict)  # event-time claims (validate.event_times)
+
+
+def decoded(summary: DocSummary | Blob) -> DocSummary:
+    """A summary as an object (unpickled if it came pickled)."""
+    if isinstance(summary, DocSummary):
+        return summary
+    found = pickle.loads(bytes(summary))
+    if not isinstance(found, DocSummary):
+        raise pickle.UnpicklingError("a document's summary expected")
+    return found
 
 
 def _triples(data: bytes) -> list[ox.Triple]:
@@ -103,10 +120,10 @@ class DocGraphs(MutableMapping[str, list[ox.Quad]]):
 
     def __init__(self) -> None:
         self._pieces: dict[str, list[Piece]] = {}
-        self._summaries: dict[str, DocSummary] = {}
+        self._summaries: dict[str, DocSummary | Blob] = {}  # unpickled when first asked for
         self._set: dict[str, list[ox.Quad]] = {}
 
-    def add(self, doc_id: str, pieces: list[Piece], summary: DocSummary) -> None:
+    def add(self, doc_id: str, pieces: list[Piece], summary: DocSummary | Blob) -> None:
         self._pieces[doc_id] = pieces
         self._summaries[doc_id] = summary
 
@@ -140,7 +157,10 @@ class DocGraphs(MutableMapping[str, list[ox.Quad]]):
         """The document's summary (made from its quads when they were set)."""
         if doc_id in self._set:
             return summarize(doc_id, self._set[doc_id])
-        return self._summaries[doc_id]
+        found = self._summaries[doc_id]
+        if not isinstance(found, DocSummary):
+            found = self._summaries[doc_id] = decoded(found)
+        return found
 
     def forget_summaries(self) -> None:
         """Let the summaries go (the whole-build checks are done); the quads stay readable."""

@@ -6,7 +6,9 @@ bytes and copied them to its spool, only to read them again when it loaded the s
 wrote the dumps. An entry is written as a header, the pickle, then each piece's large
 byte runs; the pickle names a run by its place in the file, and loading it gives a
 :class:`ctkg.kg.spool.FileSpan` that reads the run only when the run is needed. Other
-values (a validation's results, a summary's N-Triples) pickle as usual.
+values (a validation's results, a summary's N-Triples) pickle as usual, but a :class:`Run`
+(a document's pickled sources and summary), which is kept after the pickle at any size, so
+that a build can refer to it by its place (:mod:`ctkg.kg.compilecache`).
 """
 
 from __future__ import annotations
@@ -26,22 +28,35 @@ _HEAD = len(MAGIC) + 16
 _FIELDS = ("trig", "ttl", "nq", "jsonld")
 
 
+class Run(bytes):
+    """Bytes an entry keeps after its pickle whatever their size: loaded from a file, a
+    :class:`FileSpan` of it (plain bytes from :func:`loads`)."""
+
+    __slots__ = ()
+
+
 class _Pickler(pickle.Pickler):
     def __init__(self, out: io.BytesIO, runs: list[bytes]) -> None:
         super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
         self.runs = runs
         self.size = 0
 
+    def _run(self, blob: bytes) -> tuple[int, int]:
+        place = (self.size, len(blob))
+        self.runs.append(bytes(blob))
+        self.size += len(blob)
+        return place
+
     def persistent_id(self, obj: object) -> object:
+        if type(obj) is Run:
+            return ("run", self._run(obj))
         if type(obj) is not Piece:
             return None
         places: list[object] = []
         for name in _FIELDS:
             blob: Blob = getattr(obj, name)
             if isinstance(blob, bytes) and len(blob) >= SMALL:
-                places.append((self.size, len(blob)))
-                self.runs.append(blob)
-                self.size += len(blob)
+                places.append(self._run(blob))
             else:  # small, or spooled already: in the pickle as it is
                 places.append(bytes(blob))
         rest = {f.name: getattr(obj, f.name) for f in fields(Piece) if f.name not in _FIELDS}
@@ -52,20 +67,23 @@ class _Unpickler(pickle.Unpickler):
     def __init__(self, data: bytes, runs: int, path: Path | None, whole: bytes) -> None:
         super().__init__(io.BytesIO(data))
         self.runs, self.path, self.whole = runs, path, whole
+        self.where = str(path)  # one string for every span of the entry
+
+    def _blob(self, place: bytes | tuple[int, int]) -> Any:
+        if isinstance(place, bytes):
+            return place
+        offset, length = place
+        start = self.runs + offset
+        return (FileSpan(self.where, start, length) if self.path is not None
+                else self.whole[start:start + length])
 
     def persistent_load(self, pid: Any) -> object:
+        if pid[0] == "run":
+            return self._blob(pid[1])
         kind, rest, places = pid
         if kind != "piece":
             raise pickle.UnpicklingError(f"unknown reference {kind!r} in a cache entry")
-        blobs: dict[str, Any] = {}
-        for name, place in zip(_FIELDS, places, strict=True):
-            if isinstance(place, bytes):
-                blobs[name] = place
-            else:
-                offset, length = place
-                start = self.runs + offset
-                blobs[name] = (FileSpan(str(self.path), start, length) if self.path is not None
-                               else self.whole[start:start + length])
+        blobs = {name: self._blob(place) for name, place in zip(_FIELDS, places, strict=True)}
         return Piece(**rest, **blobs)
 
 

@@ -8,6 +8,7 @@ Their quads are pyoxigraph Quads like those of :mod:`ctkg.kg.compile`; parsed Tu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,6 +39,13 @@ SKOS_ALT_LABEL = ox.NamedNode(SKOS_NS + "altLabel")
 DCT_TITLE = ox.NamedNode(DCTERMS_NS + "title")
 DCT_LANGUAGE = ox.NamedNode(DCTERMS_NS + "language")
 SCHEMA_URL = ox.NamedNode(SCHEMA_NS + "url")
+# terms made once (pyoxigraph terms are immutable): every catalogued document and every
+# registry event names the same properties, kinds and dates, and making them again for each
+# was most of the shared graphs' quads (0.4 s of an incremental build at 10,000 documents)
+_ctkg = lru_cache(maxsize=1024)(ctkg)
+_date = lru_cache(maxsize=4096)(date_literal)
+_BOOL = {True: lit(True), False: lit(False)}
+_literal = lru_cache(maxsize=256)(lit)  # for short values that repeat (languages)
 
 
 def to_quads(triples: Iterable[ox.Triple], graph: str) -> list[ox.Quad]:
@@ -51,20 +59,20 @@ def event_summary(entry: Entry, iris: Mapping[str, ox.NamedNode]
     """The registry's summary of an event: (property, value) of its time, place, status."""
     out: list[tuple[ox.NamedNode, Term]] = []
     if entry.start:
-        out.append((ctkg("startTime"), date_literal(entry.start)))
+        out.append((_ctkg("startTime"), _date(entry.start)))
         point = parse_iso(entry.start).start
         if point.time_of_day:  # "11:00am" (issue 16): local, no timezone
-            out.append((ctkg("startDateTime"), date_time_literal(point)))
+            out.append((_ctkg("startDateTime"), date_time_literal(point)))
     if entry.end:
-        out.append((ctkg("endTime"), date_literal(entry.end)))
+        out.append((_ctkg("endTime"), _date(entry.end)))
     if entry.granularity:
-        out.append((ctkg("timeGranularity"), UNITS[entry.granularity]))
+        out.append((_ctkg("timeGranularity"), UNITS[entry.granularity]))
     if entry.qualifier:
-        out.append((ctkg("timeQualifier"), lit(entry.qualifier)))
+        out.append((_ctkg("timeQualifier"), lit(entry.qualifier)))
     if entry.place:
-        out.append((ctkg("place"), iris[entry.place]))
+        out.append((_ctkg("place"), iris[entry.place]))
     if entry.status:
-        out.append((ctkg("status"), ctkg(entry.status.capitalize())))
+        out.append((_ctkg("status"), _ctkg(entry.status.capitalize())))
     return out
 
 
@@ -117,16 +125,16 @@ def _document(doc_id: str, e: CatalogueEntry, iris: Mapping[str, ox.NamedNode],
         return CTKGError.single(where, e.line, f"{doc_id}: {message}")
 
     out: list[tuple[ox.NamedNode, Term]] = [
-        (RDF_TYPE, ctkg("SourceDocument")), (DCT_TITLE, lit(e.title, lang=e.language))]
+        (RDF_TYPE, _ctkg("SourceDocument")), (DCT_TITLE, lit(e.title, lang=e.language))]
     if e.publisher:
         if e.publisher not in iris:
             raise fail(f"publisher {e.publisher!r} is not a registry slug")
-        out.append((ctkg("publisher"), iris[e.publisher]))
-    out += [(ctkg("publicationDate"), date_literal(e.date)),
-            (ctkg("dateInferred"), lit(bool(e.date_inferred)))]
+        out.append((_ctkg("publisher"), iris[e.publisher]))
+    out += [(_ctkg("publicationDate"), _date(e.date)),
+            (_ctkg("dateInferred"), _BOOL[bool(e.date_inferred)])]
     if e.date_evidence:
-        out.append((ctkg("dateEvidence"), lit(e.date_evidence)))
-    out += [(ctkg("documentKind"), ctkg(e.kind)), (DCT_LANGUAGE, lit(e.language))]
+        out.append((_ctkg("dateEvidence"), lit(e.date_evidence)))
+    out += [(_ctkg("documentKind"), _ctkg(e.kind)), (DCT_LANGUAGE, _literal(e.language))]
     if e.url:
         try:
             out.append((SCHEMA_URL, named(e.url)))
@@ -136,8 +144,8 @@ def _document(doc_id: str, e: CatalogueEntry, iris: Mapping[str, ox.NamedNode],
         out.append((PROV_DERIVED, ident(f"document/{e.derived_from}")))
     if e.derivation_evidence:
         out.append((RDFS_COMMENT, lit(f"derivation: {e.derivation_evidence}")))
-    out.append((ctkg("truncated"), lit(bool(e.truncated))))
+    out.append((_ctkg("truncated"), _BOOL[bool(e.truncated)]))
     if e.truncation_note:
         out.append((RDFS_COMMENT, lit(f"truncation: {e.truncation_note}")))
-    out.append((ctkg("characterCount"), lit(length)))
+    out.append((_ctkg("characterCount"), lit(length)))
     return out

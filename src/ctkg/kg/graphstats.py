@@ -22,10 +22,12 @@ gigabyte; the graphs' sets of every term about 0.4 GB.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -231,6 +233,10 @@ class Combiner:
         self._foreign: set[tuple[str, str, str]] = set()
         self._strays: set[str] = set()
         self._again: str | None = None  # a graph added twice: its figures would count twice
+        # predicate -> digests of foreign triples beyond ``_foreign``, and their subjects
+        # (a Tally's)
+        self.tallied: dict[str, Counter[bytes]] = {}
+        self.tallied_subjects: Counter[str] = Counter()
 
     def add(self, graph: str, stats: GraphStats) -> None:
         if graph in self.graphs:
@@ -261,10 +267,115 @@ class Combiner:
             raise ValueError(f"{stray} is named outside its document's graph: count the "
                              "graphs without the split")
         union = self.union
-        union.properties.update(p for _s, p, _o in self._foreign)
+        tallied, subjects = self.tallied, self.tallied_subjects
+        union.properties.update(p for s, p, o in self._foreign
+                                if s not in subjects or _pair(s, o) not in tallied.get(p, ()))
+        union.properties.update({p: len(pairs) for p, pairs in tallied.items()})
         union.triples = sum(union.properties.values())
         self._foreign = set()
         return DatasetStats(self.graphs, union)
+
+
+class Tally:
+    """The union of many graphs' figures that a graph can also be taken out of: each of the
+    union's sets is kept as a count of the graphs that hold each item. An incremental build
+    keeps its documents' tally in its merged cache entry (:mod:`ctkg.kg.compilecache`) and
+    takes out and adds only the edited documents' figures: folding every document's in took
+    0.9 s at 10,000 documents. :meth:`combiner` gives the :class:`Combiner` that adding the
+    same graphs one by one gives, so :meth:`Combiner.result` is the same."""
+
+    def __init__(self) -> None:
+        self.subjects: Counter[str] = Counter()
+        self.objects: Counter[str] = Counter()
+        self.classes: dict[str, Counter[str]] = {}
+        # predicate -> a digest of each distinct (subject, object) of its foreign triples
+        # (a tuple of three strings per triple made the tally 21 MB at 10,000 documents)
+        self.foreign: dict[str, Counter[bytes]] = {}
+        self.strays: Counter[str] = Counter()
+        self.own_subjects = self.own_objects = 0
+        self.own_members: Counter[str] = Counter()
+        self.mentioned: Counter[str] = Counter()
+        self.owned: Counter[str] = Counter()
+        self.graphs: dict[str, GraphFigures] = {}
+        self.parts: Counter[str] = Counter()  # graph -> how many times it was added
+
+    def add(self, graph: str, stats: GraphStats) -> None:
+        self.parts[graph] += 1
+        self.graphs.setdefault(graph, figures(stats))
+        self.subjects.update(stats.subjects)
+        self.objects.update(stats.objects)
+        for cls, members in stats.classes.items():
+            self.classes.setdefault(cls, Counter()).update(members)
+        for subject, predicate, obj in stats.foreign:
+            self.foreign.setdefault(predicate, Counter())[_pair(subject, obj)] += 1
+        self.strays.update(stats.strays)
+        self.own_subjects += stats.own_subjects
+        self.own_objects += stats.own_objects
+        self.own_members.update(stats.own_members)
+        self.mentioned.update(stats.mentioned)
+        self.owned.update(stats.owned)
+
+    def remove(self, graph: str, stats: GraphStats) -> None:
+        """Take out the figures :meth:`add` put in (a KeyError if they were not)."""
+        if self.parts[graph] > 1:  # whose figures stay is not known: the caller starts anew
+            raise KeyError(f"{graph} was added more than once")
+        del self.parts[graph], self.graphs[graph]
+        _take(self.subjects, stats.subjects)
+        _take(self.objects, stats.objects)
+        for cls, members in stats.classes.items():
+            _take(self.classes[cls], members)
+            if not self.classes[cls]:
+                del self.classes[cls]
+        for subject, predicate, obj in stats.foreign:
+            _take(self.foreign[predicate], [_pair(subject, obj)])
+            if not self.foreign[predicate]:
+                del self.foreign[predicate]
+        _take(self.strays, stats.strays)
+        self.own_subjects -= stats.own_subjects
+        self.own_objects -= stats.own_objects
+        for counter, counts in ((self.own_members, stats.own_members),
+                                (self.mentioned, stats.mentioned), (self.owned, stats.owned)):
+            counter.subtract(counts)
+            for key in [k for k in counts if counter[k] <= 0]:
+                if counter[key] < 0:
+                    raise KeyError(f"{key} taken out more than it was added")
+                del counter[key]
+
+    def combiner(self, order: Iterable[str]) -> Combiner:
+        """A :class:`Combiner` holding these graphs, listed in ``order`` (then any other)."""
+        out = Combiner()
+        union = out.union
+        union.subjects, union.objects = set(self.subjects), set(self.objects)
+        union.classes = {cls: set(members) for cls, members in self.classes.items()}
+        union.own_subjects, union.own_objects = self.own_subjects, self.own_objects
+        union.own_members = Counter(self.own_members)
+        union.mentioned = Counter(self.mentioned)
+        union.properties = Counter(self.owned)
+        out.tallied, out.tallied_subjects = self.foreign, self.subjects  # read, not changed
+        out._strays = set(self.strays)
+        graphs = self.graphs
+        out.graphs = {g: graphs[g] for g in order if g in graphs}
+        out.graphs.update((g, f) for g, f in graphs.items() if g not in out.graphs)
+        again = [g for g, n in self.parts.items() if n > 1]
+        out._again = min(again) if again else None
+        return out
+
+
+def _pair(subject: str, obj: str) -> bytes:
+    """A 128-bit digest of a triple's subject and object (its predicate is its key)."""
+    return hashlib.blake2b(f"{len(subject)}:{subject}{obj}".encode(), digest_size=16).digest()
+
+
+def _take(counts: Counter[Any], items: Iterable[Any]) -> None:
+    """One count fewer of each item (gone at none; a KeyError if it was not there)."""
+    for item in items:
+        n = counts[item] - 1 if item in counts else -1
+        if n < 0:
+            raise KeyError(f"{item} taken out more than it was added")
+        if n:
+            counts[item] = n
+        else:
+            del counts[item]
 
 
 def dataset_stats(quads: Iterable[ox.Quad]) -> DatasetStats:

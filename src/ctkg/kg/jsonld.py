@@ -118,10 +118,21 @@ def graph_object(comp: Compactor, graph: str, quads: Iterable[ox.Quad],
                  values: dict[object, str] | None = None) -> str:
     """One graph's object as it stands at depth 2 of the document (its quads in readable
     order): the unit the build renders per graph (:mod:`ctkg.kg.pieces`)."""
+    return graph_of_nodes(comp, graph, node_objects(comp, quads, values))
+
+
+def node_objects(comp: Compactor, quads: Iterable[ox.Quad],
+                 values: dict[object, str] | None = None) -> list[str]:
+    """Each subject's node object (its quads in readable order), as :func:`graph_object`
+    writes it: a graph's block per subject (:mod:`ctkg.kg.sharedpieces`)."""
     values = {} if values is None else values
-    nodes = ",\n".join(_node(comp, s, props, values)
-                       for s, props in groupby(quads, key=attrgetter("subject")))
-    return ('{\n   "@graph": [\n' + nodes +
+    return [_node(comp, s, props, values)
+            for s, props in groupby(quads, key=attrgetter("subject"))]
+
+
+def graph_of_nodes(comp: Compactor, graph: str, nodes: Iterable[str]) -> str:
+    """A graph's object from its node objects."""
+    return ('{\n   "@graph": [\n' + ",\n".join(nodes) +
             f'\n   ],\n   "@id": {_str(comp.iri(graph, False))}\n  }}')
 
 

@@ -21,7 +21,8 @@ from ctkg.rdf.terms import local_document, local_starts
 _KEEP = 4  # documents' maps kept decoded: a finding's nodes are mostly in one document
 
 
-Packed = tuple[bytes, Sources]  # a document's own nodes pickled, and any other node's source
+# a document's own nodes pickled (in memory, or a cache entry's run), and any other node's
+Packed = tuple[Blob, Sources]
 
 
 def pack(doc_id: str, sources: Sources) -> Packed:
@@ -56,7 +57,7 @@ class SourceMap(Mapping[str, Source]):
         if not data:
             return
         if doc_id in self._docs:  # the same document again: its later nodes win
-            merged = {**self._load(doc_id), **pickle.loads(data)}
+            merged = {**self._load(doc_id), **pickle.loads(bytes(data))}
             data = pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL)
         self._decoded.pop(doc_id, None)
         self._docs[doc_id] = self._spool.put(data) if self._spool is not None else data
