@@ -88,6 +88,24 @@ def test_incremental_after_editing_a_document_and_the_registry(
     assert b'"SP"@en' in incremental.files["ctkg.nq"]
 
 
+def test_a_catalogue_field_added_recompiles_its_document_only(
+        synth12_copy: Path, tmp_path: Path) -> None:
+    """A line added to one catalogue entry moves every later entry's line, which no
+    compilation reads: only that entry's document is compiled again (regression: the
+    compile key held the whole entry, its line too), with a plain build's files."""
+    cache = tmp_path / "cache"
+    build(Layout(synth12_copy), jobs=2, cache_dir=cache)
+    before = {p.name for p in cache.glob("compile/*.pickle")}
+    catalogue = synth12_copy / "data" / "catalogue.toml"
+    text = catalogue.read_text(encoding="utf-8")
+    first = text.index('title = "Synthetic report 0"')
+    catalogue.write_text(text[:first] + 'note = "A field added."\n' + text[first:],
+                         encoding="utf-8")
+    incremental = build(Layout(synth12_copy), jobs=2, cache_dir=cache)
+    assert len({p.name for p in cache.glob("compile/*.pickle")} - before) == 1
+    assert incremental.files == build(Layout(synth12_copy)).files
+
+
 def _shared_entries(cache: Path) -> dict[str, bytes]:
     """The shared graphs' cache entries (whole pieces, or blocks per subject)."""
     return {p.name: p.read_bytes() for kind in ("shared-piece", "shared-blocks")

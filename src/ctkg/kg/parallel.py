@@ -148,12 +148,15 @@ def _compile_pickled(task: tuple[brat.Document, Path | None]) -> bytes:
 def document_key(doc: brat.Document, catalogue: Mapping[str, CatalogueEntry],
                  shared_key: str) -> str:
     """What one document's compilation depends on: its .txt, .ann, catalogue entry, and
-    the shared inputs (ontology, registry, links, code)."""
+    the shared inputs (ontology, registry, links, code). The entry without its line in
+    ``catalogue.toml``, which no compilation reads: a field added to one entry moved every
+    later entry's line and recompiled every later document."""
     entry = catalogue.get(doc.doc_id)
     # the hashes of the bytes the document was parsed from (read once), else the files'
     txt = doc.txt_sha256 or hashlib.sha256(doc.txt_path.read_bytes()).hexdigest()
     ann = doc.ann_sha256 or hashlib.sha256(doc.ann_path.read_bytes()).hexdigest()
-    return digest(shared_key, doc.doc_id, txt, ann, repr(entry) if entry else "-")
+    return digest(shared_key, doc.doc_id, txt, ann,
+                  repr(replace(entry, line=None)) if entry else "-")
 
 
 def compile_key(doc_key: str, ctx_repr: str) -> str:
