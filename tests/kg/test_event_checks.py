@@ -13,6 +13,7 @@ import pytest
 from ctkg.errors import Problem
 from ctkg.kg import event_checks, parallel, pipeline
 from ctkg.kg.compiled import Compiled, Read, compile_build
+from ctkg.kg.docfacts import facts_of
 from ctkg.kg.docgraphs import DocSummary
 from ctkg.paths import Layout
 from ctkg.rdf.terms import ctkg, graph_of, lit
@@ -52,8 +53,9 @@ class Checks:
                  places: dict[str, set[str]] | None = None) -> list[Problem]:
         self.checked.clear()
         return event_checks.check_event_claims(
-            self.read.inputs.registry, self.compiled.iris, registry or self.registry(), docs,
-            keys, self.compiled.sources, places or {}, self.cache)
+            self.read.inputs.registry, self.compiled.iris, registry or self.registry(),
+            _claimed(docs), dict(docs).__getitem__, keys, self.compiled.sources, places or {},
+            self.cache)
 
     def reference(self, docs: list[tuple[str, DocSummary]],
                   registry: list[ox.Quad] | None = None,
@@ -61,6 +63,11 @@ class Checks:
         return check_claims(self.read.inputs.registry, self.compiled.iris,
                             registry or self.registry(), merge_claims(s.claims for _d, s in docs),
                             self.compiled.sources, places or {})
+
+
+def _claimed(docs: list[tuple[str, DocSummary]]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each document with the nodes its claims are about (what the build keeps of it)."""
+    return [(d, facts_of(s).events) for d, s in docs]
 
 
 def _docs(compiled: Compiled) -> list[tuple[str, DocSummary]]:
@@ -122,8 +129,8 @@ def test_without_a_cache_every_entry_is_checked(compiled: tuple[Read, Compiled])
     docs = _docs(comp)
     registry = [q for q in comp.shared if q.graph_name == graph_of("registry")]
     assert event_checks.check_event_claims(
-        read.inputs.registry, comp.iris, registry, docs, None, comp.sources, {},
-        parallel.Cache(None)) == check_claims(read.inputs.registry, comp.iris, registry,
-                                              merge_claims(s.claims for _d, s in docs),
-                                              comp.sources, {})
+        read.inputs.registry, comp.iris, registry, _claimed(docs), dict(docs).__getitem__,
+        None, comp.sources, {}, parallel.Cache(None)) == check_claims(
+            read.inputs.registry, comp.iris, registry,
+            merge_claims(s.claims for _d, s in docs), comp.sources, {})
 

@@ -12,7 +12,7 @@ ids stand for their keys) every entry is checked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -33,22 +33,26 @@ KIND = "event-checks"
 
 
 def check_event_claims(registry: Registry, iris: Mapping[str, ox.NamedNode],
-                       registry_quads: list[ox.Quad], docs: Sequence[tuple[str, DocSummary]],
+                       registry_quads: list[ox.Quad], docs: Sequence[tuple[str, Sequence[str]]],
+                       summary: Callable[[str], DocSummary],
                        doc_keys: Mapping[str, str] | None, sources: Mapping[str, Source],
                        places: Mapping[str, set[str]], cache: parallel.Cache
                        ) -> list[Problem]:
-    """:func:`check_claims` of the documents (``docs``: id and summary, in order), each
-    entry's problems found in ``cache`` under its key when ``doc_keys`` are given."""
+    """:func:`check_claims` of the documents (``docs``: id and the nodes its claims are
+    about, in order; ``summary``: a document's summary, read for the claims of the entries
+    checked), each entry's problems found in ``cache`` under its key when ``doc_keys`` are
+    given."""
     if cache.folder is None or doc_keys is None:
         return check_claims(registry, iris, registry_quads,
-                            merge_claims(s.claims for _d, s in docs), sources, places)
+                            merge_claims(summary(d).claims for d, _nodes in docs), sources,
+                            places)
     where = display_path(registry.path)
     head = parallel.digest(KIND, parallel.code_version(), where,
                            repr(sorted((k, sorted(v)) for k, v in places.items())),
                            ox.serialize(registry_quads, format=ox.RdfFormat.N_QUADS) or b"")
     makers: dict[str, list[str]] = {}  # event IRI -> the documents that make claims about it
-    for doc_id, summary in docs:
-        for node in {node for node, _prop in summary.claims}:
+    for doc_id, claimed in docs:
+        for node in claimed:
             makers.setdefault(node, []).append(doc_id)
     name = parallel.digest(KIND, parallel.code_version())
     stored = cache.get(KIND, name)
@@ -66,11 +70,10 @@ def check_event_claims(registry: Registry, iris: Mapping[str, ox.NamedNode],
             todo[slug] = key
     if todo:
         nodes = {iris[slug].value for slug in todo}
-        summaries = dict(docs)
         wanted = {d for node in nodes for d in makers.get(node, ())}
         found: dict[tuple[str, str], list[Claim]] = {}
-        for doc_id in [d for d, _s in docs if d in wanted]:  # in the documents' order
-            for key_, claims in summaries[doc_id].claims.items():
+        for doc_id in [d for d, _n in docs if d in wanted]:  # in the documents' order
+            for key_, claims in summary(doc_id).claims.items():
                 if key_[0] in nodes:
                     found.setdefault(key_, []).extend(claims)
         values = registry_values(registry_quads)

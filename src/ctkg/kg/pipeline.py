@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from itertools import chain
@@ -36,6 +35,7 @@ from ctkg.inputs import read_inputs
 from ctkg.kg import parallel
 from ctkg.kg.back import back
 from ctkg.kg.compiled import Compiled, Read, compile_build
+from ctkg.kg.docfacts import document_facts
 from ctkg.kg.docgraphs import joined_triples
 from ctkg.kg.event_checks import check_event_claims
 from ctkg.kg.files import Files
@@ -46,7 +46,7 @@ from ctkg.kg.result import Clock, Front, stop_on_errors
 from ctkg.kg.spool import Spool, reopen
 from ctkg.kg.validate_docs import validate_documents
 from ctkg.paths import Layout
-from ctkg.rdf.terms import ctkg, graph_of
+from ctkg.rdf.terms import graph_of
 from ctkg.validate.event_times import within
 from ctkg.validate.shacl import Shapes, partitionable, read_shapes, validate_triples
 from ctkg.validate.shacl_problems import shacl_problems
@@ -100,13 +100,17 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
     graph)."""
     registry = [q for q in compiled.shared if q.graph_name == _REGISTRY]
     docs = compiled.by_doc
-    # what the whole-build checks read of the documents: their summaries (ctkg.kg.docgraphs)
-    summaries = [(d, docs.summary(d)) for d in docs]
-    places = within(chain(compiled.shared, _containment(s.outward for _d, s in summaries),
-                          joined_triples(s.places for _d, s in summaries)))
-    problems = check_event_claims(read.inputs.registry, compiled.iris, registry, summaries,
-                                  compiled.keys if cache.folder else None, compiled.sources,
-                                  places, cache)
+    # what the whole-build checks read of the documents' summaries (ctkg.kg.docgraphs), kept
+    # by document key (ctkg.kg.docfacts); the claims of the documents an edit concerns
+    doc_keys = compiled.keys if cache.folder else None
+    facts = document_facts(docs, doc_keys, cache)
+    places = within(chain(compiled.shared,
+                          joined_triples(f.containment for f in facts.values()
+                                         if f.containment is not None),
+                          joined_triples(f.places for f in facts.values())))
+    problems = check_event_claims(read.inputs.registry, compiled.iris, registry,
+                                  [(d, f.events) for d, f in facts.items()], docs.summary,
+                                  doc_keys, compiled.sources, places, cache)
     if partitionable(read.shapes):  # without a cache, the documents' ids stand for keys
         keys = compiled.keys if cache.folder else {d: d for d in docs}
         results = validate_documents(docs, compiled.shared, keys,
@@ -123,15 +127,6 @@ def _validate(read: Read, compiled: Compiled, jobs: int, cache: parallel.Cache,
 
 
 _REGISTRY = graph_of("registry")
-_CONTAINED_IN = b" <%s> " % ctkg("containedInPlace").value.encode()
-
-
-def _containment(parts: Iterable[bytes]) -> list[ox.Triple]:
-    """The ``ctkg:containedInPlace`` triples (and maybe a few more) of the documents'
-    outward N-Triples, parsing only the lines that name it: the places need no more of
-    them (parsing every document's took 0.25 s at 10,000 documents)."""
-    return joined_triples(b"\n".join(line for line in p.splitlines() if _CONTAINED_IN in line)
-                          for p in parts if _CONTAINED_IN in p)
 
 
 def build(layout: Layout, jobs: int = 1, cache_dir: Path | None = None,
