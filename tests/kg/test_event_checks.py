@@ -36,6 +36,8 @@ class Checks:
                  monkeypatch: pytest.MonkeyPatch) -> None:
         self.read, self.compiled = read, compiled
         self.cache = parallel.Cache(folder)
+        self.docs = _docs(compiled)  # every document's summary, and a key for each
+        self.keys = {d: f"key-{d}" for d, _s in self.docs}
         self.checked: list[str] = []
         real = event_checks.check_entry
 
@@ -79,8 +81,7 @@ def test_entries_are_checked_again_only_when_their_inputs_change(
         ) -> None:
     read, comp = compiled
     check = Checks(read, comp, tmp_path, monkeypatch)
-    docs = _docs(comp)
-    keys = {d: f"key-{d}" for d, _s in docs}
+    docs, keys = check.docs, check.keys
     entries = list(read.inputs.registry.entries)
     assert check(docs, keys) == check.reference(docs)
     assert check.checked == entries
@@ -106,8 +107,7 @@ def test_a_registry_or_places_edit_checks_every_entry(
         ) -> None:
     read, comp = compiled
     check = Checks(read, comp, tmp_path, monkeypatch)
-    docs = _docs(comp)
-    keys = {d: f"key-{d}" for d, _s in docs}
+    docs, keys = check.docs, check.keys
     check(docs, keys)
     # the registry's start of an event that documents date moves a year on
     start = ctkg("startTime")
