@@ -189,7 +189,9 @@ def _shared(compiled: Compiled, cache: parallel.Cache) -> tuple[list[str], str]:
     their quads: the key of their QC rows and table rows."""
     graphs = sorted({q.graph_name.value for q in compiled.shared
                      if isinstance(q.graph_name, ox.NamedNode)})
-    return graphs, parallel.digest(*(str(q) for q in compiled.shared)) if cache.folder else ""
+    # their N-Quads in one call (a digest of each quad's text took 0.14 s at 10,000 documents)
+    return graphs, parallel.digest(ox.serialize(compiled.shared, format=ox.RdfFormat.N_QUADS)
+                                   or b"") if cache.folder else ""
 
 
 def _every_quad(result: BuildResult) -> Iterator[ox.Quad]:
