@@ -195,7 +195,7 @@ def test_contributions_are_kept_by_compile_key(split: tuple[dict[str, list[ox.Qu
     found = table.of(docs, keys)
     table.save()
     again = Contributions(cache, 64)
-    assert again.stored == {keys[d]: c for d, c in found.items()}
+    assert again.table.stored == {keys[d]: c for d, c in found.items()}
     assert again.of(docs, keys) == found
 
 

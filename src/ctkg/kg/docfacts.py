@@ -13,9 +13,11 @@ summary. Without a cache every summary is read.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import NamedTuple
 
 from ctkg.kg import parallel
+from ctkg.kg.cache import Table
 from ctkg.kg.docgraphs import DocGraphs, DocSummary
 from ctkg.rdf.terms import ctkg
 
@@ -49,17 +51,11 @@ def document_facts(docs: DocGraphs, keys: Mapping[str, str] | None,
     the entry is written again when its keys changed."""
     if cache.folder is None or keys is None:
         return {d: facts_of(docs.summary(d)) for d in docs}
-    name = parallel.digest(KIND, parallel.code_version())
-    stored = cache.get(KIND, name)
-    kept: dict[str, DocFacts] = stored if isinstance(stored, dict) else {}
-    fresh: dict[str, DocFacts] = {}
-    out: dict[str, DocFacts] = {}
-    for doc_id in docs:
-        key = keys[doc_id]
-        hit = kept.get(key)
-        if not isinstance(hit, DocFacts):
-            hit = facts_of(docs.summary(doc_id))
-        out[doc_id] = fresh[key] = hit
-    if fresh.keys() != kept.keys():
-        cache.put(KIND, name, fresh)
+    table: Table[DocFacts] = Table(cache, KIND, parallel.digest(KIND, parallel.code_version()))
+    out = {d: table.setdefault(keys[d], partial(_read, docs, d)) for d in docs}
+    table.save()
     return out
+
+
+def _read(docs: DocGraphs, doc_id: str) -> DocFacts:
+    return facts_of(docs.summary(doc_id))

@@ -28,12 +28,14 @@ import hashlib
 import re
 import zlib
 from collections.abc import Iterable, Mapping
+from functools import partial
 from itertools import chain
 from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from ctkg.kg import parallel
+from ctkg.kg.cache import Table
 from ctkg.kg.docgraphs import DocGraphs, DocSummary, joined_triples
 from ctkg.rdf.terms import LOCAL_STARTS, local_starts
 from ctkg.validate.partition import SharedIndex, Unit, is_local_iri, shared_unit
@@ -170,35 +172,27 @@ class SharedSide:
 
 class Contributions:
     """Each document's :class:`Contribution` under its compile key, in one cache entry for
-    the whole build (``shared-contrib``, named by the code and the chunks); written when
-    its keys changed (a contribution is a function of its document's compile)."""
+    the whole build (``shared-contrib``, named by the code and the chunks; a contribution
+    is a function of its document's compile: :class:`ctkg.kg.cache.Table`)."""
 
     KIND = "shared-contrib"
 
     def __init__(self, cache: parallel.Cache, n: int) -> None:
-        self.cache, self.n = cache, n
-        self.name = parallel.digest(self.KIND, str(n), parallel.code_version())
-        stored = cache.get(self.KIND, self.name)
-        self.stored: dict[str, Contribution | None] = stored if isinstance(stored, dict) \
-            else {}
-        self.fresh: dict[str, Contribution | None] = {}
+        self.n = n
+        self.table: Table[Contribution | None] = Table(
+            cache, self.KIND, parallel.digest(self.KIND, str(n), parallel.code_version()))
         self.intern: dict[bytes, bytes] = {}
 
     def of(self, docs: DocGraphs, doc_keys: Mapping[str, str]) -> dict[str, Contribution | None]:
         """Every document's contribution, by document id."""
-        out: dict[str, Contribution | None] = {}
-        for doc_id in docs:
-            key = doc_keys[doc_id]
-            if key in self.stored:
-                found = self.stored[key]
-            else:
-                found = contribution(doc_id, docs.summary(doc_id), self.n, self.intern)
-            out[doc_id] = self.fresh[key] = found
-        return out
+        return {doc_id: self.table.setdefault(doc_keys[doc_id], partial(self._made, docs, doc_id))
+                for doc_id in docs}
+
+    def _made(self, docs: DocGraphs, doc_id: str) -> Contribution | None:
+        return contribution(doc_id, docs.summary(doc_id), self.n, self.intern)
 
     def save(self) -> None:
-        if self.fresh.keys() != self.stored.keys():
-            self.cache.put(self.KIND, self.name, self.fresh)
+        self.table.save()
 
 
 class KeyedSharedUnits:

@@ -38,6 +38,7 @@ from itertools import chain
 import pyoxigraph as ox
 
 from ctkg.kg import parallel
+from ctkg.kg.cache import Table
 from ctkg.kg.docgraphs import DocGraphs, joined_triples
 from ctkg.kg.shared_units import Contributions, KeyedSharedUnits, SharedSide
 from ctkg.rdf.terms import graph_of
@@ -150,7 +151,7 @@ def validate_documents(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping
     found: dict[str, list[ShaclResult]] = {}
     keys: dict[str, str] = {}
     todo: list[str] = []
-    table = _Results(cache, shape_key)
+    table = _results(cache, shape_key)
     for doc_id in docs:
         keys[doc_id] = plan.key(doc_id)
         hit = table.get(keys[doc_id])
@@ -198,32 +199,11 @@ def _keyed(docs: DocGraphs, shared: list[ox.Quad], doc_keys: Mapping[str, str],
     return KeyedSharedUnits(docs, side, plain, shape_key, cache)
 
 
-class _Results:
+def _results(cache: parallel.Cache, shape_key: str) -> Table[list[ShaclResult]]:
     """Each document's results under its key, in one cache entry for the whole build
-    (``validate-docs``, named by the shapes, engine and code): 10,000 entries of a few
-    bytes each took about 1.5 s to open and read in an incremental build. Written when its
-    keys changed (results are a function of their key)."""
-
-    KIND = "validate-docs"
-
-    def __init__(self, cache: parallel.Cache, shape_key: str) -> None:
-        self.cache, self.name = cache, parallel.digest(self.KIND, shape_key)
-        stored = cache.get(self.KIND, self.name)
-        self.stored: dict[str, list[ShaclResult]] = stored if isinstance(stored, dict) else {}
-        self.fresh: dict[str, list[ShaclResult]] = {}
-
-    def get(self, key: str) -> list[ShaclResult] | None:
-        hit = self.stored.get(key)
-        if hit is not None:
-            self.fresh[key] = hit
-        return hit
-
-    def put(self, key: str, results: list[ShaclResult]) -> None:
-        self.fresh[key] = results
-
-    def save(self) -> None:
-        if self.fresh.keys() != self.stored.keys():
-            self.cache.put(self.KIND, self.name, self.fresh)
+    (``validate-docs``, named by the shapes, engine and code; results are a function of
+    their key)."""
+    return Table(cache, "validate-docs", parallel.digest("validate-docs", shape_key))
 
 
 def _unit(docs: DocGraphs, batch: list[str], index: SharedIndex, local_keys: bool,
