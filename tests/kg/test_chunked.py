@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ctkg.kg import back, chunked
+from ctkg.kg import back, chunked, chunkpool
 from ctkg.kg.pipeline import build
 from ctkg.paths import Layout
 from ctkg.synth import generate
@@ -73,6 +73,40 @@ def test_chunks_on_a_cold_cache_then_an_incremental_build(
     again = build(Layout(root), cache_dir=cache)
     assert "chunks" not in again.timings  # one document to run: the small store
     monkeypatch.setattr(chunked, "CHUNK", 1000)
+    assert dict(again.files.items()) == dict(build(Layout(root)).files.items())
+
+
+def _pooled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of chunks each run of the chunks on worker processes was given."""
+    runs: list[int] = []
+    real = chunkpool.run
+
+    def noted(compiled, queries, chunks, *args):  # type: ignore[no-untyped-def]
+        runs.append(len(chunks))
+        return real(compiled, queries, chunks, *args)
+
+    monkeypatch.setattr(chunkpool, "run", noted)
+    return runs
+
+
+def test_chunks_on_worker_processes_give_the_whole_stores_files(
+        synthetic: Path, whole: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --jobs 2 each chunk is loaded, queried and tabulated in a worker: the same
+    files as the whole store's, without a cache, on a cold cache and incrementally."""
+    monkeypatch.setattr(chunked, "CHUNK", 5)
+    runs = _pooled(monkeypatch)
+    assert dict(build(Layout(synthetic), jobs=2).files.items()) == whole
+    assert runs == [3]  # 12 documents, 5 a chunk
+    root = tmp_path / "proj"
+    shutil.copytree(synthetic, root)
+    cache = tmp_path / "cache"
+    cold = build(Layout(root), jobs=2, cache_dir=cache)
+    assert runs == [3, 3] and dict(cold.files.items()) == whole
+    txt = sorted((root / "data" / "corpus").glob("*.txt"))[7]
+    txt.write_text(txt.read_text(encoding="utf-8") + "An added sentence.\n", encoding="utf-8")
+    again = build(Layout(root), jobs=2, cache_dir=cache)
+    assert runs == [3, 3] and "chunks" not in again.timings  # one document: the small store
     assert dict(again.files.items()) == dict(build(Layout(root)).files.items())
 
 

@@ -75,7 +75,7 @@ def _back(layout: Layout, front: Front, spool: Spool) -> BuildResult:
         documents = chunked.keyed(documents)
         plan = plan or plan_tables(None, documents, *shared)
         primed = clock("chunks", lambda: chunked.run_chunks(
-            compiled, queries, documents, shared[0], plan, stored))
+            compiled, queries, documents, shared[0], plan, stored, front.jobs))
         todo = to_run(cache, queries, documents, plan, stored, primed) if primed else None
     store = clock("load", lambda: _store(result, compiled, todo))
     # the tables are made while QC runs: both are mostly Oxigraph evaluating queries, which

@@ -210,7 +210,7 @@ def _front(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,
                                                     shacl_engine, executor))
         compiled.by_doc.forget_summaries()  # read by the checks above only (0.4 GB at 10,000)
         return Front(compiled, briefs, found, warnings, cache, result.timings,
-                     result.peak_rss)
+                     result.peak_rss, jobs)
 
 
 def _front_child(layout: Layout, jobs: int, cache_dir: Path | None, progress: bool,

@@ -79,6 +79,7 @@ class Front:
     cache: Cache  # with the entries these stages used
     timings: dict[str, float]
     peak_rss: dict[str, int]
+    jobs: int = 1  # the build's worker processes (the chunks of QC and tables run on them)
 
 
 def split(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
