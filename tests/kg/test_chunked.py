@@ -94,10 +94,10 @@ def test_chunks_on_worker_processes_give_the_whole_stores_files(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """With --jobs 2 each chunk is loaded, queried and tabulated in a worker: the same
     files as the whole store's, without a cache, on a cold cache and incrementally."""
-    monkeypatch.setattr(chunked, "CHUNK", 5)
+    monkeypatch.setattr(chunked, "CHUNK", 10)
     runs = _pooled(monkeypatch)
     assert dict(build(Layout(synthetic), jobs=2).files.items()) == whole
-    assert runs == [3]  # 12 documents, 5 a chunk
+    assert runs == [3]  # 12 documents, half of 10 a chunk on a worker
     root = tmp_path / "proj"
     shutil.copytree(synthetic, root)
     cache = tmp_path / "cache"

@@ -70,8 +70,11 @@ def run_chunks(compiled: Compiled, queries: Sequence[QCQuery], documents: dict[s
         plan.stored[shared_key_of(plan.shared_key)] = rows
     lookups = [g for g in shared if g != _CATALOGUE]
     graphs = sorted(documents)
-    chunks = [{g: documents[g] for g in graphs[i:i + CHUNK]}
-              for i in range(0, len(graphs), CHUNK)]
+    # on workers, half a chunk each: every worker holds a store (at 10,000 documents the
+    # process tree's peak was 220 MiB lower with 500 documents a chunk, in the same time)
+    size = max(1, CHUNK // 2) if jobs > 1 else CHUNK
+    chunks = [{g: documents[g] for g in graphs[i:i + size]}
+              for i in range(0, len(graphs), size)]
     if jobs > 1 and len(chunks) > 1:
         pooled = chunkpool.run(compiled, queries, chunks, shared, lookups, rows, jobs,
                                [_CATALOGUE])
