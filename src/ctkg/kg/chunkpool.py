@@ -8,7 +8,9 @@ the ten chunks took 33 s and 48-52 s of CPU, where QC, tables and load of a chun
 the shared graphs only, so each worker loads one chunk's store from the same parts in the
 same order (:meth:`ctkg.kg.compiled.Compiled.load_parts`), runs QC then the tables, and
 hands back the rows; the building process holds no chunk's store. At most ``jobs`` chunks
-are in flight, so memory holds ``jobs`` stores and the parts of one more chunk.
+are in flight, so memory holds ``jobs`` stores (500 documents each, half the size of a
+chunk in the building process). On two workers the chunks took 25.2-25.5 s instead of
+29.8-34.4 s, with the same rows (``benchmarks/RESULTS.md``, "Eighth round of issue 12").
 """
 
 from __future__ import annotations
