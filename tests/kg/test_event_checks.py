@@ -67,6 +67,13 @@ class Checks:
                             self.compiled.sources, places or {})
 
 
+@pytest.fixture()
+def check(compiled: tuple[Read, Compiled], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+          ) -> Checks:
+    """check_event_claims on a fresh cache, counting the entries it checks."""
+    return Checks(*compiled, tmp_path, monkeypatch)
+
+
 def _claimed(docs: list[tuple[str, DocSummary]]) -> list[tuple[str, tuple[str, ...]]]:
     """Each document with the nodes its claims are about (what the build keeps of it)."""
     return [(d, facts_of(s).events) for d, s in docs]
@@ -76,12 +83,8 @@ def _docs(compiled: Compiled) -> list[tuple[str, DocSummary]]:
     return [(d, compiled.by_doc.summary(d)) for d in compiled.by_doc]
 
 
-def test_entries_are_checked_again_only_when_their_inputs_change(
-        compiled: tuple[Read, Compiled], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-        ) -> None:
-    read, comp = compiled
-    check = Checks(read, comp, tmp_path, monkeypatch)
-    docs, keys = check.docs, check.keys
+def test_entries_are_checked_again_only_when_their_inputs_change(check: Checks) -> None:
+    read, comp, docs, keys = check.read, check.compiled, check.docs, check.keys
     entries = list(read.inputs.registry.entries)
     assert check(docs, keys) == check.reference(docs)
     assert check.checked == entries
@@ -102,12 +105,8 @@ def test_entries_are_checked_again_only_when_their_inputs_change(
     assert set(check.checked) == slugs and node in {comp.iris[s].value for s in slugs}
 
 
-def test_a_registry_or_places_edit_checks_every_entry(
-        compiled: tuple[Read, Compiled], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-        ) -> None:
-    read, comp = compiled
-    check = Checks(read, comp, tmp_path, monkeypatch)
-    docs, keys = check.docs, check.keys
+def test_a_registry_or_places_edit_checks_every_entry(check: Checks) -> None:
+    read, docs, keys = check.read, check.docs, check.keys
     check(docs, keys)
     # the registry's start of an event that documents date moves a year on
     start = ctkg("startTime")
