@@ -42,9 +42,9 @@ def run(compiled: Compiled, queries: Sequence[QCQuery], chunks: list[dict[str, s
         leave_out: Sequence[str]) -> Iterator[Made]:
     """Each chunk's QC rows and table rows, in order, made on ``jobs`` processes; a chunk's
     store holds its documents' graphs and the shared graphs but ``leave_out``."""
-    quads = [q for q in compiled.shared
-             if q.graph_name.value not in leave_out]  # type: ignore[union-attr]
-    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    graphs = compiled.shared_graphs(leave_out)
+    nquads = ox.serialize([q for quads in graphs.values() for q in quads],
+                          format=ox.RdfFormat.N_QUADS) or b""
     tasks = _tasks(compiled, chunks, leave_out)
     with ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=_init,
                              initargs=(nquads, list(queries), list(shared), list(lookups),

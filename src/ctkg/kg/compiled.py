@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import chain
 
 import pyoxigraph as ox
@@ -57,12 +57,16 @@ class Compiled:
     ctx: dict[str, object]  # the JSON-LD context
     keys: dict[str, str]  # doc id -> its compile key (with a cache)
     stats: DatasetStats  # the figures of void.ttl, the report and the manifest
+    # the shared quads by graph IRI, made once (:meth:`shared_graphs`; not pickled)
+    _by_graph: dict[str, list[ox.Quad]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled with the shared graphs as N-Quads (a ``--jobs`` build's child process
         hands its compilation back: one pyoxigraph object per quad pickled 6x slower)."""
         state = dict(vars(self))
         state["shared"] = ox.serialize(self.shared, format=ox.RdfFormat.N_QUADS) or b""
+        state["_by_graph"] = None
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -90,15 +94,22 @@ class Compiled:
         for part in self.load_parts(only, shared, leave_out):
             load_part(store, part)
 
+    def shared_graphs(self, leave_out: Collection[str] = ()) -> dict[str, list[ox.Quad]]:
+        """The shared graphs' quads by graph IRI, but those of ``leave_out``. Grouped once:
+        a cold build loads them with every chunk (0.05 s each at 10,000 documents)."""
+        if self._by_graph is None:
+            grouped: dict[str, list[ox.Quad]] = {}
+            for q in self.shared:
+                grouped.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
+            self._by_graph = grouped
+        return {g: qs for g, qs in self._by_graph.items() if g not in leave_out}
+
     def load_parts(self, only: Collection[str] | None = None, shared: bool = True,
                    leave_out: Collection[str] = ()) -> Iterator[list[ox.Quad] | bytes]:
         """What :meth:`load` puts into a store, in its order: a shared graph's quads, or a
         batch of documents' N-Quads (a worker can load the same store from them)."""
-        by_graph: dict[str, list[ox.Quad]] = {}
-        for q in self.shared if shared else ():
-            if q.graph_name.value not in leave_out:  # type: ignore[union-attr]
-                by_graph.setdefault(f"<{q.graph_name.value}>", []).append(q)  # type: ignore[union-attr]
-        parts = [(g, "", quads) for g, quads in by_graph.items()]
+        graphs = self.shared_graphs(leave_out) if shared else {}
+        parts = [(f"<{g}>", "", quads) for g, quads in graphs.items()]
         parts += [(f"<{graph_of(d).value}>", d, []) for d in self.by_doc
                   if only is None or d in only]
         batch: list[bytes] = []
